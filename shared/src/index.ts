@@ -1,0 +1,7 @@
+// @opengemini/shared: imported by both tiers. No I/O here.
+// Wire types are namespaced (OpenAI.ChatMessage, Gemini.Part): both APIs use names like ToolCall.
+export * from './contract';
+export * from './keys';
+export { parseDuration } from './duration';
+export type * as OpenAI from './openai';
+export type * as Gemini from './gemini';

@@ -1,0 +1,35 @@
+// Key hygiene shared by both tiers: no key is ever logged or returned in full.
+
+/** Google API keys: "AIza" followed by 35 URL-safe characters (39 in all). */
+const GOOGLE_KEY_PATTERN = /AIza[0-9A-Za-z_-]{35}/g;
+
+/**
+ * Removes anything shaped like a Google API key from text (Google's 403 "leaked key" messages
+ * echo the key, and so do some proxies' error pages). Each key becomes `AIza…<fingerprint>`,
+ * so a reader can still tell which key a message was about.
+ */
+export function scrubKeys(text: string): string {
+  if (!text.includes('AIza')) return text; // the common case: one scan, no allocation
+  return text.replace(GOOGLE_KEY_PATTERN, (key) => `[key ${fingerprint(key)}]`);
+}
+
+/**
+ * A stable short fingerprint of a key, safe to log and show: the last 4 characters plus 6 hex
+ * digits of a 32-bit FNV-1a hash of the whole key. Synchronous and dependency-free so it runs
+ * the same in workerd and Node; it identifies a key among a user's keys, it is not a secret
+ * derivation (the hash is 24 bits and the tail is 4 characters, far too little to recover it).
+ */
+export function fingerprint(key: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  const hex = ((hash >>> 0) & 0xffffff).toString(16).padStart(6, '0');
+  return `…${key.slice(-4)}#${hex}`;
+}
+
+/** True for a string that looks like a Google API key (whole string). */
+export function isGoogleApiKey(text: string): boolean {
+  return /^AIza[0-9A-Za-z_-]{35}$/.test(text);
+}

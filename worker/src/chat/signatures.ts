@@ -1,0 +1,71 @@
+// Gemini 3 thought signatures through plain OpenAI clients.
+//
+// Gemini 3 returns a `thoughtSignature` beside the first functionCall of each step and answers
+// 400 ("Function call is missing a thought_signature") when the next request does not send it
+// back. OpenAI clients keep only the tool call's `id`, so the signature (and Gemini's own
+// functionCall.id, when it issued one) rides inside the id we hand out:
+//
+//   call_<nonce>                         nothing to carry
+//   call_<nonce>_<base64url(id \n sig)>  Gemini's call id (may be empty) and the signature
+//
+// The id stays within [A-Za-z0-9_-], which every client we know accepts. History the model did
+// not produce (another model, a client-written example) gets Google's documented placeholder.
+
+export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
+
+const NONCE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export function nonce(length = 24): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  let out = '';
+  for (const b of bytes) out += NONCE_CHARS[b % NONCE_CHARS.length];
+  return out;
+}
+
+export interface CarriedCall {
+  /** Gemini's functionCall.id, sent back only when Gemini issued one. */
+  geminiId?: string;
+  /** Gemini's thoughtSignature (standard base64, as on the wire). */
+  signature?: string;
+}
+
+export function encodeToolCallId(carried: CarriedCall, makeNonce: () => string = () => nonce(16)): string {
+  const base = `call_${makeNonce()}`;
+  if (!carried.geminiId && !carried.signature) return base;
+  const payload = `${carried.geminiId ?? ''}\n${carried.signature ?? ''}`;
+  return `${base}_${toBase64Url(new TextEncoder().encode(payload))}`;
+}
+
+/** Reads back what encodeToolCallId carried; ids from elsewhere carry nothing. Never throws. */
+export function decodeToolCallId(id: string | undefined): CarriedCall {
+  if (!id?.startsWith('call_')) return {};
+  const sep = id.indexOf('_', 5);
+  if (sep < 0) return {};
+  try {
+    const payload = new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(id.slice(sep + 1)));
+    const nl = payload.indexOf('\n');
+    if (nl < 0) return {};
+    const out: CarriedCall = {};
+    const geminiId = payload.slice(0, nl);
+    const signature = payload.slice(nl + 1);
+    if (geminiId) out.geminiId = geminiId;
+    if (signature) out.signature = signature;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function fromBase64Url(text: string): Uint8Array {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
