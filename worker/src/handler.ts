@@ -1,0 +1,75 @@
+// The Worker's request handler: Web-standard Request -> Response, the same in workerd and Node.
+// Routing and nothing else; each route lives in routes/. Used by index.ts (Cloudflare's entry)
+// and by the pool's direct mode, which runs this converter in-process.
+import { ApiError } from './errors';
+import { badSecret, extractKey, missingKey } from './auth';
+import { DEFAULT_GEMINI_BASE_URL, type GeminiTarget } from './gemini';
+import { errorResponse, json, preflight, toApiError } from './http';
+import { handleChat } from './routes/chat';
+import { handleEmbeddings } from './routes/embeddings';
+import { handleListModels, handleGetModel } from './routes/models';
+import { handleNative } from './routes/native';
+import { apiPath } from './api-path';
+
+export interface WorkerEnv {
+  /** Where Gemini lives; default https://generativelanguage.googleapis.com. Tests point it at the mock. */
+  GEMINI_BASE_URL?: string;
+  /** When set, callers must send it in x-opengemini-secret (or as `SECRET:KEY` in the Bearer). */
+  WORKER_SECRET?: string;
+}
+
+export interface WorkerDeps {
+  fetch?: typeof fetch;
+}
+
+export type Handler = (request: Request) => Promise<Response>;
+
+export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}): Handler {
+  const baseUrl = (env.GEMINI_BASE_URL || DEFAULT_GEMINI_BASE_URL).replace(/\/+$/, '');
+  const secret = env.WORKER_SECRET || undefined;
+  // Bound at call time so tests and the pool can swap globalThis.fetch; workerd needs `this` kept.
+  const doFetch: typeof fetch = deps.fetch ?? ((input, init) => fetch(input, init));
+
+  return async function handle(request: Request): Promise<Response> {
+    try {
+      if (request.method === 'OPTIONS') return preflight();
+      const url = new URL(request.url);
+      const route = apiPath(url.pathname);
+      if (!route) {
+        if (url.pathname === '/' || url.pathname === '') {
+          return json({ name: 'OpenGemini Worker', endpoints: ['/v1/chat/completions', '/v1/embeddings', '/v1/models', '/v1beta/*'] });
+        }
+        throw notFound(url.pathname);
+      }
+      const { key, secretOk } = extractKey(request, url, secret);
+      if (!secretOk) throw badSecret();
+      if (!key) throw missingKey();
+      const target: GeminiTarget = { baseUrl, key, fetch: doFetch, signal: request.signal };
+
+      const { version, rest } = route;
+      const method = request.method;
+      // Native paths (`/v1beta/...`, and `/v1/models/x:generateContent` of Gemini's v1 API).
+      if (version === 'v1beta' || rest.includes(':')) return await handleNative(request, url, target, version, rest);
+      if (rest === '/chat/completions') return method === 'POST' ? await handleChat(request, target) : notAllowed(method, 'POST');
+      if (rest === '/embeddings') return method === 'POST' ? await handleEmbeddings(request, target) : notAllowed(method, 'POST');
+      if (rest === '/models' || rest === '/models/') return method === 'GET' ? await handleListModels(target) : notAllowed(method, 'GET');
+      if (rest.startsWith('/models/')) {
+        return method === 'GET' ? await handleGetModel(target, decodeURIComponent(rest.slice('/models/'.length))) : notAllowed(method, 'GET');
+      }
+      throw notFound(url.pathname);
+    } catch (err) {
+      return errorResponse(toApiError(err));
+    }
+  };
+}
+
+function notFound(path: string): ApiError {
+  return new ApiError({ kind: 'client', reason: 'not_found' }, `Unknown path ${path}. Try /v1/chat/completions, /v1/embeddings, /v1/models or /v1beta/*.`);
+}
+
+function notAllowed(method: string, allowed: string): Response {
+  const err = new ApiError({ kind: 'client', reason: 'bad_request' }, `Method ${method} is not allowed here; use ${allowed}.`, { status: 405 });
+  const res = errorResponse(err);
+  res.headers.set('allow', `${allowed}, OPTIONS`);
+  return res;
+}

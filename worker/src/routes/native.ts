@@ -1,0 +1,67 @@
+// Native Gemini passthrough: /v1beta/* (and Gemini's own /v1/models/x:method). The body and any
+// SSE stream go through untouched; the key is injected as x-goog-api-key. Error bodies stay in
+// Google's format (native clients parse it) but are scrubbed of keys and labelled with the
+// contract header so the pool can act on them.
+import { scrubKeys } from '@opengemini/shared';
+import { MAX_BODY_BYTES } from '../body';
+import { ApiError } from '../errors';
+import { classifyGeminiError } from '../gemini-errors';
+import { type GeminiTarget, networkError } from '../gemini';
+import { CORS_HEADERS, faultHeaders } from '../http';
+
+/** Request headers worth passing on to Google; everything else (auth, cookies, hop-by-hop per
+ * RFC 9110 §7.6.1, Cloudflare's cf-*) stays behind. */
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'accept-encoding', 'x-goog-api-client', 'x-goog-user-project'];
+/** Response headers worth passing back. */
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'x-goog-upload-url', 'x-goog-upload-status', 'x-goog-upload-chunk-granularity', 'x-goog-upload-control-url', 'x-goog-upload-size-received'];
+
+export async function handleNative(request: Request, url: URL, target: GeminiTarget, version: 'v1' | 'v1beta', rest: string): Promise<Response> {
+  const query = new URLSearchParams(url.search);
+  query.delete('key');
+  const qs = query.toString();
+  const upstreamUrl = `${target.baseUrl}/${version}${rest}${qs ? `?${qs}` : ''}`;
+
+  const headers = new Headers({ 'x-goog-api-key': target.key });
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = request.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  let body: ArrayBuffer | undefined;
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) {
+      throw new ApiError({ kind: 'client', reason: 'too_large' }, `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+    }
+    body = await request.arrayBuffer();
+  }
+
+  let res: Response;
+  try {
+    res = await target.fetch(upstreamUrl, {
+      method: request.method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      ...(target.signal ? { signal: target.signal } : {}),
+    });
+  } catch (err) {
+    throw networkError(err);
+  }
+
+  const out = new Headers(CORS_HEADERS);
+  for (const name of FORWARDED_RESPONSE_HEADERS) {
+    const value = res.headers.get(name);
+    if (value) out.set(name, value);
+  }
+  if (res.ok) return new Response(res.body, { status: res.status, headers: out });
+
+  const text = await res.text().catch(() => '');
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: classified by status alone
+  }
+  const err = classifyGeminiError(res.status, parsed);
+  for (const [name, value] of Object.entries(faultHeaders(err))) out.set(name, value);
+  if (!out.has('content-type')) out.set('content-type', 'application/json');
+  return new Response(scrubKeys(text), { status: res.status, headers: out });
+}
