@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // the built Worker in workerd via wrangler, the pool, the strict mock Gemini, official SDKs).
 export default defineConfig({
   test: {
+    // In CI, also write a JSON report: .ci/run prints a one-line summary from it.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    ...(process.env.CI ? { outputFile: { json: '.ci/vitest-report.json' } } : {}),
     projects: [
       {
         test: {

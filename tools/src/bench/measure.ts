@@ -1,0 +1,41 @@
+// Measuring helpers for the benchmarks: CPU time (user + system) per iteration, after warm-up,
+// and latency percentiles.
+export interface Row {
+  name: string;
+  ours: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  pass: boolean;
+}
+
+/** Median CPU microseconds per call over `iterations` calls (after a warm-up of a fifth as many). */
+export async function cpuMicros(iterations: number, fn: () => Promise<void> | void): Promise<number> {
+  for (let i = 0; i < Math.max(3, iterations / 5); i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = process.cpuUsage();
+    await fn();
+    const d = process.cpuUsage(start);
+    samples.push(d.user + d.system);
+  }
+  return percentile(samples, 50);
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx]!;
+}
+
+export function printTable(title: string, rows: Row[]): void {
+  console.log(`\n${title}`);
+  const header = ['case', 'OpenGemini', 'baseline (same run)', 'ratio', 'target', ''];
+  const lines = rows.map((r) => [r.name, r.ours, r.baseline, r.ratio, r.target, r.pass ? 'ok' : 'MISSED']);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cols: string[]) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(fmt(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(fmt(l));
+}
