@@ -1,0 +1,51 @@
+// Who may use the pool. Client keys come as `Authorization: Bearer`, `x-goog-api-key` (the
+// Google SDK and Gemini CLI) or `?key=`; admin routes take ADMIN_KEY, or a client key when no
+// ADMIN_KEY is set. Failures answer 401 in the route's dialect.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientKeys } from './access-key';
+import { type Dialect, errorBody, errorHeaders, invalidClientKey } from './errors';
+
+/** The key a client presented, from whichever place it used. */
+export function presentedKey(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  if (auth && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') return auth.slice(7).trim();
+  const goog = request.headers['x-goog-api-key'];
+  if (typeof goog === 'string' && goog) return goog.trim();
+  const q = (request.query as Record<string, unknown> | undefined)?.['key'];
+  return typeof q === 'string' && q ? q : undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Fingerprint of the client key that authenticated this request. */
+    clientFp: string;
+  }
+}
+
+export function sendUnauthorized(reply: FastifyReply, dialect: Dialect): FastifyReply {
+  const e = invalidClientKey();
+  return reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
+}
+
+/** An onRequest hook accepting any client key. */
+export function clientAuth(keys: ClientKeys, dialect: Dialect) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const fp = keys.match(presentedKey(request));
+    if (fp === undefined) return void sendUnauthorized(reply, dialect);
+    request.clientFp = fp;
+  };
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** An onRequest hook for operator routes: ADMIN_KEY (Bearer or x-admin-key), else a client key. */
+export function adminAuth(adminKey: string, keys: ClientKeys) {
+  const adminDigest = adminKey ? digest(adminKey) : undefined;
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const header = request.headers['x-admin-key'];
+    const presented = (typeof header === 'string' && header) || presentedKey(request);
+    const ok = adminDigest ? presented !== undefined && timingSafeEqual(digest(presented), adminDigest) : keys.match(presented) !== undefined;
+    if (!ok) return void sendUnauthorized(reply, 'openai');
+  };
+}

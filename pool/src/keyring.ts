@@ -1,0 +1,204 @@
+// The keys and their health: per (key, model) cooldowns, disabled keys with their reason, and the
+// selection policy (round robin over healthy keys, ties toward the fewest in flight). It knows
+// nothing of HTTP or retries: forward.ts asks it for a key and reports what happened.
+import { fingerprint } from '@opengemini/shared';
+
+export interface Cooldown {
+  /** Epoch ms when the (key, model) may be used again. */
+  until: number;
+  /** Why, as the contract names it: `quota_per_minute`, `quota_per_day`, `gemini_unavailable`... */
+  reason: string;
+}
+
+export interface Disabled {
+  reason: string;
+  /** The upstream's own message, already scrubbed of keys. */
+  message: string;
+  at: number;
+}
+
+export interface KeyEntry {
+  readonly key: string;
+  readonly fp: string;
+  /** Position in key.txt: the round-robin order. */
+  index: number;
+  disabled: Disabled | undefined;
+  readonly cooldowns: Map<string, Cooldown>;
+  inFlight: number;
+  /** False once the key left key.txt: in-flight requests finish, no new ones start. */
+  active: boolean;
+}
+
+export type Pick =
+  | { kind: 'ok'; entry: KeyEntry }
+  /** Every usable key is cooling down for this model; the first frees up at `retryAt`. */
+  | { kind: 'cooling'; retryAt: number }
+  /** No key can serve: all disabled, already tried by this request, or none loaded. */
+  | { kind: 'none' };
+
+/** What survives a restart, keyed by fingerprint (the state file never holds a key). */
+export interface KeyringSnapshot {
+  [fp: string]: { disabled?: Disabled; cooldowns?: Record<string, Cooldown> };
+}
+
+export class KeyRing {
+  private entries: KeyEntry[] = [];
+  private byFp = new Map<string, KeyEntry>();
+  private cursor = 0;
+
+  constructor(keys: readonly string[] = []) {
+    this.replace(keys);
+  }
+
+  /**
+   * Applies a new key list (start-up or reload). Unchanged keys keep their entry, so their
+   * cooldowns, disabled flag and in-flight count survive; removed keys are marked inactive.
+   */
+  replace(keys: readonly string[]): { added: number; removed: number; kept: number } {
+    const next: KeyEntry[] = [];
+    const nextByFp = new Map<string, KeyEntry>();
+    let added = 0;
+    let kept = 0;
+    for (const key of keys) {
+      const fp = fingerprint(key);
+      const old = this.byFp.get(fp);
+      const entry: KeyEntry =
+        old && old.key === key ? old : { key, fp, index: 0, disabled: undefined, cooldowns: new Map(), inFlight: 0, active: true };
+      if (entry === old) kept++;
+      else added++;
+      entry.index = next.length;
+      next.push(entry);
+      nextByFp.set(fp, entry);
+    }
+    let removed = 0;
+    for (const old of this.entries) {
+      if (nextByFp.get(old.fp) !== old) {
+        old.active = false;
+        removed++;
+      }
+    }
+    this.entries = next;
+    this.byFp = nextByFp;
+    this.cursor = next.length ? this.cursor % next.length : 0;
+    return { added, removed, kept };
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  all(): readonly KeyEntry[] {
+    return this.entries;
+  }
+
+  get(fp: string): KeyEntry | undefined {
+    return this.byFp.get(fp);
+  }
+
+  /** The cooldown in force for (entry, model) at `now`, if any. Expired ones are dropped. */
+  cooldownOf(entry: KeyEntry, model: string, now: number): Cooldown | undefined {
+    const c = entry.cooldowns.get(model);
+    if (c && c.until <= now) {
+      entry.cooldowns.delete(model);
+      return undefined;
+    }
+    return c;
+  }
+
+  /**
+   * Picks a key for `model`, skipping disabled keys, keys cooling down for that model and keys in
+   * `exclude` (already tried by this request). Walks the ring from the cursor and takes the key
+   * with the fewest requests in flight, the earliest in ring order on ties; the cursor then moves
+   * past it, so at rest traffic rotates over every key instead of sticking to the first one.
+   */
+  pick(model: string, exclude: ReadonlySet<string>, now: number): Pick {
+    const n = this.entries.length;
+    let best: KeyEntry | undefined;
+    let firstFree = Infinity;
+    for (let i = 0; i < n; i++) {
+      const e = this.entries[(this.cursor + i) % n]!;
+      if (e.disabled || exclude.has(e.fp)) continue;
+      const c = this.cooldownOf(e, model, now);
+      if (c) {
+        if (c.until < firstFree) firstFree = c.until;
+        continue;
+      }
+      if (!best || e.inFlight < best.inFlight) {
+        best = e;
+        if (e.inFlight === 0) break; // nobody can beat zero: stop scanning
+      }
+    }
+    if (best) {
+      this.cursor = (best.index + 1) % n;
+      return { kind: 'ok', entry: best };
+    }
+    return firstFree === Infinity ? { kind: 'none' } : { kind: 'cooling', retryAt: firstFree };
+  }
+
+  /**
+   * When every key that is not disabled is cooling down for `model`: the instant the first one
+   * frees up. Undefined when some key is usable now, or when no key is enabled at all.
+   */
+  firstFree(model: string, now: number): number | undefined {
+    let first = Infinity;
+    for (const e of this.entries) {
+      if (e.disabled) continue;
+      const c = this.cooldownOf(e, model, now);
+      if (!c) return undefined;
+      if (c.until < first) first = c.until;
+    }
+    return first === Infinity ? undefined : first;
+  }
+
+  /** Cools (key, model) down until `until`; a longer cooldown already in force is kept. */
+  cooldown(entry: KeyEntry, model: string, until: number, reason: string): void {
+    const c = entry.cooldowns.get(model);
+    if (!c || c.until < until) entry.cooldowns.set(model, { until, reason });
+  }
+
+  disable(entry: KeyEntry, reason: string, message: string, now: number): void {
+    entry.disabled = { reason, message, at: now };
+  }
+
+  /** Clears cooldowns and the disabled flag of one key (by fingerprint) or all. False if unknown. */
+  reset(fp?: string): boolean {
+    const targets = fp === undefined ? this.entries : [this.byFp.get(fp)].filter((e): e is KeyEntry => !!e);
+    for (const e of targets) {
+      e.disabled = undefined;
+      e.cooldowns.clear();
+    }
+    return fp === undefined || targets.length > 0;
+  }
+
+  /** Counts for /health: available means usable for at least one model right now. */
+  counts(now: number): { total: number; available: number; cooling: number; disabled: number } {
+    let disabled = 0;
+    let cooling = 0;
+    for (const e of this.entries) {
+      if (e.disabled) disabled++;
+      else if ([...e.cooldowns.values()].some((c) => c.until > now)) cooling++;
+    }
+    return { total: this.entries.length, available: this.entries.length - disabled - cooling, cooling, disabled };
+  }
+
+  snapshot(now: number): KeyringSnapshot {
+    const out: KeyringSnapshot = {};
+    for (const e of this.entries) {
+      const cooldowns: Record<string, Cooldown> = {};
+      for (const [model, c] of e.cooldowns) if (c.until > now) cooldowns[model] = c;
+      if (!e.disabled && Object.keys(cooldowns).length === 0) continue;
+      out[e.fp] = e.disabled ? { disabled: e.disabled, cooldowns } : { cooldowns };
+    }
+    return out;
+  }
+
+  /** Restores saved health onto the keys present now; state of keys no longer listed is dropped. */
+  restore(snapshot: KeyringSnapshot, now: number): void {
+    for (const [fp, saved] of Object.entries(snapshot)) {
+      const e = this.byFp.get(fp);
+      if (!e) continue;
+      if (saved.disabled) e.disabled = saved.disabled;
+      for (const [model, c] of Object.entries(saved.cooldowns ?? {})) if (c.until > now) e.cooldowns.set(model, c);
+    }
+  }
+}

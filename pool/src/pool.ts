@@ -1,0 +1,102 @@
+// Assembling a running pool from a Config, in start-up order: state -> keys -> upstreams ->
+// client keys -> server -> watchers. main.ts adds printing and signals; tests call this directly.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ClientKeys, loadExtraClientKeys, loadOrCreateAccessKey } from './access-key';
+import { buildApp } from './app';
+import type { Config } from './config';
+import type { ForwardContext } from './forward';
+import { KeyRing } from './keyring';
+import { type Mode, Sources } from './sources';
+import { FileStateStore, type PersistedState, STATE_VERSION, StateKeeper } from './state';
+import { UpstreamSet } from './upstreams';
+import { Usage } from './usage';
+import { type Watcher, watchContent } from './watch';
+
+export interface PoolOptions {
+  logger: Logger;
+  /** Direct mode's fetch (tests); the global fetch by default. */
+  directFetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface RunningPool {
+  app: FastifyInstance;
+  ctx: ForwardContext;
+  sources: Sources;
+  /** `http://host:port` as listening (a wildcard host shown as 127.0.0.1). */
+  url: string;
+  accessKey: string;
+  accessKeyCreated: boolean;
+  mode(): Mode;
+  /** Stops accepting, lets in-flight requests finish (at most SHUTDOWN_GRACE_MS), saves state. */
+  close(): Promise<void>;
+}
+
+export async function startPool(config: Config, opts: PoolOptions): Promise<RunningPool> {
+  const log = opts.logger;
+  const now = opts.now ?? Date.now;
+
+  // 1. State (read now, applied once keys and upstreams exist).
+  const store = new FileStateStore(config.DATA_DIR, (m) => log.warn(m));
+  const saved = await store.load();
+
+  // 2. Keys and 3. upstreams.
+  const keys = new KeyRing();
+  const upstreams = new UpstreamSet({ threshold: config.BREAKER_FAILURES, backoffMs: config.BREAKER_BACKOFF_MS, maxBackoffMs: config.BREAKER_MAX_BACKOFF_MS });
+  const sources = new Sources(config, keys, upstreams, log, opts.directFetch);
+  await sources.loadKeys(true);
+  await sources.loadUpstreams(true);
+
+  const usage = new Usage(config.USAGE_DAYS);
+  if (saved) {
+    keys.restore(saved.keys, now());
+    upstreams.restore(saved.upstreams);
+    usage.restore(saved.usage);
+  }
+  const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot() });
+  const keeper = new StateKeeper(store, collect, config.STATE_FLUSH_MS, (m) => log.warn(m));
+  const ctx: ForwardContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random };
+
+  // 4. Client keys.
+  const access = await loadOrCreateAccessKey(config.ACCESS_KEY_FILE);
+  const clientKeys = new ClientKeys([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+
+  // 5. Server.
+  const reload = async () => {
+    const report = await sources.reload();
+    clientKeys.replace([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+    models.clear();
+    keeper.schedule();
+    return report;
+  };
+  const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload });
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  const port = new URL(address).port;
+  const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+
+  // 6. Watchers: edits to key.txt / upstreams.txt / client_keys.txt apply within seconds.
+  const watchers: Watcher[] = [
+    watchContent(config.KEY_FILE, () => void sources.loadKeys(false).then(() => keeper.schedule()).catch((e: Error) => log.warn(`reload of ${config.KEY_FILE} failed: ${e.message}`)), { pollMs: config.WATCH_POLL_MS }),
+    watchContent(config.UPSTREAM_FILE, () => void sources.loadUpstreams(false).then(() => models.clear()).catch((e: Error) => log.warn(`reload of ${config.UPSTREAM_FILE} failed: ${e.message}`)), { pollMs: config.WATCH_POLL_MS }),
+    watchContent(config.CLIENT_KEYS_FILE, () => void loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS).then((extra) => clientKeys.replace([access.key, ...extra])), { pollMs: config.WATCH_POLL_MS }),
+  ];
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const w of watchers) w.close();
+      // Stop accepting; busy connections (streams) get SHUTDOWN_GRACE_MS to finish.
+      const grace = new Promise<'timeout'>((r) => setTimeout(r, config.SHUTDOWN_GRACE_MS, 'timeout').unref());
+      const closed = await Promise.race([app.close().then(() => 'closed' as const), grace]);
+      if (closed === 'timeout') {
+        log.warn(`in-flight requests still running after SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms): closing them`);
+        app.server.closeAllConnections();
+      }
+      await keeper.close();
+      await upstreams.close();
+    })());
+
+  return { app, ctx, sources, url: `http://${shownHost}:${port}`, accessKey: access.key, accessKeyCreated: access.created, mode: () => sources.mode, close };
+}

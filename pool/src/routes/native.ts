@@ -1,0 +1,76 @@
+// Native Gemini routes, /v1beta/*: the Google SDK and Gemini CLI work through the pool as they
+// would against Google (generateContent, streamGenerateContent, countTokens, embedContent,
+// models). The client's pool key arrives where Google's key would (x-goog-api-key or ?key=);
+// it is removed and a Gemini key from the ring goes out the same way. Errors are Google's shape.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clientAuth } from '../auth';
+import { type PoolError, errorBody, errorHeaders } from '../errors';
+import type { ForwardRequest } from '../forward';
+import type { RouteOptions } from './openai';
+import { cachedList, proxy } from './proxy';
+
+/** Client headers Google's API cares about; everything else (auth, cookies, hop-by-hop) stays. */
+const PASSED_HEADERS = ['content-type', 'accept', 'x-goog-api-client', 'x-goog-user-project'] as const;
+
+/** `models/gemini-2.5-flash:streamGenerateContent` -> model and method. */
+export function nativeTarget(path: string): { model: string; method: string } {
+  const m = /\/models\/([^/:]+):([A-Za-z]+)$/.exec(path);
+  return m ? { model: decodeURIComponent(m[1]!), method: m[2]! } : { model: '*', method: '' };
+}
+
+/** The query string without the client's `key` (the pool's key must not travel upstream). */
+export function queryWithoutKey(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return '';
+  const params = new URLSearchParams(url.slice(q + 1));
+  params.delete('key');
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function sendError(reply: FastifyReply, e: PoolError): FastifyReply {
+  return reply.code(e.status).headers(errorHeaders(e)).send(errorBody('gemini', e));
+}
+
+export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
+  const { ctx, clientKeys, models } = opts;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addHook('onRequest', clientAuth(clientKeys, 'gemini'));
+  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    void sendError(reply, { status, type: 'invalid_request_error', code: status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
+  });
+
+  app.all('/v1beta/*', async (request: FastifyRequest, reply: FastifyReply) => {
+    const pathname = request.url.split('?')[0] ?? '';
+    const path = pathname + queryWithoutKey(request.url);
+    const headers: Record<string, string> = {};
+    for (const name of PASSED_HEADERS) {
+      const v = request.headers[name];
+      if (typeof v === 'string') headers[name] = v;
+    }
+    const { model, method } = nativeTarget(pathname);
+    const body = Buffer.isBuffer(request.body) && request.body.length ? request.body : undefined;
+    if (body && method && (headers['content-type'] ?? 'application/json').includes('json')) {
+      try {
+        JSON.parse(body.toString('utf8'));
+      } catch (err) {
+        return void sendError(reply, { status: 400, type: 'invalid_request_error', code: 'client_bad_request', message: `Invalid JSON payload received. ${(err as Error).message}` });
+      }
+    }
+    const fr: ForwardRequest = {
+      dialect: 'gemini',
+      method: request.method,
+      path,
+      body,
+      headers,
+      model,
+      stream: method === 'streamGenerateContent',
+      clientFp: request.clientFp,
+    };
+    const route = method ? `/v1beta/models/{model}:${method}` : pathname.replace(/\/models\/[^/]+$/, '/models/{model}');
+    if (request.method === 'GET' && /^\/v1beta\/models(\/[^/:]+)?$/.test(pathname)) return cachedList(ctx, models, fr, request, reply, route);
+    await proxy(ctx, fr, request, reply, route);
+  });
+}

@@ -1,0 +1,81 @@
+// What the proxy routes share: running forward() on a hijacked reply, the per-request log line,
+// and the short-lived cache of model lists (they cost no quota, but clients ask for them often).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type ForwardContext, type ForwardRequest, forward } from '../forward';
+
+export interface ModelCacheEntry {
+  at: number;
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+/** A bounded map of recent model-list answers, keyed by path and query. */
+export class ModelCache {
+  private readonly entries = new Map<string, ModelCacheEntry>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  get(path: string, now: number): ModelCacheEntry | undefined {
+    const e = this.entries.get(path);
+    if (e && now - e.at < this.ttlMs) return e;
+    if (e) this.entries.delete(path);
+    return undefined;
+  }
+
+  set(path: string, e: ModelCacheEntry): void {
+    if (this.ttlMs <= 0) return;
+    if (this.entries.size >= 200) this.entries.clear();
+    this.entries.set(path, e);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** Runs the attempt loop for a request and logs its one line. */
+export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<void> {
+  reply.hijack();
+  const started = performance.now();
+  const r = await forward(ctx, fr, request.raw, reply.raw);
+  request.log.info(
+    {
+      method: request.method,
+      route,
+      model: fr.model,
+      status: r.status,
+      attempts: r.attempts,
+      key: r.keyFp,
+      upstream: r.upstream,
+      code: r.code,
+      tokensIn: r.tokens?.in,
+      tokensOut: r.tokens?.out,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    },
+    'request',
+  );
+}
+
+/** Serves a model list from the cache, or forwards and caches a 200. */
+export async function cachedList(
+  ctx: ForwardContext,
+  cache: ModelCache,
+  fr: ForwardRequest,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  route: string,
+): Promise<void> {
+  const hit = cache.get(fr.path, ctx.now());
+  if (hit) {
+    request.log.info({ method: request.method, route, model: fr.model, status: hit.status, attempts: 0, cached: true }, 'request');
+    reply.hijack();
+    reply.raw.writeHead(hit.status, { 'content-type': hit.contentType, 'content-length': String(hit.body.length) }).end(hit.body);
+    return;
+  }
+  const withCache: ForwardRequest = {
+    ...fr,
+    onBody: (status, contentType, body) => cache.set(fr.path, { at: ctx.now(), status, contentType, body }),
+  };
+  await proxy(ctx, withCache, request, reply, route);
+}

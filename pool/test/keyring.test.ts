@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '@opengemini/shared';
+import { KeyRing } from '../src/keyring';
+
+const key = (n: number) => `AIza${String(n).padStart(35, 'x')}`;
+const keys = [key(1), key(2), key(3)];
+const fps = keys.map(fingerprint);
+const none = new Set<string>();
+
+function picks(ring: KeyRing, n: number, model = 'm', now = 0): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = ring.pick(model, none, now);
+    out.push(p.kind === 'ok' ? p.entry.fp : p.kind);
+  }
+  return out;
+}
+
+describe('key selection', () => {
+  it('rotates over every key at rest instead of sticking to the first', () => {
+    expect(picks(new KeyRing(keys), 6)).toEqual([...fps, ...fps]);
+  });
+
+  it('prefers the key with the fewest requests in flight, ring order breaking ties', () => {
+    const ring = new KeyRing(keys);
+    ring.get(fps[0]!)!.inFlight = 2;
+    ring.get(fps[1]!)!.inFlight = 1;
+    ring.get(fps[2]!)!.inFlight = 1;
+    expect(picks(ring, 1)).toEqual([fps[1]]);
+  });
+
+  it('skips a (key, model) in cooldown but still uses that key for other models', () => {
+    const ring = new KeyRing(keys);
+    ring.cooldown(ring.get(fps[0]!)!, 'm', 1_000, 'quota_per_minute');
+    expect(picks(ring, 4, 'm', 500)).toEqual([fps[1], fps[2], fps[1], fps[2]]);
+    expect(picks(ring, 3, 'other', 500)).toContain(fps[0]);
+  });
+
+  it('brings a cooled key back once its cooldown has passed', () => {
+    const ring = new KeyRing([key(1)]);
+    ring.cooldown(ring.get(fps[0]!)!, 'm', 1_000, 'quota_per_minute');
+    expect(ring.pick('m', none, 999)).toEqual({ kind: 'cooling', retryAt: 1_000 });
+    expect(ring.pick('m', none, 1_000).kind).toBe('ok');
+  });
+
+  it('reports when the first key frees up when every key is cooling', () => {
+    const ring = new KeyRing(keys);
+    ring.cooldown(ring.get(fps[0]!)!, 'm', 5_000, 'x');
+    ring.cooldown(ring.get(fps[1]!)!, 'm', 3_000, 'x');
+    ring.cooldown(ring.get(fps[2]!)!, 'm', 9_000, 'x');
+    expect(ring.pick('m', none, 0)).toEqual({ kind: 'cooling', retryAt: 3_000 });
+    expect(ring.firstFree('m', 0)).toBe(3_000);
+  });
+
+  it('keeps the longer of two cooldowns', () => {
+    const ring = new KeyRing([key(1)]);
+    const e = ring.get(fps[0]!)!;
+    ring.cooldown(e, 'm', 9_000, 'quota_per_day');
+    ring.cooldown(e, 'm', 2_000, 'quota_per_minute');
+    expect(e.cooldowns.get('m')).toEqual({ until: 9_000, reason: 'quota_per_day' });
+  });
+
+  it('never picks a disabled key, and says none when all are disabled', () => {
+    const ring = new KeyRing(keys.slice(0, 2));
+    ring.disable(ring.get(fps[0]!)!, 'key_invalid', 'API key not valid', 0);
+    expect(picks(ring, 3)).toEqual([fps[1], fps[1], fps[1]]);
+    ring.disable(ring.get(fps[1]!)!, 'key_leaked', 'leaked', 0);
+    expect(ring.pick('m', none, 0)).toEqual({ kind: 'none' });
+    expect(ring.firstFree('m', 0)).toBeUndefined();
+  });
+
+  it('skips keys this request already tried', () => {
+    const ring = new KeyRing(keys);
+    const p = ring.pick('m', new Set([fps[0]!, fps[1]!]), 0);
+    expect(p.kind === 'ok' && p.entry.fp).toBe(fps[2]);
+    expect(ring.pick('m', new Set(fps), 0)).toEqual({ kind: 'none' });
+  });
+
+  it('reset clears one key or all', () => {
+    const ring = new KeyRing(keys);
+    for (const fp of fps) ring.disable(ring.get(fp)!, 'key_invalid', '', 0);
+    expect(ring.reset(fps[1])).toBe(true);
+    expect(ring.counts(0)).toMatchObject({ disabled: 2, available: 1 });
+    expect(ring.reset('nope')).toBe(false);
+    ring.reset();
+    expect(ring.counts(0)).toMatchObject({ disabled: 0, available: 3 });
+  });
+});
+
+describe('reloading the key list', () => {
+  it('keeps the health of unchanged keys and deactivates removed ones', () => {
+    const ring = new KeyRing(keys);
+    const first = ring.get(fps[0]!)!;
+    const removed = ring.get(fps[2]!)!;
+    ring.disable(first, 'key_invalid', 'bad', 0);
+    ring.cooldown(ring.get(fps[1]!)!, 'm', 10_000, 'x');
+    const r = ring.replace([key(1), key(2), key(4)]);
+    expect(r).toEqual({ added: 1, removed: 1, kept: 2 });
+    expect(ring.get(fps[0]!)).toBe(first);
+    expect(first.disabled?.reason).toBe('key_invalid');
+    expect(ring.get(fps[1]!)!.cooldowns.get('m')?.until).toBe(10_000);
+    expect(removed.active).toBe(false);
+    expect(ring.get(fps[2]!)).toBeUndefined();
+    // key 1 disabled, key 2 cooling for m: only the new key serves m.
+    expect(picks(ring, 2, 'm', 0)).toEqual([fingerprint(key(4)), fingerprint(key(4))]);
+  });
+});
+
+describe('snapshots', () => {
+  it('round-trip disabled flags and live cooldowns by fingerprint, dropping expired ones', () => {
+    const ring = new KeyRing(keys);
+    ring.disable(ring.get(fps[0]!)!, 'key_leaked', 'leaked', 5);
+    ring.cooldown(ring.get(fps[1]!)!, 'm', 10_000, 'quota_per_day');
+    ring.cooldown(ring.get(fps[2]!)!, 'm', 100, 'quota_per_minute');
+    const snap = ring.snapshot(500);
+    expect(JSON.stringify(snap)).not.toContain('AIza');
+    expect(Object.keys(snap).sort()).toEqual([fps[0], fps[1]].sort());
+    const again = new KeyRing(keys);
+    again.restore(snap, 500);
+    expect(again.get(fps[0]!)!.disabled).toEqual({ reason: 'key_leaked', message: 'leaked', at: 5 });
+    expect(again.pick('m', new Set([fps[0]!]), 500)).toMatchObject({ kind: 'ok', entry: { fp: fps[2] } });
+  });
+});
