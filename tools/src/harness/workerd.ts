@@ -35,6 +35,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<RunningWork
   if (options.workerSecret) bindings.WORKER_SECRET = { type: 'plain_text', value: options.workerSecret };
   const worker = await unstable_startWorker({
     name: 'opengemini-test',
+    config: resolve(repoRoot, 'tools/src/harness/wrangler.harness.toml'),
     entrypoint,
     compatibilityDate: '2025-09-01',
     bindings,
