@@ -1,0 +1,82 @@
+// The handler in Node (it is Web-standard, so the same code as in workerd) for cases the local
+// wrangler dev proxy cannot carry: it reports a 503 of its own when a Worker answers before
+// reading a large body, which Cloudflare's edge does not.
+import { describe, expect, it, vi } from 'vitest';
+import { createWorkerHandler } from '../src/handler';
+
+const KEY = `AIza${'h'.repeat(35)}`;
+
+describe('createWorkerHandler', () => {
+  it('answers 413 for a body over 32 MiB, streamed without content-length, and never calls Gemini', async () => {
+    const fetchSpy = vi.fn<typeof fetch>();
+    const handle = createWorkerHandler({}, { fetch: fetchSpy });
+    const chunk = new Uint8Array(1024 * 1024).fill(97);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent++ < 40) c.enqueue(chunk);
+        else c.close();
+      },
+    });
+    const res = await handle(
+      new Request('http://w/v1/chat/completions', { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body, duplex: 'half' } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('client_too_large');
+    expect(sent).toBeLessThan(40);
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('answers 413 from content-length alone', async () => {
+    const handle = createWorkerHandler({}, { fetch: vi.fn<typeof fetch>() });
+    const res = await handle(new Request('http://w/v1/chat/completions', { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-length': String(64 * 1024 * 1024) }, body: '{}' }));
+    expect(res.status).toBe(413);
+  });
+
+  it('labels a network failure to Gemini as the egress fault, not the key', async () => {
+    const handle = createWorkerHandler({}, { fetch: () => Promise.reject(new TypeError('fetch failed')) });
+    const res = await handle(
+      new Request('http://w/v1/chat/completions', { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] }) }),
+    );
+    expect(res.status).toBe(502);
+    expect(res.headers.get('x-opengemini-fault')).toBe('upstream; reason=network');
+  });
+
+  it('turns an unexpected exception into a labelled 500 in OpenAI format, never a crash', async () => {
+    const broken = new ReadableStream({
+      pull(c) {
+        c.error(new Error('boom'));
+      },
+    });
+    const handle = createWorkerHandler({}, { fetch: async () => new Response(broken, { status: 200 }) });
+    const res = await handle(new Request('http://w/v1/models', { headers: { authorization: `Bearer ${KEY}` } }));
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-opengemini-fault')).toBe('upstream; reason=worker_fault');
+    expect((await res.json()).error.message).toMatch(/boom/);
+  });
+});
+
+describe('listGeminiModels follows nextPageToken to the last page', () => {
+  it('joins three pages', async () => {
+    const pages: Record<string, object> = {
+      '': { models: [{ name: 'models/a' }, { name: 'models/b' }], nextPageToken: 't1' },
+      t1: { models: [{ name: 'models/c' }], nextPageToken: 't2' },
+      t2: { models: [{ name: 'models/d' }] },
+    };
+    const seen: string[] = [];
+    const handle = createWorkerHandler(
+      {},
+      {
+        fetch: async (input) => {
+          const url = new URL(String(input));
+          const token = url.searchParams.get('pageToken') ?? '';
+          seen.push(token);
+          return new Response(JSON.stringify(pages[token]), { status: 200 });
+        },
+      },
+    );
+    const res = await handle(new Request('http://w/v1/models', { headers: { authorization: `Bearer ${KEY}` } }));
+    expect((await res.json()).data.map((m: { id: string }) => m.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(seen).toEqual(['', 't1', 't2']);
+  });
+});
