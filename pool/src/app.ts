@@ -9,7 +9,7 @@ import { adminRoutes } from './routes/admin';
 import { healthRoutes } from './routes/health';
 import { nativeRoutes } from './routes/native';
 import { openaiRoutes } from './routes/openai';
-import { ModelCache } from './routes/proxy';
+import { ModelCache, proxied } from './routes/proxy';
 import { statusRoutes } from './routes/status';
 import type { ReloadReport } from './sources';
 
@@ -38,6 +38,7 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
 
   // Operator routes log a line too; proxy routes are hijacked and log in proxy.ts.
   app.addHook('onResponse', async (request, reply) => {
+    if (proxied.has(request.raw)) return;
     request.log.info({ method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 

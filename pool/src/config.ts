@@ -22,6 +22,9 @@ export interface Config {
   readonly MAX_ATTEMPTS: number;
   /** One time budget per request across all its attempts, up to the first byte sent (ms). */
   readonly REQUEST_TIMEOUT_MS: number;
+  /** Longest wait for one attempt's response headers before trying elsewhere (ms); 0 = the
+   * whole remaining budget. Non-streamed answers arrive whole, so keep it above the slowest. */
+  readonly ATTEMPT_TIMEOUT_MS: number;
   /** TCP + TLS connect timeout per upstream (ms). */
   readonly CONNECT_TIMEOUT_MS: number;
   /** Longest silence allowed inside a committed stream before it is cut (ms). */
@@ -73,6 +76,7 @@ export const configSchema = {
     LOG_LEVEL: { type: 'string', default: 'info', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     MAX_ATTEMPTS: int(0, 0, 20),
     REQUEST_TIMEOUT_MS: int(120_000, 100),
+    ATTEMPT_TIMEOUT_MS: int(0, 0),
     CONNECT_TIMEOUT_MS: int(5_000, 10),
     STREAM_IDLE_TIMEOUT_MS: int(300_000, 100),
     QUOTA_COOLDOWN_MS: int(60_000, 0),

@@ -50,6 +50,8 @@ export interface ForwardResult {
   upstream: string | undefined;
   code: string | undefined;
   tokens: Tokens | undefined;
+  /** The fault code of each failed attempt, in order (for the log line). */
+  faults: string[];
 }
 
 /** A failed attempt whose answer may become the final one. */
@@ -109,7 +111,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
   const maxAttempts = attemptLimit(config.MAX_ATTEMPTS, keys.size, upstreams.size);
   const triedKeys = new Set<string>();
   const failedUpstreams = new Set<string>();
-  const result: ForwardResult = { status: 0, attempts: 0, keyFp: undefined, upstream: undefined, code: undefined, tokens: undefined };
+  const result: ForwardResult = { status: 0, attempts: 0, keyFp: undefined, upstream: undefined, code: undefined, tokens: undefined, faults: [] };
   let pinned: KeyEntry | undefined;
   let last: Failure | undefined;
 
@@ -176,10 +178,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
   while (true) {
     if (client.signal.aborted) return finish({ status: 499, code: 'client_closed' });
     const now = ctx.now();
-    if (result.attempts >= maxAttempts) {
-      if (last) return answerFailure(last);
-      break;
-    }
+    if (result.attempts >= maxAttempts) break;
     if (now >= deadline) {
       return answerPoolError({ status: 504, type: 'server_error', code: 'upstream_timeout', message: `No answer within REQUEST_TIMEOUT_MS (${config.REQUEST_TIMEOUT_MS} ms) after ${result.attempts} attempt(s).` });
     }
@@ -198,7 +197,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     // 2. Its upstream: the sticky one unless down or already failed for this request.
     const up = upstreams.pick(entry.fp, failedUpstreams, now);
     if (up.kind === 'down') {
-      if (last && last.fault.kind !== 'upstream') return answerFailure(last);
+      if (last && last.fault.kind !== 'upstream') return answerNoKey(ctx, fr, last, answerFailure, answerPoolError);
       return answerPoolError({
         status: 503,
         type: 'server_error',
@@ -214,7 +213,8 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
 
     // 3. Send, within what is left of the budget.
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(BUDGET), deadline - now);
+    const attemptMs = config.ATTEMPT_TIMEOUT_MS > 0 ? Math.min(config.ATTEMPT_TIMEOUT_MS, deadline - now) : deadline - now;
+    const timer = setTimeout(() => ac.abort(BUDGET), attemptMs);
     const onAbort = () => ac.abort(CLIENT_GONE);
     client.signal.addEventListener('abort', onAbort, { once: true });
     const cleanup = () => {
@@ -279,6 +279,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
       release();
       apply(entry, upstream, failure.decision, latency, messageOf(failure.body));
       last = failure;
+      result.faults.push(failure.decision.code);
       if (failure.decision.retry === 'none') return answerFailure(failure);
       if (failure.decision.retry === 'other_upstream') {
         failedUpstreams.add(upstream.id);

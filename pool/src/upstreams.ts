@@ -115,10 +115,10 @@ export class UpstreamSet {
   pick(keyFp: string, exclude: ReadonlySet<string>, now: number): UpstreamPick {
     let retryAt = Infinity;
     for (const u of this.rank(keyFp)) {
-      if (exclude.has(u.id)) continue;
-      const admitted = u.breaker.acquire(now);
+      // An excluded upstream still counts for when to come back: now if its breaker is closed.
+      const admitted = !exclude.has(u.id) && u.breaker.acquire(now);
       if (admitted) return { kind: 'ok', upstream: u, probe: admitted === 'probe' };
-      retryAt = Math.min(retryAt, u.breaker.openUntil);
+      retryAt = Math.min(retryAt, u.breaker.available(now) ? now : u.breaker.openUntil);
     }
     return { kind: 'down', retryAt: retryAt === Infinity ? now : Math.max(retryAt, now) };
   }

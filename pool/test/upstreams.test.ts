@@ -58,7 +58,10 @@ describe('key -> upstream stickiness (rendezvous hashing)', () => {
     const set = new UpstreamSet({ threshold: 1, backoffMs: 1_000, maxBackoffMs: 1_000 });
     set.replace(defs(['https://a', 'https://b']));
     set.recordFailure(set.all()[0]!, 'x', 0);
-    expect(set.pick(keyFps[0]!, new Set(['https://b']), 100)).toEqual({ kind: 'down', retryAt: 1_000 });
     expect(set.upCount(100)).toBe(1);
+    // b is excluded (it failed for this request) but its breaker is closed: come back now.
+    expect(set.pick(keyFps[0]!, new Set(['https://b']), 100)).toEqual({ kind: 'down', retryAt: 100 });
+    set.recordFailure(set.all()[1]!, 'x', 500);
+    expect(set.pick(keyFps[0]!, new Set(), 600)).toEqual({ kind: 'down', retryAt: 1_000 });
   });
 });

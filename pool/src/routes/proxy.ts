@@ -34,8 +34,12 @@ export class ModelCache {
   }
 }
 
+/** Requests whose line proxy() writes: the app's generic onResponse line skips them. */
+export const proxied = new WeakSet<object>();
+
 /** Runs the attempt loop for a request and logs its one line. */
 export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<void> {
+  proxied.add(request.raw);
   reply.hijack();
   const started = performance.now();
   const r = await forward(ctx, fr, request.raw, reply.raw);
@@ -49,6 +53,7 @@ export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: Fa
       key: r.keyFp,
       upstream: r.upstream,
       code: r.code,
+      ...(r.faults.length ? { faults: r.faults } : {}),
       tokensIn: r.tokens?.in,
       tokensOut: r.tokens?.out,
       ms: Math.round((performance.now() - started) * 10) / 10,
@@ -69,6 +74,7 @@ export async function cachedList(
   const hit = cache.get(fr.path, ctx.now());
   if (hit) {
     request.log.info({ method: request.method, route, model: fr.model, status: hit.status, attempts: 0, cached: true }, 'request');
+    proxied.add(request.raw);
     reply.hijack();
     reply.raw.writeHead(hit.status, { 'content-type': hit.contentType, 'content-length': String(hit.body.length) }).end(hit.body);
     return;

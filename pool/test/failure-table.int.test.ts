@@ -1,0 +1,275 @@
+// Every row of the failure table, end to end: the official OpenAI SDK -> the pool -> the built
+// Worker in workerd (and a deliberately failing second upstream) -> the strict mock Gemini.
+import { fingerprint } from '@opengemini/shared';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nextPacificMidnight } from '../src/pacific-day';
+import { UpstreamSet } from '../src/upstreams';
+import { type FailingUpstream, startFailingUpstream } from './helpers/failing-upstream';
+import { OpenAI } from './helpers/openai';
+import { type Backend, type PoolUnderTest, startBackend, startTestPool, status, testKey } from './helpers/stack';
+
+const MODEL = 'gemini-2.5-flash';
+const k1 = testKey(1);
+const k2 = testKey(2);
+const k3 = testKey(3);
+const ask = (p: PoolUnderTest, content = 'hi') => p.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content }] });
+
+let backend: Backend;
+let failing: FailingUpstream;
+const pools: PoolUnderTest[] = [];
+const allLogs: string[][] = [];
+
+async function pool(keys: string[], upstreams?: string[], env: Record<string, string> = {}): Promise<PoolUnderTest> {
+  const p = await startTestPool({ keys, upstreams: upstreams ?? [backend.worker.url], env: { BREAKER_FAILURES: '1', ...env } });
+  pools.push(p);
+  allLogs.push(p.logs);
+  return p;
+}
+
+/** A key whose sticky upstream (rendezvous hash) is `first`, among `urls`. */
+function keyStickingTo(first: string, urls: string[]): string {
+  const set = new UpstreamSet({ threshold: 1, backoffMs: 1, maxBackoffMs: 1 });
+  set.replace(urls.map((id) => ({ id, secret: undefined, transport: () => ({ send: () => Promise.reject(new Error()), close: async () => {} }) })));
+  for (let n = 1; n < 100; n++) if (set.rank(fingerprint(testKey(n)))[0]?.id === first) return testKey(n);
+  throw new Error('no key sticks to that upstream');
+}
+
+/** Keys the mock saw for generateContent calls, in order. */
+const seenKeys = () => backend.mock.requests.filter((r) => r.action === 'generateContent').map((r) => r.key);
+
+beforeAll(async () => {
+  backend = await startBackend();
+  failing = await startFailingUpstream();
+});
+afterEach(async () => {
+  backend.mock.reset();
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+afterAll(async () => {
+  await failing?.close();
+  await backend?.close();
+});
+
+describe('rotation', () => {
+  it('spreads requests over every key in turn (not only after errors)', async () => {
+    const p = await pool([k1, k2, k3]);
+    for (let i = 0; i < 6; i++) expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    expect(seenKeys()).toEqual([k1, k2, k3, k1, k2, k3]);
+  });
+});
+
+describe('the failure table', () => {
+  it.each([
+    ['per_minute', '30s', 30_000],
+    ['tokens_per_minute', '12s', 12_000],
+  ] as const)('429 %s: that (key, model) cools down for retryDelay (+jitter), the next key answers at once', async (quota, retryDelay, ms) => {
+    const p = await pool([k1, k2]);
+    backend.mock.script({ key: k1, reply: { kind: 'quota', quota, retryDelay } });
+    const before = Date.now();
+    const r = await ask(p);
+    expect(r.choices[0]?.message.content).toContain('mock answer');
+    expect(seenKeys()).toEqual([k1, k2]);
+    const s = await status(p);
+    const cooled = s.keys.find((k) => k.key === fingerprint(k1))!;
+    expect(cooled.state).toBe('cooling');
+    expect(cooled.cooldowns[MODEL]?.reason).toBe(`quota_${quota}`);
+    const until = Date.parse(cooled.cooldowns[MODEL]!.until);
+    expect(until).toBeGreaterThanOrEqual(before + ms);
+    expect(until).toBeLessThanOrEqual(Date.now() + ms + 2_000 + 50);
+    // Other models are not affected, the upstream is not penalised.
+    expect(cooled.cooldowns['gemini-2.5-pro']).toBeUndefined();
+    expect(s.upstreams[0]?.state).toBe('closed');
+    // The cooled key is skipped for this model.
+    await ask(p);
+    await ask(p);
+    expect(seenKeys().slice(2)).toEqual([k2, k2]);
+  });
+
+  it('429 per-day: that (key, model) is spent until the next midnight Pacific time', async () => {
+    const p = await pool([k1, k2]);
+    backend.mock.script({ key: k1, reply: { kind: 'quota', quota: 'per_day' } });
+    await ask(p);
+    const s = await status(p);
+    const spent = s.keys.find((k) => k.key === fingerprint(k1))!;
+    expect(spent.cooldowns[MODEL]).toEqual({ until: new Date(nextPacificMidnight(Date.now())).toISOString(), reason: 'quota_per_day' });
+  });
+
+  it.each(['invalid', 'expired', 'suspended', 'leaked'] as const)('%s key: disabled with its reason, never used again, next key answers', async (reason) => {
+    const p = await pool([k1, k2]);
+    backend.mock.script({ key: k1, reply: { kind: 'keyError', reason, echoKey: true } });
+    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    for (let i = 0; i < 3; i++) await ask(p);
+    expect(seenKeys()).toEqual([k1, k2, k2, k2, k2]);
+    const s = await status(p);
+    const dead = s.keys.find((k) => k.key === fingerprint(k1))!;
+    expect(dead.state).toBe('disabled');
+    expect(dead.reason).toMatch(/^key_/);
+    expect(dead.message).toBeTruthy();
+    expect(JSON.stringify(s)).not.toContain(k1);
+    expect(s.upstreams[0]?.state).toBe('closed');
+  });
+
+  it('a key echoed in an error body never reaches the client', async () => {
+    const p = await pool([k1]);
+    backend.mock.script({ key: k1, reply: { kind: 'keyError', reason: 'leaked', echoKey: true } });
+    const res = await fetch(`${p.base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.pool.accessKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(403);
+    expect(text).not.toContain(k1);
+    expect(text).toContain('leaked');
+  });
+
+  it("a client's bad request goes back as is: one attempt, nobody penalised", async () => {
+    const p = await pool([k1, k2]);
+    const err = await p.client.chat.completions
+      .create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], temperature: 'hot' as unknown as number })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(seenKeys()).toEqual([]); // the Worker rejected it before Gemini
+    const s = await status(p);
+    expect(s.keys.every((k) => k.state === 'ok')).toBe(true);
+  });
+
+  it("Gemini's 400 on the request itself goes back with its real status and message, never retried", async () => {
+    const p = await pool([k1, k2]);
+    backend.mock.script({
+      reply: { kind: 'http', status: 400, body: { error: { code: 400, message: 'Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.', status: 'INVALID_ARGUMENT' } } },
+    });
+    const err = (await ask(p).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.message).toContain('number of function response parts');
+    expect(seenKeys()).toHaveLength(1);
+    expect((await status(p)).keys.every((k) => k.state === 'ok')).toBe(true);
+  });
+
+  it('an unknown model is a 404 with one attempt', async () => {
+    const p = await pool([k1, k2]);
+    const err = await p.client.chat.completions.create({ model: 'gemini-no-such-model', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(backend.mock.requests.filter((r) => r.model === 'gemini-no-such-model')).toHaveLength(1);
+  });
+
+  it.each([500, 503, 504] as const)('Gemini %i: short cooldown for that (key, model), next key after a small backoff', async (code) => {
+    const p = await pool([k1, k2], undefined, { GEMINI_COOLDOWN_MS: '4000' });
+    backend.mock.script({ key: k1, reply: { kind: 'serverError', status: code } });
+    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    expect(seenKeys()).toEqual([k1, k2]);
+    const k = (await status(p)).keys.find((x) => x.key === fingerprint(k1))!;
+    expect(k.state).toBe('cooling');
+    expect(k.cooldowns[MODEL]?.reason).toMatch(/^gemini_/);
+    expect(Date.parse(k.cooldowns[MODEL]!.until) - Date.now()).toBeLessThanOrEqual(4_000);
+  });
+
+  it('region blocked: the key is untouched, the upstream breaker opens, the same key goes through another upstream', async () => {
+    failing.mode = 'region';
+    const urls = [failing.url, backend.worker.url];
+    const key = keyStickingTo(failing.url, urls);
+    const p = await pool([key], urls);
+    const hits = failing.hits;
+    for (let i = 0; i < 3; i++) expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    expect(failing.hits - hits).toBe(1); // then open: not asked again
+    const s = await status(p);
+    expect(s.upstreams.find((u) => u.upstream === failing.url)?.state).toBe('open');
+    expect(s.keys[0]?.state).toBe('ok');
+    expect(seenKeys()).toEqual([key, key, key]);
+  });
+
+  it.each(['html502', 'drop'] as const)('Worker fault / network error (%s): same key via the other upstream, breaker opens', async (mode) => {
+    failing.mode = mode;
+    // Pick a key whose sticky upstream is the failing one, so the failure is exercised.
+    const key = keyStickingTo(failing.url, [failing.url, backend.worker.url]);
+    const p = await pool([key], [failing.url, backend.worker.url]);
+    const hits = failing.hits;
+    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    expect(failing.hits - hits).toBe(1);
+    expect(seenKeys()).toEqual([key]);
+    const s = await status(p);
+    expect(s.upstreams.find((u) => u.upstream === failing.url)?.state).toBe('open');
+    expect(s.keys[0]?.state).toBe('ok');
+    // While it is open, the key uses the healthy upstream without trying the failed one.
+    await ask(p);
+    expect(failing.hits - hits).toBe(1);
+  });
+
+  it('timeout: an upstream that hangs is cut after ATTEMPT_TIMEOUT_MS; the key is not penalised', async () => {
+    failing.mode = 'hang';
+    const key = keyStickingTo(failing.url, [failing.url, backend.worker.url]);
+    const p = await pool([key], [failing.url, backend.worker.url], { ATTEMPT_TIMEOUT_MS: '300' });
+    const t0 = Date.now();
+    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    const s = await status(p);
+    expect(s.upstreams.find((u) => u.upstream === failing.url)?.state).toBe('open');
+    expect(s.keys[0]?.state).toBe('ok');
+    expect(p.logs.join('')).toContain('"faults":["upstream_timeout"]');
+  });
+});
+
+describe('when nothing is left', () => {
+  it('every key cooling down: 429 in OpenAI format with Retry-After for the first key to free up', async () => {
+    const p = await pool([k1, k2]);
+    backend.mock.script({ key: k1, reply: { kind: 'quota', quota: 'per_minute', retryDelay: '40s' } });
+    backend.mock.script({ key: k2, reply: { kind: 'quota', quota: 'per_minute', retryDelay: '20s' } });
+    const err = (await ask(p).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((err.error as { code?: string }).code).toBe('all_keys_cooling');
+    const retryAfter = Number(err.headers?.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(20);
+    expect(retryAfter).toBeLessThanOrEqual(23);
+    // The next request does not touch Gemini at all.
+    const n = seenKeys().length;
+    await expect(ask(p)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    expect(seenKeys()).toHaveLength(n);
+  });
+
+  it('every key disabled: 503 naming the cause, Gemini not called again', async () => {
+    const p = await pool([k1]);
+    backend.mock.script({ key: k1, reply: { kind: 'keyError', reason: 'invalid' } });
+    const first = (await ask(p).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(first.status).toBe(401); // Gemini's own answer for the last attempt
+    const second = (await ask(p).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(second.status).toBe(503);
+    expect((second.error as { code?: string }).code).toBe('no_usable_key');
+    expect(seenKeys()).toHaveLength(1);
+  });
+
+  it('every upstream down: 503 with a clear message and Retry-After; the open breaker spares the upstream', async () => {
+    failing.mode = 'html502';
+    const p = await pool([k1, k2], [failing.url], { BREAKER_BACKOFF_MS: '60000' });
+    const hits = failing.hits;
+    const err = (await ask(p).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err.status).toBe(503);
+    expect((err.error as { code?: string }).code).toBe('all_upstreams_down');
+    expect(err.message).toMatch(/Every upstream is down/);
+    expect(Number(err.headers?.get('retry-after'))).toBeGreaterThan(50);
+    expect(failing.hits - hits).toBe(1);
+    await ask(p).catch(() => {});
+    expect(failing.hits - hits).toBe(1);
+  });
+
+  it('half-open: after the backoff one real request probes the upstream and closes the breaker', async () => {
+    const p = await pool([k1], undefined, { BREAKER_BACKOFF_MS: '300' });
+    backend.mock.script({ times: 1, hangUp: true, reply: { kind: 'text', text: 'x' } });
+    const err = (await ask(p).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err.status).toBe(502); // the Worker's own answer: it could not reach Gemini
+    expect((err.error as { code?: string }).code).toBe('upstream_network');
+    expect((await status(p)).upstreams[0]?.state).toBe('open');
+    await expect(ask(p)).rejects.toMatchObject({ status: 503 }); // still open: Gemini not asked
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer'); // the probe
+    expect((await status(p)).upstreams[0]?.state).toBe('closed');
+  });
+});
+
+describe('secrets', () => {
+  it('no Gemini key or client key appears in any log line of this suite', () => {
+    const text = allLogs.flat().join('');
+    expect(text.length).toBeGreaterThan(0);
+    for (const k of [k1, k2, k3]) expect(text).not.toContain(k);
+    expect(text).not.toMatch(/sk-[0-9a-f]{48}/);
+  });
+});
