@@ -8,7 +8,11 @@ export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES):
   const declared = Number(request.headers.get('content-length'));
   if (declared > maxBytes) throw tooLarge(maxBytes);
   let text: string;
-  if (request.body) {
+  if (declared > 0 && !request.headers.has('content-encoding')) {
+    // Length known and within bounds (the runtime enforces content-length): the runtime's own
+    // decoder is the fastest path in workerd and in Node.
+    text = await request.text();
+  } else if (request.body) {
     const reader = request.body.getReader();
     const chunks: Uint8Array[] = [];
     let total = 0;

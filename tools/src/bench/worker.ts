@@ -45,11 +45,11 @@ export async function benchWorker(iterations = 300): Promise<Row[]> {
   const chat = handlerAnswering(resText, 'application/json');
   const chatRequest = () =>
     new Request('http://worker/v1/chat/completions', { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: reqText });
-  const ours = await cpuMicros(iterations, async () => {
-    const res = await chat(chatRequest());
+  const ours = await cpuMicros(iterations, async (request: Request) => {
+    const res = await chat(request);
     if (res.status !== 200) throw new Error(`chat answered ${res.status}: ${await res.text()}`);
     await res.text();
-  });
+  }, chatRequest);
   const base = await cpuMicros(iterations, async () => {
     JSON.stringify(JSON.parse(reqText));
     JSON.stringify(JSON.parse(resText));
@@ -75,11 +75,11 @@ export async function benchWorker(iterations = 300): Promise<Row[]> {
       body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } }),
     });
   const streamIterations = Math.max(5, Math.floor(iterations / 20));
-  const oursStream = await cpuMicros(streamIterations, async () => {
-    const res = await stream(streamReq());
+  const oursStream = await cpuMicros(streamIterations, async (request: Request) => {
+    const res = await stream(request);
     if (res.status !== 200) throw new Error(`stream answered ${res.status}`);
     await drain(res);
-  });
+  }, streamReq);
   const baseStream = await cpuMicros(streamIterations, async () => {
     for (const e of events) JSON.stringify(JSON.parse(e));
   });
