@@ -9,7 +9,7 @@ import type { Config } from './config';
 import { type Dialect, type PoolError, errorBody, errorEvent, errorHeaders } from './errors';
 import type { KeyEntry, KeyRing } from './keyring';
 import { nextPacificMidnight, pacificDay } from './pacific-day';
-import { firstChunk, findErrorEvent, pump, readAll, scrubChunk } from './relay';
+import { ErrorEventScanner, findErrorEvent, pump, readAll, readFirstEvent, scrubChunk } from './relay';
 import { type Decision, decide } from './retry-policy';
 import { type HeaderGetter, isTimeoutError, type UpstreamReply } from './transport';
 import type { Upstream, UpstreamSet } from './upstreams';
@@ -67,6 +67,7 @@ const ERROR_BODY_LIMIT = 1 << 20;
 const BODY_LIMIT = 256 << 20;
 const NO_HEADERS: HeaderGetter = { get: () => null };
 const CLIENT_GONE = Symbol('client gone');
+const ignore = () => {};
 const BUDGET = Symbol('budget');
 
 /** MAX_ATTEMPTS, or min(keys, 5) and at least 2 when a second upstream can take a retry. */
@@ -241,9 +242,11 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     let whole: Buffer | undefined;
     try {
       reply = await upstream.transport.send({ method: fr.method, path: fr.path, headers, body: fr.body, signal: ac.signal });
+      // Errors are handled where the body is read; this keeps a late abort from going unhandled.
+      reply.body.on('error', ignore);
       if (reply.status >= 200 && reply.status < 300) {
         if (fr.stream) {
-          first = await firstChunk(reply.body);
+          first = await readFirstEvent(reply.body);
           const event = first && findErrorEvent(first);
           if (event) {
             reply.body.destroy();
@@ -313,10 +316,11 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     res.flushHeaders();
     let tokens: Tokens | undefined;
     let midFault: Decision | undefined;
+    const scanner = new ErrorEventScanner();
     const onChunk = (chunk: Buffer) => {
       tokens = scanUsage(chunk) ?? tokens;
-      const event = findErrorEvent(chunk);
-      if (event && !midFault) {
+      const event = midFault ? undefined : scanner.push(chunk);
+      if (event) {
         const code = (event as { error?: { code?: unknown } }).error?.code;
         const fault = decodeFault(typeof code === 'number' ? code : 500, NO_HEADERS, event);
         midFault = decide(fault, policy(config), result.attempts, ctx.random);

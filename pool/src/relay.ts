@@ -25,6 +25,8 @@ export async function readAll(body: Readable, limit: number): Promise<Buffer> {
  * (the stream is left paused) or null if the body ended empty; rejects if it broke.
  */
 export function firstChunk(body: Readable): Promise<Buffer | null> {
+  if (body.readableEnded) return Promise.resolve(null);
+  if (body.destroyed) return Promise.reject(new Error('upstream closed the stream before its first byte'));
   return new Promise((resolve, reject) => {
     const done = () => {
       body.off('data', onData);
@@ -53,33 +55,101 @@ export function firstChunk(body: Readable): Promise<Buffer | null> {
     body.once('end', onEnd);
     body.once('error', onError);
     body.once('close', onClose);
+    body.resume(); // a stream paused by an earlier call stays paused until told otherwise
   });
 }
 
-const ERROR_EVENT = [Buffer.from('data: {"error"'), Buffer.from('data:{"error"')];
+const ERROR_MARKERS = [Buffer.from('data: {"error"'), Buffer.from('data:{"error"')];
+const MARKER_MAX = ERROR_MARKERS[0]!.length;
+/** An error event longer than this is not read whole (a sane one is well under 4 KB). */
+const EVENT_LIMIT = 64 * 1024;
 
-/**
- * The JSON of the first SSE error event in `chunk`, or undefined. A raw `{"error"` right after
- * `data:` can only open an event: inside an event's JSON, quotes in text are escaped.
- */
-export function findErrorEvent(chunk: Buffer): unknown {
+/** Where the earliest error-event marker starts in `buf`, and how long it is; -1 if none. */
+function findMarker(buf: Buffer): number {
   let at = -1;
-  let skip = 0;
-  for (const marker of ERROR_EVENT) {
-    const i = chunk.indexOf(marker);
-    if (i >= 0 && (at < 0 || i < at)) {
-      at = i;
-      skip = marker.length - '{"error"'.length;
-    }
+  for (const marker of ERROR_MARKERS) {
+    const i = buf.indexOf(marker);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
   }
-  if (at < 0) return undefined;
-  let end = chunk.indexOf(0x0a, at); // events are one line of JSON
-  if (end < 0) end = chunk.length;
-  const text = chunk.subarray(at + skip, end).toString('utf8').replace(/\r$/, '');
+  return at;
+}
+
+/** Parses `data: {...}` (one line, CR tolerated) into its JSON. */
+function parseEventLine(line: Buffer): unknown {
+  const text = line.toString('utf8').replace(/^data: ?/, '').replace(/\r$/, '');
   try {
     return JSON.parse(text);
   } catch {
     return { error: { message: 'unreadable error event from the upstream' } };
+  }
+}
+
+/**
+ * Finds SSE error events (`data: {"error": ...}`) in a stream of chunks, even when the event or
+ * its marker is cut across chunks. A raw `{"error"` right after `data:` can only open an event:
+ * inside an event's JSON, quotes in text are escaped. The common chunk costs two native indexOf.
+ */
+export class ErrorEventScanner {
+  /** The start of an error event whose end of line has not arrived yet. */
+  private carry: Buffer | undefined;
+  /** The previous chunk's last bytes, for a marker cut in two. */
+  private tail: Buffer | undefined;
+
+  /** Feeds a chunk; returns the parsed event once one is complete. */
+  push(chunk: Buffer): unknown {
+    if (this.carry) {
+      this.carry = Buffer.concat([this.carry, chunk]);
+      return this.finish();
+    }
+    const at = findMarker(chunk);
+    if (at >= 0) {
+      this.carry = chunk.subarray(at);
+    } else if (this.tail) {
+      const edge = Buffer.concat([this.tail, chunk.subarray(0, MARKER_MAX)]);
+      const j = findMarker(edge);
+      if (j >= 0) this.carry = Buffer.concat([this.tail.subarray(j), chunk]);
+    }
+    this.tail = chunk.length >= MARKER_MAX ? chunk.subarray(chunk.length - MARKER_MAX + 1) : Buffer.concat([this.tail ?? Buffer.alloc(0), chunk]).subarray(-(MARKER_MAX - 1));
+    return this.carry ? this.finish() : undefined;
+  }
+
+  /** The pending event if the stream ended without its end of line. */
+  end(): unknown {
+    const c = this.carry;
+    this.carry = undefined;
+    return c ? parseEventLine(c) : undefined;
+  }
+
+  private finish(): unknown {
+    const c = this.carry!;
+    const nl = c.indexOf(0x0a);
+    const cr = nl < 0 ? c.indexOf(0x0d) : -1; // "\r\r" framing: no LF at all
+    const end = nl >= 0 ? nl : cr;
+    if (end < 0 && c.length < EVENT_LIMIT) return undefined;
+    this.carry = undefined;
+    return parseEventLine(end < 0 ? c : c.subarray(0, end));
+  }
+}
+
+/** The JSON of the first complete SSE error event in `chunk`, or undefined. */
+export function findErrorEvent(chunk: Buffer): unknown {
+  const s = new ErrorEventScanner();
+  return s.push(chunk) ?? s.end();
+}
+
+const EVENT_ENDS = [Buffer.from('\n\n'), Buffer.from('\r\n\r\n'), Buffer.from('\r\r')];
+
+/**
+ * Reads the start of a stream up to the end of its first event (or 64 KB, or the end of the
+ * body), so the pool can look at the first event before committing to a 200. Null: empty body.
+ */
+export async function readFirstEvent(body: Readable): Promise<Buffer | null> {
+  let buf: Buffer | null = null;
+  for (;;) {
+    const chunk = await firstChunk(body);
+    if (chunk === null) return buf;
+    buf = buf ? Buffer.concat([buf, chunk]) : chunk;
+    if (buf.length >= EVENT_LIMIT || EVENT_ENDS.some((e) => buf!.indexOf(e) >= 0)) return buf;
   }
 }
 

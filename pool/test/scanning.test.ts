@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findErrorEvent, scrubChunk } from '../src/relay';
+import { ErrorEventScanner, findErrorEvent, readFirstEvent, scrubChunk } from '../src/relay';
 import { scanUsage } from '../src/usage-scan';
 
 const b = (s: string) => Buffer.from(s);
@@ -33,5 +33,29 @@ describe('scrubbing chunks', () => {
     expect(scrubChunk(clean)).toBe(clean);
     const key = `AIza${'1'.repeat(35)}`;
     expect(scrubChunk(b(`{"message":"api_key:${key} leaked"}`)).toString()).not.toContain(key);
+  });
+});
+
+describe('error events cut across chunks', () => {
+  const event = 'data: {"error":{"message":"m","code":"quota_per_day"}}\r\n\r\n';
+  it.each([5, 9, 13, 20, 40])('finds the event when the stream is cut every %i bytes', (size) => {
+    const stream = Buffer.from(`data: {"choices":[]}\r\n\r\n${event}`);
+    const s = new ErrorEventScanner();
+    let found: unknown;
+    for (let i = 0; i < stream.length; i += size) found ??= s.push(stream.subarray(i, i + size));
+    expect(found).toEqual({ error: { message: 'm', code: 'quota_per_day' } });
+  });
+
+  it('an event cut before its end of line is completed by the next chunk', () => {
+    const s = new ErrorEventScanner();
+    expect(s.push(Buffer.from('data: {"error":{"code":"gem'))).toBeUndefined();
+    expect(s.push(Buffer.from('ini_internal"}}\n\n'))).toEqual({ error: { code: 'gemini_internal' } });
+  });
+
+  it('reads a stream up to the end of its first event before deciding', async () => {
+    const { Readable } = await import('node:stream');
+    const body = Readable.from([Buffer.from('data: {"er'), Buffer.from('ror":{"code":"x"}}'), Buffer.from('\n\nmore'), Buffer.from('rest')], { objectMode: false });
+    const first = await readFirstEvent(body);
+    expect(first?.toString()).toBe('data: {"error":{"code":"x"}}\n\nmore');
   });
 });
