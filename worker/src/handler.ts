@@ -16,6 +16,8 @@ export interface WorkerEnv {
   GEMINI_BASE_URL?: string;
   /** When set, callers must send it in x-opengemini-secret (or as `SECRET:KEY` in the Bearer). */
   WORKER_SECRET?: string;
+  /** Silence (ms) after which a stream gets an SSE `: keep-alive` comment; default 15000, 0 off. */
+  SSE_KEEPALIVE_MS?: string;
 }
 
 export interface WorkerDeps {
@@ -27,6 +29,8 @@ export type Handler = (request: Request) => Promise<Response>;
 export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}): Handler {
   const baseUrl = (env.GEMINI_BASE_URL || DEFAULT_GEMINI_BASE_URL).replace(/\/+$/, '');
   const secret = env.WORKER_SECRET || undefined;
+  const keepAlive = Number(env.SSE_KEEPALIVE_MS);
+  const chatOptions = { keepAliveMs: env.SSE_KEEPALIVE_MS && Number.isFinite(keepAlive) && keepAlive >= 0 ? keepAlive : undefined };
   // Bound at call time so tests and the pool can swap globalThis.fetch; workerd needs `this` kept.
   const doFetch: typeof fetch = deps.fetch ?? ((input, init) => fetch(input, init));
 
@@ -50,7 +54,7 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       const method = request.method;
       // Native paths (`/v1beta/...`, and `/v1/models/x:generateContent` of Gemini's v1 API).
       if (version === 'v1beta' || rest.includes(':')) return await handleNative(request, url, target, version, rest);
-      if (rest === '/chat/completions') return method === 'POST' ? await handleChat(request, target) : notAllowed(method, 'POST');
+      if (rest === '/chat/completions') return method === 'POST' ? await handleChat(request, target, chatOptions) : notAllowed(method, 'POST');
       if (rest === '/embeddings') return method === 'POST' ? await handleEmbeddings(request, target) : notAllowed(method, 'POST');
       if (rest === '/models' || rest === '/models/') return method === 'GET' ? await handleListModels(target) : notAllowed(method, 'GET');
       if (rest.startsWith('/models/')) {

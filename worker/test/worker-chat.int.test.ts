@@ -9,7 +9,8 @@ import { type Stack, TEST_KEY, readSse, startStack } from './support/stack';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  // A short keep-alive so a stalled stream can be seen getting one within the test.
+  stack = await startStack({ vars: { SSE_KEEPALIVE_MS: '300' } });
 });
 afterAll(async () => {
   await stack?.close();
@@ -160,6 +161,18 @@ describe('chat completions through workerd', () => {
     const last = JSON.parse(events.at(-1)!);
     expect(last.error.code).toMatch(/^upstream_/);
     expectSpec('ErrorResponse', last);
+  });
+
+  it('keeps a silent stream (long thinking) alive with SSE comments, then finishes it', async () => {
+    stack.mock.script({ reply: { kind: 'text', text: 'after a long think', chunks: 2 }, stream: { stall: { afterChunks: 1, ms: 1200 } } });
+    const res = await fetch(`${stack.worker.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'think hard' }], stream: true }),
+    });
+    const raw = await res.text();
+    expect(raw.match(/^: keep-alive$/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    expect(raw.trimEnd().endsWith('data: [DONE]')).toBe(true);
   });
 
   it('understands Gemini through awkwardly split \\r\\n\\r\\n events with multi-byte text', async () => {

@@ -22,6 +22,8 @@ export interface RunningWorker {
 export interface WorkerdOptions {
   geminiBaseUrl: string;
   workerSecret?: string;
+  /** Extra plain-text vars (e.g. SSE_KEEPALIVE_MS). */
+  vars?: Record<string, string>;
   /** Defaults to the built bundle; it must exist (`pnpm build`). */
   entrypoint?: string;
 }
@@ -32,6 +34,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<RunningWork
   const bindings: Record<string, { type: 'plain_text'; value: string }> = {
     GEMINI_BASE_URL: { type: 'plain_text', value: options.geminiBaseUrl },
   };
+  for (const [name, value] of Object.entries(options.vars ?? {})) bindings[name] = { type: 'plain_text', value };
   if (options.workerSecret) bindings.WORKER_SECRET = { type: 'plain_text', value: options.workerSecret };
   const worker = await unstable_startWorker({
     name: 'opengemini-test',

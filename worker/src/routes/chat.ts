@@ -10,7 +10,12 @@ import { nonce } from '../chat/signatures';
 import { createChatStream } from '../chat/stream';
 import { parseChatRequest } from '../chat/validate';
 
-export async function handleChat(request: Request, target: GeminiTarget): Promise<Response> {
+export interface ChatOptions {
+  /** Passed to the stream converter; undefined keeps its default. */
+  keepAliveMs?: number | undefined;
+}
+
+export async function handleChat(request: Request, target: GeminiTarget, options: ChatOptions = {}): Promise<Response> {
   const req = parseChatRequest(await readJsonBody(request));
   const urls = collectRemoteMedia(req);
   const media = urls.length > 0 ? await fetchRemoteMedia(urls, target.fetch) : undefined;
@@ -19,7 +24,11 @@ export async function handleChat(request: Request, target: GeminiTarget): Promis
 
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
-    const stream = createChatStream({ ...ctx, includeUsage: req.stream_options?.include_usage === true });
+    const stream = createChatStream({
+      ...ctx,
+      includeUsage: req.stream_options?.include_usage === true,
+      ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
+    });
     return new Response(res.body!.pipeThrough(stream), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });

@@ -14,9 +14,13 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { workerSecret?: string } = {}): Promise<Stack> {
+export async function startStack(options: { workerSecret?: string; vars?: Record<string, string> } = {}): Promise<Stack> {
   const mock = await startMockGemini();
-  const worker = await startWorkerd({ geminiBaseUrl: mock.url, ...(options.workerSecret ? { workerSecret: options.workerSecret } : {}) });
+  const worker = await startWorkerd({
+    geminiBaseUrl: mock.url,
+    ...(options.workerSecret ? { workerSecret: options.workerSecret } : {}),
+    ...(options.vars ? { vars: options.vars } : {}),
+  });
   const openai = new OpenAI({ baseURL: `${worker.url}/v1`, apiKey: TEST_KEY, maxRetries: 0, timeout: 20_000 });
   return {
     mock,
