@@ -18,7 +18,7 @@ export interface Config {
   /** Protects /status and /admin/*; when empty, any client key does. */
   readonly ADMIN_KEY: string;
   readonly LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Attempts per request; 0 = automatic: min(keys, 5), at least 2 with two or more upstreams. */
+  /** Attempts per request; 0 = automatic: min(keys + upstreams - 1, 5) (min(keys, 5) with one upstream). */
   readonly MAX_ATTEMPTS: number;
   /** One time budget per request across all its attempts, up to the first byte sent (ms). */
   readonly REQUEST_TIMEOUT_MS: number;

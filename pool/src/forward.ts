@@ -70,10 +70,14 @@ const CLIENT_GONE = Symbol('client gone');
 const ignore = () => {};
 const BUDGET = Symbol('budget');
 
-/** MAX_ATTEMPTS, or min(keys, 5) and at least 2 when a second upstream can take a retry. */
+/**
+ * MAX_ATTEMPTS, or by default min(keys + upstreams - 1, 5): with one upstream that is the
+ * issue's min(keys, 5); each further upstream adds one attempt, so a failed upstream (which
+ * moves the same key elsewhere) does not use up the attempt another key needed.
+ */
 export function attemptLimit(configured: number, keys: number, upstreams: number): number {
   if (configured > 0) return configured;
-  return Math.max(1, Math.min(keys, 5), upstreams > 1 ? 2 : 1);
+  return Math.max(1, Math.min(keys + Math.max(upstreams, 1) - 1, 5));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

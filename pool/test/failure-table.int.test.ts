@@ -3,10 +3,9 @@
 import { fingerprint } from '@opengemini/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nextPacificMidnight } from '../src/pacific-day';
-import { UpstreamSet } from '../src/upstreams';
 import { type FailingUpstream, startFailingUpstream } from './helpers/failing-upstream';
 import { OpenAI } from './helpers/openai';
-import { type Backend, type PoolUnderTest, startBackend, startTestPool, status, testKey } from './helpers/stack';
+import { type Backend, type PoolUnderTest, keyStickingTo, startBackend, startTestPool, status, testKey } from './helpers/stack';
 
 const MODEL = 'gemini-2.5-flash';
 const k1 = testKey(1);
@@ -24,14 +23,6 @@ async function pool(keys: string[], upstreams?: string[], env: Record<string, st
   pools.push(p);
   allLogs.push(p.logs);
   return p;
-}
-
-/** A key whose sticky upstream (rendezvous hash) is `first`, among `urls`. */
-function keyStickingTo(first: string, urls: string[]): string {
-  const set = new UpstreamSet({ threshold: 1, backoffMs: 1, maxBackoffMs: 1 });
-  set.replace(urls.map((id) => ({ id, secret: undefined, transport: () => ({ send: () => Promise.reject(new Error()), close: async () => {} }) })));
-  for (let n = 1; n < 100; n++) if (set.rank(fingerprint(testKey(n)))[0]?.id === first) return testKey(n);
-  throw new Error('no key sticks to that upstream');
 }
 
 /** Keys the mock saw for generateContent calls, in order. */

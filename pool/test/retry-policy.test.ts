@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { attemptLimit } from '../src/forward';
 import type { Fault } from '@opengemini/shared';
 import { type Decision, decide, geminiBackoff, withJitter } from '../src/retry-policy';
 
@@ -58,5 +59,19 @@ describe('timing helpers', () => {
   });
   it('Gemini backoff doubles per attempt and is capped at 1 s', () => {
     expect([1, 2, 3, 4, 5, 9].map(geminiBackoff)).toEqual([100, 200, 400, 800, 1000, 1000]);
+  });
+});
+
+describe('attempt limit', () => {
+  it.each([
+    [0, 1, 1, 1],
+    [0, 3, 1, 3],
+    [0, 10, 1, 5],
+    [0, 1, 2, 2],
+    [0, 2, 2, 3],
+    [0, 0, 1, 1],
+    [7, 1, 1, 7],
+  ])('MAX_ATTEMPTS=%i with %i keys and %i upstreams -> %i', (configured, keys, upstreams, expected) => {
+    expect(attemptLimit(configured, keys, upstreams)).toBe(expected);
   });
 });

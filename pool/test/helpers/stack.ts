@@ -9,11 +9,24 @@ import { startWorkerd, type RunningWorker } from '../../../tools/src/harness/wor
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { startPool, type RunningPool } from '../../src/pool';
+import { UpstreamSet } from '../../src/upstreams';
+import { fingerprint } from '@opengemini/shared';
 import { OpenAI } from './openai';
 
 /** A Google-shaped key the mock accepts: `AIza` + 35 characters, distinct per `n`. */
 export function testKey(n: number): string {
   return `AIzaTest${String(n).padStart(31, '0')}`;
+}
+
+/** A test key whose sticky upstream (rendezvous hash) is `first` among `urls`. */
+export function keyStickingTo(first: string, urls: string[], skip: readonly string[] = []): string {
+  const set = new UpstreamSet({ threshold: 1, backoffMs: 1, maxBackoffMs: 1 });
+  set.replace(urls.map((id) => ({ id, secret: undefined, transport: () => ({ send: () => Promise.reject(new Error('unused')), close: async () => {} }) })));
+  for (let n = 1; n < 200; n++) {
+    const k = testKey(n);
+    if (!skip.includes(k) && set.rank(fingerprint(k))[0]?.id === first) return k;
+  }
+  throw new Error('no test key sticks to that upstream');
 }
 
 export interface Backend {
@@ -55,6 +68,8 @@ export interface PoolSetup {
   env?: Record<string, string>;
   /** Reuse a directory (restart tests). */
   dir?: string;
+  /** Keep the directory on close (a restart follows). */
+  keepDir?: boolean;
   directFetch?: typeof fetch;
 }
 
@@ -93,7 +108,7 @@ export async function startTestPool(setup: PoolSetup): Promise<PoolUnderTest> {
     upstreamFile,
     close: async () => {
       await pool.close();
-      if (!setup.dir) await rm(dir, { recursive: true, force: true });
+      if (!setup.dir && !setup.keepDir) await rm(dir, { recursive: true, force: true });
     },
   };
 }
