@@ -89,7 +89,11 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
       for (const w of watchers) w.close();
       // Stop accepting; busy connections (streams) get SHUTDOWN_GRACE_MS to finish.
       const grace = new Promise<'timeout'>((r) => setTimeout(r, config.SHUTDOWN_GRACE_MS, 'timeout').unref());
+      // A keep-alive connection whose stream just ended would otherwise hold close() open until
+      // its idle timeout: close connections as soon as they go idle.
+      const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
       const closed = await Promise.race([app.close().then(() => 'closed' as const), grace]);
+      clearInterval(sweeper);
       if (closed === 'timeout') {
         log.warn(`in-flight requests still running after SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms): closing them`);
         app.server.closeAllConnections();
