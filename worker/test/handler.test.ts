@@ -1,8 +1,11 @@
 // The handler in Node (it is Web-standard, so the same code as in workerd) for cases the local
 // wrangler dev proxy cannot carry: it reports a 503 of its own when a Worker answers before
 // reading a large body, which Cloudflare's edge does not.
+import type { OpenAI as Wire } from '@opengemini/shared';
 import { describe, expect, it, vi } from 'vitest';
 import { createWorkerHandler } from '../src/handler';
+
+type ErrorEnvelope = Wire.ErrorEnvelope;
 
 const KEY = `AIza${'h'.repeat(35)}`;
 
@@ -22,7 +25,7 @@ describe('createWorkerHandler', () => {
       new Request('http://w/v1/chat/completions', { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body, duplex: 'half' } as RequestInit),
     );
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('client_too_large');
+    expect(((await res.json()) as ErrorEnvelope).error.code).toBe('client_too_large');
     expect(sent).toBeLessThan(40);
     expect(fetchSpy).not.toHaveBeenCalled();
   });
@@ -52,7 +55,7 @@ describe('createWorkerHandler', () => {
     const res = await handle(new Request('http://w/v1/models', { headers: { authorization: `Bearer ${KEY}` } }));
     expect(res.status).toBe(500);
     expect(res.headers.get('x-opengemini-fault')).toBe('upstream; reason=worker_fault');
-    expect((await res.json()).error.message).toMatch(/boom/);
+    expect(((await res.json()) as ErrorEnvelope).error.message).toMatch(/boom/);
   });
 });
 
@@ -76,7 +79,7 @@ describe('listGeminiModels follows nextPageToken to the last page', () => {
       },
     );
     const res = await handle(new Request('http://w/v1/models', { headers: { authorization: `Bearer ${KEY}` } }));
-    expect((await res.json()).data.map((m: { id: string }) => m.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(((await res.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toEqual(['a', 'b', 'c', 'd']);
     expect(seen).toEqual(['', 't1', 't2']);
   });
 });

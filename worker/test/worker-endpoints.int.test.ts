@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { GoogleGenAI } from '@google/genai';
-import { FAULT_HEADER } from '@opengemini/shared';
+import { FAULT_HEADER, type OpenAI as Wire } from '@opengemini/shared';
+
+type ErrorEnvelope = Wire.ErrorEnvelope;
 import { MODELS } from '../../tools/src/mock-gemini/index';
 import { validateOpenAI } from '../../tools/src/oracles/openai-validator';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
@@ -74,7 +76,7 @@ describe('embeddings', () => {
   it('refuses token-array input with a 400 naming input', async () => {
     const res = await post('/v1/embeddings', { model: 'gemini-embedding-001', input: [[1, 2, 3]] });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.param).toBe('input');
+    expect(((await res.json()) as ErrorEnvelope).error.param).toBe('input');
   });
 });
 
@@ -152,7 +154,7 @@ describe('remote images', () => {
       messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `${imagesUrl}${path}` } }] }],
     });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as ErrorEnvelope;
     expect(body.error.param).toBe('messages[0].content[0].image_url.url');
     expect(stack.mock.requests).toHaveLength(0);
   });
@@ -197,7 +199,7 @@ describe('bad input never reaches Gemini and never yields a 500', () => {
   ] as const)('%s', async (_name, body, status, param) => {
     const res = await post('/v1/chat/completions', body as string | object);
     expect(res.status).toBe(status);
-    const json = await res.json();
+    const json = (await res.json()) as ErrorEnvelope;
     expectSpec('ErrorResponse', json);
     expect(json.error.param).toBe(param);
     expect(json.error.type).toBe('invalid_request_error');
@@ -213,7 +215,7 @@ describe('bad input never reaches Gemini and never yields a 500', () => {
   it('answers 401 without a key, and never calls Gemini', async () => {
     const res = await fetch(`${stack.worker.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(401);
-    expect((await res.json()).error.code).toBe('client_missing_key');
+    expect(((await res.json()) as ErrorEnvelope).error.code).toBe('client_missing_key');
     expect(stack.mock.requests).toHaveLength(0);
   });
 
