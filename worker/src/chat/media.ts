@@ -1,6 +1,7 @@
 // Media in OpenAI content parts -> Gemini parts: data URLs parsed in place, Gemini file and
 // YouTube URIs passed by reference, any other http(s) URL fetched beforehand by the handler
 // (collectRemoteMedia + fetchRemoteMedia) with a size cap and a timeout, and inlined.
+import { readCapped } from '../read-capped';
 import type { Gemini, OpenAI } from '@opengemini/shared';
 import { badRequest, unsupported } from '../errors';
 
@@ -333,7 +334,7 @@ async function fetchOne(url: string, param: string, fetchFn: typeof fetch, limit
   }
   let bytes: Uint8Array | undefined;
   try {
-    bytes = await readCapped(res, limits.maxBytes);
+    bytes = await readCapped(res.body, limits.maxBytes);
   } catch (err) {
     return failed(err);
   }
@@ -345,32 +346,6 @@ async function fetchOne(url: string, param: string, fetchFn: typeof fetch, limit
   }
   if (bytes.length === 0) throw badRequest(`${shortUrl(url)} is empty.`, param);
   return { mimeType, data: bytesToBase64(bytes) };
-}
-
-/** The body, or undefined as soon as it grows past `max` (the rest is never read). */
-async function readCapped(res: Response, max: number): Promise<Uint8Array | undefined> {
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 /** URLs in messages stay short: they may carry tokens in their query. */

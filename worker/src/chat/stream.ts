@@ -21,6 +21,7 @@ import { SSE_DONE_TEXT, SSE_KEEPALIVE_TEXT, SseEventTooLargeError, SseParser, ss
 import { mapFinishReason, mapUsage } from './finish';
 import { type Segment, type ToolCallIdMinter, defaultToolCallId, mapLogprobs, mapParts } from './parts';
 import { type ResponseContext, blockedPromptMessage } from './response';
+import { CONTENT, StreamEventReader } from './stream-event';
 
 export interface StreamContext extends ResponseContext {
   includeUsage: boolean;
@@ -47,9 +48,17 @@ export class ChatStreamConverter {
   private readonly mintId: ToolCallIdMinter;
   private readonly includeUsage: boolean;
   private usage: Gemini.UsageMetadata | undefined;
+  /** The last usage as raw JSON, when the fast path read it (parsed once, at the end). */
+  private usageJson: string | undefined;
+  /** Reads the common event without JSON.parse (stream-event.ts); the generic path does the rest. */
+  private readonly reader = new StreamEventReader();
   /** `data: {"id":...,"choices":[` and `]...}\n\n`: the fixed parts of every chunk, built once. */
   private readonly head: string;
   private readonly tail: string;
+  /** A text chunk of choice 0 is `content0` (or `reasoning0`) + the JSON string + `textEnd`. */
+  private readonly content0: string;
+  private readonly reasoning0: string;
+  private readonly textEnd: string;
 
   constructor(ctx: StreamContext) {
     this.mintId = ctx.toolCallId ?? defaultToolCallId;
@@ -57,6 +66,9 @@ export class ChatStreamConverter {
     this.head = `data: {"id":${JSON.stringify(ctx.id)},"object":"chat.completion.chunk","created":${Math.floor(ctx.created)},"model":${JSON.stringify(ctx.model)},"choices":[`;
     // OpenAI sends `usage: null` on every chunk but the usage chunk when include_usage is set.
     this.tail = ctx.includeUsage ? '],"usage":null}\n\n' : ']}\n\n';
+    this.content0 = `${this.head}{"index":0,"delta":{"content":`;
+    this.reasoning0 = `${this.head}{"index":0,"delta":{"reasoning_content":`;
+    this.textEnd = `},"finish_reason":null}${this.tail}`;
   }
 
   /** True once [DONE] or an error event was produced, or after abandon(). */
@@ -95,7 +107,10 @@ export class ChatStreamConverter {
     let complete = this.choices.size > 0;
     for (const st of this.choices.values()) complete &&= st.finished;
     if (!complete) return out + this.error(new ApiError({ kind: 'upstream', reason: 'network' }, 'The Gemini stream ended before the answer was complete (no finishReason)'));
-    if (this.includeUsage) out += `${this.head}],"usage":${JSON.stringify(mapUsage(this.usage))}}\n\n`;
+    if (this.includeUsage) {
+      const usage = this.usageJson !== undefined ? (JSON.parse(this.usageJson) as Gemini.UsageMetadata) : this.usage;
+      out += `${this.head}],"usage":${JSON.stringify(mapUsage(usage))}}\n\n`;
+    }
     this.finished = true;
     return out + SSE_DONE_TEXT;
   }
@@ -124,6 +139,7 @@ export class ChatStreamConverter {
 
   /** `atEnd`: the event was still open when the body ended, so a parse failure is a cut. */
   private event(data: string, atEnd: boolean): string {
+    if (this.reader.read(data)) return this.readEvent();
     let res: (Gemini.GenerateContentResponse & { error?: Gemini.GeminiErrorStatus }) | null;
     try {
       res = JSON.parse(data);
@@ -138,7 +154,10 @@ export class ChatStreamConverter {
       const code = typeof res.error?.code === 'number' ? res.error.code : 500;
       return this.error(classifyGeminiError(code, res));
     }
-    if (res.usageMetadata) this.usage = res.usageMetadata;
+    if (res.usageMetadata) {
+      this.usage = res.usageMetadata;
+      this.usageJson = undefined;
+    }
     const candidates = Array.isArray(res.candidates) ? res.candidates : [];
     if (candidates.length === 0) {
       const refusal = blockedPromptMessage(res.promptFeedback);
@@ -172,6 +191,31 @@ export class ChatStreamConverter {
     if (cand.finishReason !== undefined) {
       st.finished = true;
       out += this.chunk(index, '{}', mapFinishReason(cand.finishReason, st.toolCalls > 0));
+    }
+    return out;
+  }
+
+  /** What candidate() does, for an event the fast path has read (one candidate, text parts). */
+  private readEvent(): string {
+    const r = this.reader;
+    if (r.usage !== undefined) {
+      this.usageJson = r.usage;
+      this.usage = undefined;
+    }
+    const index = r.index;
+    const fresh = !this.choices.has(index);
+    const st = this.choice(index);
+    if (!st || st.finished) return '';
+    let out = fresh ? this.start(index) : '';
+    for (let i = 0; i < r.count; i++) {
+      const literal = r.texts[i] as string;
+      const content = r.kinds[i] === CONTENT;
+      if (index === 0) out += (content ? this.content0 : this.reasoning0) + literal + this.textEnd;
+      else out += this.chunk(index, content ? `{"content":${literal}}` : `{"reasoning_content":${literal}}`);
+    }
+    if (r.finishReason !== undefined) {
+      st.finished = true;
+      out += this.chunk(index, '{}', mapFinishReason(r.finishReason, st.toolCalls > 0));
     }
     return out;
   }

@@ -8,6 +8,7 @@ import { ApiError } from '../errors';
 import { classifyGeminiError } from '../gemini-errors';
 import { type GeminiTarget, networkError } from '../gemini';
 import { CORS_HEADERS, faultHeaders } from '../http';
+import { readCapped } from '../read-capped';
 
 /** Request headers worth passing on to Google; everything else (auth, cookies, hop-by-hop per
  * RFC 9110 §7.6.1, Cloudflare's cf-*) stays behind. */
@@ -26,12 +27,10 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
     const value = request.headers.get(name);
     if (value) headers.set(name, value);
   }
-  let body: ArrayBuffer | undefined;
+  let body: Uint8Array | undefined;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) {
-      throw new ApiError({ kind: 'client', reason: 'too_large' }, `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
-    }
-    body = await request.arrayBuffer();
+    body = Number(request.headers.get('content-length')) > MAX_BODY_BYTES ? undefined : await readCapped(request.body, MAX_BODY_BYTES);
+    if (!body) throw new ApiError({ kind: 'client', reason: 'too_large' }, `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
   }
 
   let res: Response;
@@ -39,7 +38,7 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
     res = await target.fetch(upstreamUrl, {
       method: request.method,
       headers,
-      ...(body === undefined ? {} : { body }),
+      ...(body === undefined ? {} : { body: body as Uint8Array<ArrayBuffer> }),
       ...(target.signal ? { signal: target.signal } : {}),
     });
   } catch (err) {
