@@ -5,7 +5,9 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fingerprint } from '@opengemini/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startWorkerd } from '../../tools/src/harness/workerd';
 import { type FailingUpstream, startFailingUpstream } from './helpers/failing-upstream';
+import { GoogleGenAI } from './helpers/genai';
 import { OpenAI } from './helpers/openai';
 import { type Backend, type PoolUnderTest, eventually, keyStickingTo, startBackend, startTestPool, status, testKey } from './helpers/stack';
 
@@ -121,6 +123,19 @@ describe('native /v1beta routes (Google SDK, Gemini CLI)', () => {
     const native = backend.mock.requests.filter((r) => r.path.startsWith('/v1beta/models/'));
     expect(native.every((r) => r.key === k1 || r.key === k2)).toBe(true);
     expect(native.every((r) => !('key' in r.query))).toBe(true);
+  });
+
+  it("Google's own SDK works through the pool with the pool key as its apiKey (generate, stream, countTokens)", async () => {
+    const p = await pool([k1, k2]);
+    const ai = new GoogleGenAI({ apiKey: p.pool.accessKey, httpOptions: { baseUrl: p.base } });
+    const r = await ai.models.generateContent({ model: MODEL, contents: 'from the sdk' });
+    expect(r.text).toContain('from the sdk');
+    let streamed = '';
+    for await (const c of await ai.models.generateContentStream({ model: MODEL, contents: 'streamed' })) streamed += c.text ?? '';
+    expect(streamed).toContain('streamed');
+    const count = await ai.models.countTokens({ model: MODEL, contents: 'count me' });
+    expect(count.totalTokens).toBeGreaterThan(0);
+    expect(seen().every((k) => k === k1 || k === k2)).toBe(true);
   });
 
   it('a wrong key on a native route is a 401 in Google error format; a 429 rotates to the next key', async () => {
@@ -292,6 +307,26 @@ describe('operator endpoints', () => {
   });
 });
 
+describe('Worker secret', () => {
+  it('sends the secret as x-opengemini-secret; a refused secret penalises the upstream, never the key', async () => {
+    const guarded = await startWorkerd({ geminiBaseUrl: backend.mock.url, workerSecret: 's3cret-value' });
+    try {
+      const ok = await pool([k1], { upstreams: [`${guarded.url}/v1 secret=s3cret-value`] });
+      expect((await ok.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] })).choices).toHaveLength(1);
+      const viaEnv = await pool([k1], { upstreams: [guarded.url], env: { WORKER_SECRET: 's3cret-value' } });
+      expect((await viaEnv.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] })).choices).toHaveLength(1);
+      const wrong = await pool([k1], { upstreams: [guarded.url], env: { WORKER_SECRET: 'wrong', BREAKER_FAILURES: '1' } });
+      const err = (await wrong.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+      expect((err.error as { code?: string }).code).toBe('upstream_worker_auth');
+      const s = await status(wrong);
+      expect(s.keys[0]?.state).toBe('ok');
+      expect(s.upstreams[0]?.state).toBe('open');
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
 describe('secrets', () => {
   it('no key appears in any log line or response of this suite', () => {
     const logs = allLogs.flat().join('');
@@ -303,5 +338,6 @@ describe('secrets', () => {
     expect(logs).not.toMatch(/sk-[0-9a-f]{48}/);
     expect(logs).not.toContain('sk-team-member-0123456789');
     expect(logs).not.toContain('admin-secret-123');
+    expect(logs).not.toContain('s3cret-value');
   });
 });
