@@ -40,9 +40,17 @@ function offsetAt(ms: number): number {
 
 /** The Pacific calendar day of an instant, as `YYYY-MM-DD` (the key of daily usage counters). */
 export function pacificDay(ms: number): string {
+  // Every request asks; formatToParts costs ~10 us, so remember the day and where it ends.
+  if (ms >= dayCache.from && ms < dayCache.until) return dayCache.day;
   const w = wallClock(ms);
-  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  const day = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  const until = nextPacificMidnight(ms);
+  // [ms, until) is inside `day`; instants before ms are recomputed (clocks may step back).
+  dayCache = { from: ms, until, day };
+  return day;
 }
+
+let dayCache = { from: 0, until: 0, day: '' };
 
 /**
  * The first instant after `ms` at which the Pacific date changes: the next local midnight.
@@ -56,4 +64,14 @@ export function nextPacificMidnight(ms: number): number {
   let guess = localMidnight - offsetAt(ms);
   guess = localMidnight - offsetAt(guess);
   return guess;
+}
+
+/**
+ * The last Pacific midnight at or before `ms`: where "today" began for the daily counters.
+ * Days are 23 to 25 hours long, so start from 26 hours back and walk forward.
+ */
+export function pacificDayStart(ms: number): number {
+  let start = nextPacificMidnight(ms - 26 * 3_600_000);
+  for (let next = nextPacificMidnight(start); next <= ms; next = nextPacificMidnight(start)) start = next;
+  return start;
 }

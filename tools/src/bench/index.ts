@@ -1,6 +1,11 @@
 // `pnpm bench`: speed and footprint figures, each beside a baseline measured in the same run.
+//   pnpm bench            everything
+//   pnpm bench worker     the Worker's CPU per request only
+//   pnpm bench pool       the pool's overhead only
 import { printTable } from './measure';
+import { benchPool } from './pool';
 import { benchWorker } from './worker';
 
-const workerRows = await benchWorker();
-printTable('Worker (CPU per request in Node; Gemini answering from memory)', workerRows);
+const only = process.argv[2];
+if (!only || only === 'worker') printTable('Worker (CPU per request in Node; Gemini answering from memory)', await benchWorker());
+if (!only || only === 'pool') printTable('Pool (separate processes on loopback; the upstream answers at once)', await benchPool());

@@ -1,0 +1,242 @@
+// Benchmark: what the pool adds. Three ways to reach the same fast loopback upstream (a stand-in
+// Worker answering from memory, servers/upstream.mjs), measured in the same run:
+//   direct  the client calls the upstream itself;
+//   bare    through servers/bare-proxy.mjs, a bare undici pass-through (the floor for any Node proxy);
+//   pool    through `node pool/dist/main.js`, exactly as users run it (logging at info).
+// Each server is its own process, as in production. The machine has 2 cores shared by client,
+// proxy and upstream, so absolute figures are modest; the comparison is what counts.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { repoRoot } from '../oracles/paths';
+import { percentile, type Row } from './measure';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ACCESS_KEY = `sk-${'b'.repeat(48)}`;
+const BODY = JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Say something short.' }] });
+
+interface Target {
+  name: string;
+  url: string;
+  client: Pool;
+  pid?: number;
+}
+
+function startProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): { child: ChildProcess; port: Promise<number> } {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = new Promise<number>((ok, fail) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /^(\d+)\n/.exec(buf);
+      if (m) ok(Number(m[1]));
+    });
+    child.once('exit', (code) => fail(new Error(`${args[0]} exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never became healthy`);
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+async function chat(t: Target, body = BODY): Promise<string> {
+  const res = await t.client.request({
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers: { authorization: `Bearer ${ACCESS_KEY}`, 'content-type': 'application/json' },
+    body,
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 200) throw new Error(`${t.name}: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
+  return text;
+}
+
+/** Per-request latency at concurrency 1 (ms). */
+async function latencies(t: Target, n: number): Promise<number[]> {
+  for (let i = 0; i < 200; i++) await chat(t);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await chat(t);
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
+/** Requests per second with `concurrency` callers looping for `ms`. */
+async function throughput(t: Target, concurrency: number, ms: number): Promise<number> {
+  let done = 0;
+  const until = performance.now() + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await chat(t);
+        done++;
+      }
+    }),
+  );
+  return done / (ms / 1000);
+}
+
+/** How long stream chunks take from the upstream's write to the client (ms), `streams` x `chunks`. */
+async function chunkDelays(t: Target, streams: number, chunks: number, intervalMs: number): Promise<number[]> {
+  const delays: number[] = [];
+  const body = JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], stream: true, user: `stream:${chunks}:${intervalMs}` });
+  for (let s = 0; s < streams; s++) {
+    const res = await t.client.request({ method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${ACCESS_KEY}`, 'content-type': 'application/json' }, body });
+    let buf = '';
+    for await (const piece of res.body) {
+      const arrived = performance.timeOrigin + performance.now();
+      buf += piece.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n\n')) >= 0) {
+        const frame = buf.slice(0, nl);
+        buf = buf.slice(nl + 2);
+        const m = /"content":"(\d+(?:\.\d+)?)"/.exec(frame);
+        if (m) delays.push(arrived - Number(m[1]));
+      }
+    }
+  }
+  return delays;
+}
+
+/** Opens `n` long streams at once; returns the proxy's RSS once all are open, then closes them. */
+async function openStreams(t: Target, n: number): Promise<number> {
+  const body = JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], stream: true, user: 'stream:60:1000' });
+  const aborts: AbortController[] = [];
+  let firstChunks = 0;
+  const opened = Array.from({ length: n }, async () => {
+    const ac = new AbortController();
+    aborts.push(ac);
+    const res = await t.client.request({ method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${ACCESS_KEY}`, 'content-type': 'application/json' }, body, signal: ac.signal });
+    const it = res.body[Symbol.asyncIterator]();
+    await it.next();
+    firstChunks++;
+    res.body.on('error', () => undefined);
+    res.body.resume();
+  });
+  await Promise.all(opened);
+  await new Promise((r) => setTimeout(r, 1500)); // a second chunk on every stream
+  const rss = rssMiB(t.pid!);
+  for (const ac of aborts) ac.abort();
+  if (firstChunks !== n) throw new Error(`only ${firstChunks}/${n} streams opened`);
+  return rss;
+}
+
+const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+
+export async function benchPool(): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'opengemini-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    const up = startProcess([resolve(here, 'servers/upstream.mjs')]);
+    children.push(up.child);
+    const upstreamUrl = `http://127.0.0.1:${await up.port}`;
+    const bare = startProcess([resolve(here, 'servers/bare-proxy.mjs'), upstreamUrl]);
+    children.push(bare.child);
+    const bareUrl = `http://127.0.0.1:${await bare.port}`;
+
+    writeFileSync(join(dir, 'key.txt'), ['A', 'B', 'C', 'D'].map((c) => `AIzaBENCH${c.repeat(30)}`).join('\n'));
+    writeFileSync(join(dir, 'upstreams.txt'), `${upstreamUrl}\n`);
+    writeFileSync(join(dir, 'access_key.txt'), ACCESS_KEY);
+    const poolPort = await freePort();
+    const pool = spawn(process.execPath, [resolve(repoRoot, 'pool/dist/main.js')], {
+      cwd: dir,
+      env: { ...process.env, PORT: String(poolPort), HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: join(dir, 'data'), UPSTREAM_CONNECTIONS: '4096' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(pool);
+    const poolUrl = `http://127.0.0.1:${poolPort}`;
+    await waitHealthy(poolUrl);
+
+    const mk = (name: string, url: string, pid?: number): Target => ({ name, url, client: new Pool(url, { connections: 1100, keepAliveTimeout: 60_000 }), ...(pid ? { pid } : {}) });
+    const direct = mk('direct', upstreamUrl, up.child.pid);
+    const bareT = mk('bare', bareUrl, bare.child.pid);
+    const poolT = mk('pool', poolUrl, pool.pid);
+
+    const rows: Row[] = [];
+    const N = 3000;
+    const [ld, lb, lp] = [await latencies(direct, N), await latencies(bareT, N), await latencies(poolT, N)];
+    const med = (a: number[]) => percentile(a, 50);
+    const p99 = (a: number[]) => percentile(a, 99);
+    rows.push({
+      name: 'latency c=1, median (direct / bare / pool)',
+      ours: `${fmt(med(lp))} (+${fmt(med(lp) - med(ld))} over direct)`,
+      baseline: `${fmt(med(ld))} / ${fmt(med(lb))}`,
+      ratio: `+${(med(lp) - med(lb)).toFixed(2)} vs bare`,
+      target: '<= +1 ms over direct',
+      pass: med(lp) - med(ld) <= 1,
+    });
+    rows.push({
+      name: 'latency c=1, p99 (direct / bare / pool)',
+      ours: `${fmt(p99(lp))} (+${fmt(p99(lp) - p99(ld))} over direct)`,
+      baseline: `${fmt(p99(ld))} / ${fmt(p99(lb))}`,
+      ratio: `+${(p99(lp) - p99(lb)).toFixed(2)} vs bare`,
+      target: '<= +3 ms over direct',
+      pass: p99(lp) - p99(ld) <= 3,
+    });
+
+    const [tb, tp] = [await throughput(bareT, 64, 5000), await throughput(poolT, 64, 5000)];
+    rows.push({
+      name: 'throughput c=64 (req/s)',
+      ours: `${tp.toFixed(0)} req/s`,
+      baseline: `${tb.toFixed(0)} req/s (bare)`,
+      ratio: `${((tp / tb) * 100).toFixed(0)}%`,
+      target: '>= 85% of bare',
+      pass: tp / tb >= 0.85,
+    });
+
+    const [cd, cp] = [await chunkDelays(direct, 10, 50, 20), await chunkDelays(poolT, 10, 50, 20)];
+    rows.push({
+      name: 'stream chunk delay, median / p99',
+      ours: `${fmt(med(cp))} / ${fmt(p99(cp))}`,
+      baseline: `${fmt(med(cd))} / ${fmt(p99(cd))} (direct)`,
+      ratio: `+${(med(cp) - med(cd)).toFixed(2)} ms`,
+      target: 'pool adds <= 2 ms',
+      pass: med(cp) - med(cd) <= 2,
+    });
+
+    const idle = rssMiB(pool.pid!);
+    const [rb, rp] = [await openStreams(bareT, 1000), await openStreams(poolT, 1000)];
+    rows.push({
+      name: '1,000 open streams: proxy RSS',
+      ours: `${rp.toFixed(0)} MiB (idle ${idle.toFixed(0)} MiB)`,
+      baseline: `${rb.toFixed(0)} MiB (bare)`,
+      ratio: `${(rp / rb).toFixed(2)}x`,
+      target: '< 200 MB',
+      pass: rp * 1.048576 < 200,
+    });
+    await Promise.all([direct, bareT, poolT].map((t) => t.client.destroy()));
+    return rows;
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
