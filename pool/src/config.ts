@@ -84,7 +84,9 @@ export const configSchema = {
     BREAKER_FAILURES: int(2, 1, 100),
     BREAKER_BACKOFF_MS: int(5_000, 10),
     BREAKER_MAX_BACKOFF_MS: int(300_000, 10),
-    UPSTREAM_CONNECTIONS: int(64, 1, 10_000),
+    // HTTP/1.1: every open stream holds a connection, and a request past the limit waits in a
+    // queue, so the limit must exceed the streams a user can have open at once.
+    UPSTREAM_CONNECTIONS: int(1024, 1, 100_000),
     WORKER_SECRET: str(''),
     GEMINI_BASE_URL: { type: 'string', default: 'https://generativelanguage.googleapis.com', pattern: '^https?://' },
     MODELS_CACHE_MS: int(60_000, 0),
