@@ -65,6 +65,11 @@ export class ClientKeys {
     return this.entries.length;
   }
 
+  /** Whether a client key with this fingerprint is accepted (a dashboard session signed in with it). */
+  hasFp(fp: string): boolean {
+    return this.entries.some((e) => e.fp === fp);
+  }
+
   /** The fingerprint of the matching client key, or undefined. */
   match(candidate: string | undefined): string | undefined {
     if (!candidate) return undefined;

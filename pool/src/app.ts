@@ -1,17 +1,26 @@
 // The Fastify application: plugins for each group of routes, the pool's services passed in.
 // Built apart from main.ts so tests can run it with their own services, files and logger.
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { ClientKeys } from './access-key';
+import { AdminGuard } from './admin-guard';
 import { errorBody, errorHeaders, notFound } from './errors';
 import type { ForwardContext } from './forward';
-import { adminRoutes } from './routes/admin';
+import { PoolMetrics } from './metrics';
+import { type AdminServices, adminRoutes } from './routes/admin';
+import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
 import { nativeRoutes } from './routes/native';
 import { openaiRoutes } from './routes/openai';
 import { ModelCache, proxied } from './routes/proxy';
+import { sessionRoutes } from './routes/session';
 import { statusRoutes } from './routes/status';
+import { Sessions } from './session';
+import { SignInLimiter } from './sign-in-limit';
 import type { ReloadReport } from './sources';
+import { type WebAsset, loadWebAssets } from './web-assets';
 
 export interface AppOptions {
   ctx: ForwardContext;
@@ -19,6 +28,12 @@ export interface AppOptions {
   logger: Logger;
   mode: () => string;
   reload: () => Promise<ReloadReport>;
+  /** Sign-in and sessions; by default an in-memory secret (sessions end with the process). */
+  guard?: AdminGuard;
+  /** The extended admin API (keys, upstreams, client keys, budgets); without it only the basics. */
+  services?: AdminServices;
+  /** The dashboard's files; by default pool/dist/web or what the bundle inlined. */
+  assets?: Map<string, WebAsset> | undefined;
 }
 
 export function buildApp(opts: AppOptions): { app: FastifyInstance; models: ModelCache } {
@@ -35,6 +50,9 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
   const models = new ModelCache(ctx.config.MODELS_CACHE_MS);
+  const guard =
+    opts.guard ?? new AdminGuard(ctx.config.ADMIN_KEY, clientKeys, new Sessions(randomBytes(32), ctx.config.ADMIN_KEY, ctx.config.SESSION_TTL_MS, ctx.now), new SignInLimiter(), ctx.now);
+  ctx.metrics ??= new PoolMetrics(ctx);
 
   // Operator routes log a line too; proxy routes are hijacked and log in proxy.ts.
   app.addHook('onResponse', async (request, reply) => {
@@ -43,8 +61,11 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
   });
 
   void app.register(healthRoutes, { ctx, mode: opts.mode });
-  void app.register(statusRoutes, { ctx, clientKeys, mode: opts.mode });
-  void app.register(adminRoutes, { ctx, clientKeys, reload: opts.reload });
+  void app.register(statusRoutes, { ctx, guard, mode: opts.mode });
+  void app.register(metricsRoutes, { metrics: ctx.metrics, guard, access: ctx.config.METRICS });
+  void app.register(sessionRoutes, { guard, now: ctx.now });
+  void app.register(adminRoutes, { ctx, clientKeys, guard, mode: opts.mode, reload: opts.reload, services: opts.services });
+  void app.register(dashboardRoutes, { assets: 'assets' in opts ? opts.assets : loadWebAssets() });
   void app.register(openaiRoutes, { ctx, clientKeys, models });
   void app.register(nativeRoutes, { ctx, clientKeys, models });
   app.setNotFoundHandler((request, reply) => {

@@ -54,8 +54,17 @@ export interface Config {
   readonly SHUTDOWN_GRACE_MS: number;
   /** Largest accepted request body (bytes): inline images make chat bodies big. */
   readonly BODY_LIMIT_BYTES: number;
-  /** Days of usage counters kept (Pacific days). */
+  /** Days of usage counters kept (Pacific days); older days are folded into all-time totals. */
   readonly USAGE_DAYS: number;
+  /** How long a dashboard sign-in lasts (ms). */
+  readonly SESSION_TTL_MS: number;
+  /** GET /metrics: `admin` (the admin key or a dashboard session, like /status), `public`, or `off`. */
+  readonly METRICS: 'admin' | 'public' | 'off';
+  /** Key checks (models-list probes) run at once. */
+  readonly CHECK_CONCURRENCY: number;
+  /** Default daily request budgets per key and model family, e.g. `pro=50,flash=1500`, used until
+   * budgets are saved from the dashboard or the admin API (DATA_DIR/budgets.json). */
+  readonly KEY_BUDGETS: string;
 }
 
 const int = (def: number, minimum: number, maximum = 2_147_483_647) => ({ type: 'integer', default: def, minimum, maximum });
@@ -95,6 +104,10 @@ export const configSchema = {
     SHUTDOWN_GRACE_MS: int(10_000, 0),
     BODY_LIMIT_BYTES: int(50 * 1024 * 1024, 1024),
     USAGE_DAYS: int(7, 1, 366),
+    SESSION_TTL_MS: int(12 * 3_600_000, 60_000),
+    METRICS: { type: 'string', default: 'admin', enum: ['admin', 'public', 'off'] },
+    CHECK_CONCURRENCY: int(4, 1, 64),
+    KEY_BUDGETS: { type: 'string', default: '', pattern: '^\\s*([a-z-]+\\s*=\\s*[0-9]+\\s*(,\\s*|$))*$' },
   },
 } as const;
 

@@ -7,8 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Fault, decodeFault, scrubKeys } from '@opengemini/shared';
 import type { Config } from './config';
 import { type Dialect, type PoolError, errorBody, errorEvent, errorHeaders } from './errors';
-import type { KeyEntry, KeyRing } from './keyring';
-import { nextPacificMidnight, pacificDay } from './pacific-day';
+import type { Gate, KeyEntry, KeyRing } from './keyring';
+import type { PoolMetrics } from './metrics';
+import { nextPacificMidnight } from './pacific-day';
 import { ErrorEventScanner, findErrorEvent, pump, readAll, readFirstEvent, scrubChunk } from './relay';
 import { type Decision, decide } from './retry-policy';
 import { type HeaderGetter, isTimeoutError, type UpstreamReply } from './transport';
@@ -24,6 +25,10 @@ export interface ForwardContext {
   state: { schedule(): void; flushNow(): Promise<void> };
   now(): number;
   random(): number;
+  /** Counters for GET /metrics (absent in tests that do not look). */
+  metrics?: PoolMetrics;
+  /** Skips keys that spent their daily budget for a model's family (budgets.ts). */
+  gate?: Gate;
 }
 
 export interface ForwardRequest {
@@ -102,7 +107,7 @@ function parseJson(buf: Buffer): unknown {
 }
 
 /** The upstream's error message for /status: error.message of either envelope, else the text. */
-function messageOf(body: Buffer): string {
+export function messageOf(body: Buffer): string {
   const parsed = parseJson(body) as { error?: { message?: unknown } } | { error?: { message?: unknown } }[] | undefined;
   const env = Array.isArray(parsed) ? parsed[0] : parsed;
   const m = env?.error?.message;
@@ -133,7 +138,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     req.off('aborted', onClientClose);
     Object.assign(result, r);
     const outcome: Outcome = result.status >= 200 && result.status < 400 ? 'ok' : result.status === 429 ? 'rate_limited' : 'error';
-    ctx.usage.recordClient(pacificDay(ctx.now()), fr.clientFp, outcome, result.tokens);
+    ctx.usage.recordClient(ctx.now(), fr.clientFp, fr.model, outcome, result.tokens);
     ctx.state.schedule();
     return result;
   };
@@ -159,12 +164,14 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
   /** Applies a decision to the key, the upstream and the counters. */
   const apply = (entry: KeyEntry, up: Upstream, d: Decision, latency: number, message: string, committed = false): void => {
     const now = ctx.now();
+    if (!committed) ctx.metrics?.attempt(entry.fp, up.id, fr.model, d.code, latency);
+    if (d.key.action !== 'none') ctx.metrics?.keyEvent(entry.fp, d.key.action === 'disable' ? 'disabled' : 'cooldown', d.code);
     switch (d.key.action) {
       case 'cooldown':
-        keys.cooldown(entry, fr.model, now + d.key.ms, d.code);
+        keys.cooldown(entry, fr.model, now + d.key.ms, d.code, message);
         break;
       case 'spent_for_day':
-        keys.cooldown(entry, fr.model, nextPacificMidnight(now), d.code);
+        keys.cooldown(entry, fr.model, nextPacificMidnight(now), d.code, message);
         void ctx.state.flushNow();
         break;
       case 'disable':
@@ -177,7 +184,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     // After commit the upstream's success was already counted; only a failure still matters.
     if (d.upstream === 'fail') upstreams.recordFailure(up, d.code, now);
     else if (!committed) upstreams.recordSuccess(up, latency);
-    ctx.usage.recordKey(pacificDay(now), entry.fp, fr.model, d.code.startsWith('quota_') ? 'rate_limited' : 'error');
+    ctx.usage.recordKey(now, entry.fp, fr.model, d.code.startsWith('quota_') ? 'rate_limited' : 'error');
   };
 
   while (true) {
@@ -193,7 +200,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     if (pinned && pinned.active && !pinned.disabled) {
       entry = pinned;
     } else {
-      const p = keys.pick(fr.model, triedKeys, now);
+      const p = keys.pick(fr.model, triedKeys, now, ctx.gate);
       if (p.kind !== 'ok') return answerNoKey(ctx, fr, last, answerFailure, answerPoolError);
       entry = p.entry;
     }
@@ -232,6 +239,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     if (upstream.secret) headers['x-opengemini-secret'] = upstream.secret;
 
     entry.inFlight++;
+    entry.lastUsed = now;
     let released = false;
     const release = () => {
       if (!released) {
@@ -300,13 +308,14 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
 
     // 4. Success: commit.
     upstreams.recordSuccess(upstream, latency);
+    ctx.metrics?.attempt(entry.fp, upstream.id, fr.model, 'ok', latency);
     const r = reply!;
     const contentType = r.headers.get('content-type') ?? 'application/json';
     if (whole !== undefined) {
       cleanup();
       release();
       const tokens = scanUsage(whole);
-      ctx.usage.recordKey(pacificDay(ctx.now()), entry.fp, fr.model, 'ok', tokens);
+      ctx.usage.recordKey(ctx.now(), entry.fp, fr.model, 'ok', tokens);
       const out = scrubChunk(whole);
       fr.onBody?.(r.status, contentType, out);
       if (!res.destroyed) res.writeHead(r.status, { 'content-type': contentType, 'content-length': String(out.length) }).end(out);
@@ -338,7 +347,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     try {
       const how = await pump(r.body, res, { onChunk });
       if (how === 'end') res.end();
-      if (!midFault) ctx.usage.recordKey(pacificDay(ctx.now()), entry.fp, fr.model, 'ok', tokens);
+      if (!midFault) ctx.usage.recordKey(ctx.now(), entry.fp, fr.model, 'ok', tokens);
       return finish({ status: how === 'client' ? 499 : r.status, tokens, code: midFault?.code ?? (how === 'client' ? 'client_closed' : undefined) });
     } catch (err) {
       // The upstream broke mid-stream: nothing can be retried; say so in-band and close.
@@ -394,9 +403,19 @@ function answerNoKey(
 ): ForwardResult {
   if (last && last.fault.kind !== 'quota') return answerFailure(last);
   const now = ctx.now();
-  const firstFree = ctx.keys.firstFree(fr.model, now);
+  const firstFree = ctx.keys.firstFree(fr.model, now, ctx.gate);
   if (firstFree !== undefined) {
     const usable = ctx.keys.all().filter((e) => !e.disabled).length;
+    // Keys held back by their daily budget rather than by a cooldown: say so, they are not broken.
+    if (ctx.gate && ctx.keys.firstFree(fr.model, now) === undefined) {
+      return answerPoolError({
+        status: 429,
+        type: 'rate_limit_error',
+        code: 'daily_budget_spent',
+        retryAfterMs: firstFree - now,
+        message: `Every usable key has spent its daily budget for model ${fr.model} or is cooling down; budgets reset at midnight Pacific time, in ${Math.max(1, Math.ceil((firstFree - now) / 60_000))} min.`,
+      });
+    }
     return answerPoolError({
       status: 429,
       type: 'rate_limit_error',

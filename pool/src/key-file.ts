@@ -32,7 +32,7 @@ export function* meaningfulLines(text: string): Generator<[number, string]> {
  * other shapes (newer formats, test keys) are accepted so the pool does not need an update when
  * Google changes the format, while quotes, spaces and pasted URLs are caught.
  */
-const KEY_SHAPE = /^[A-Za-z0-9_.\-]{20,200}$/;
+export const KEY_SHAPE = /^[A-Za-z0-9_.\-]{20,200}$/;
 
 export function parseKeyFile(text: string): ParsedKeys {
   const keys: string[] = [];

@@ -8,9 +8,12 @@ export interface Cooldown {
   until: number;
   /** Why, as the contract names it: `quota_per_minute`, `quota_per_day`, `gemini_unavailable`... */
   reason: string;
+  /** The upstream's own message (already scrubbed of keys), for the operator to read. */
+  message?: string;
 }
 
 export interface Disabled {
+  /** A fault code (`key_invalid`, `key_leaked`...) or `operator` when disabled by hand. */
   reason: string;
   /** The upstream's own message, already scrubbed of keys. */
   message: string;
@@ -27,7 +30,15 @@ export interface KeyEntry {
   inFlight: number;
   /** False once the key left key.txt: in-flight requests finish, no new ones start. */
   active: boolean;
+  /** When an attempt last went out with this key (epoch ms). */
+  lastUsed: number | undefined;
 }
+
+/**
+ * A further reason to skip a key for a model (the daily budgets): the instant it may serve that
+ * model again, or undefined when it may now. Treated like a cooldown by `pick` and `firstFree`.
+ */
+export type Gate = (entry: KeyEntry, model: string, now: number) => number | undefined;
 
 export type Pick =
   | { kind: 'ok'; entry: KeyEntry }
@@ -38,7 +49,7 @@ export type Pick =
 
 /** What survives a restart, keyed by fingerprint (the state file never holds a key). */
 export interface KeyringSnapshot {
-  [fp: string]: { disabled?: Disabled; cooldowns?: Record<string, Cooldown> };
+  [fp: string]: { disabled?: Disabled; cooldowns?: Record<string, Cooldown>; lastUsed?: number };
 }
 
 export class KeyRing {
@@ -63,7 +74,7 @@ export class KeyRing {
       const fp = fingerprint(key);
       const old = this.byFp.get(fp);
       const entry: KeyEntry =
-        old && old.key === key ? old : { key, fp, index: 0, disabled: undefined, cooldowns: new Map(), inFlight: 0, active: true };
+        old && old.key === key ? old : { key, fp, index: 0, disabled: undefined, cooldowns: new Map(), inFlight: 0, active: true, lastUsed: undefined };
       if (entry === old) kept++;
       else added++;
       entry.index = next.length;
@@ -111,7 +122,7 @@ export class KeyRing {
    * with the fewest requests in flight, the earliest in ring order on ties; the cursor then moves
    * past it, so at rest traffic rotates over every key instead of sticking to the first one.
    */
-  pick(model: string, exclude: ReadonlySet<string>, now: number): Pick {
+  pick(model: string, exclude: ReadonlySet<string>, now: number, gate?: Gate): Pick {
     const n = this.entries.length;
     let best: KeyEntry | undefined;
     let firstFree = Infinity;
@@ -119,8 +130,9 @@ export class KeyRing {
       const e = this.entries[(this.cursor + i) % n]!;
       if (e.disabled || exclude.has(e.fp)) continue;
       const c = this.cooldownOf(e, model, now);
-      if (c) {
-        if (c.until < firstFree) firstFree = c.until;
+      const until = c ? c.until : gate?.(e, model, now);
+      if (until !== undefined) {
+        if (until < firstFree) firstFree = until;
         continue;
       }
       if (!best || e.inFlight < best.inFlight) {
@@ -139,25 +151,41 @@ export class KeyRing {
    * When every key that is not disabled is cooling down for `model`: the instant the first one
    * frees up. Undefined when some key is usable now, or when no key is enabled at all.
    */
-  firstFree(model: string, now: number): number | undefined {
+  firstFree(model: string, now: number, gate?: Gate): number | undefined {
     let first = Infinity;
     for (const e of this.entries) {
       if (e.disabled) continue;
-      const c = this.cooldownOf(e, model, now);
-      if (!c) return undefined;
-      if (c.until < first) first = c.until;
+      const until = this.cooldownOf(e, model, now)?.until ?? gate?.(e, model, now);
+      if (until === undefined) return undefined;
+      if (until < first) first = until;
     }
     return first === Infinity ? undefined : first;
   }
 
   /** Cools (key, model) down until `until`; a longer cooldown already in force is kept. */
-  cooldown(entry: KeyEntry, model: string, until: number, reason: string): void {
+  cooldown(entry: KeyEntry, model: string, until: number, reason: string, message?: string): void {
     const c = entry.cooldowns.get(model);
-    if (!c || c.until < until) entry.cooldowns.set(model, { until, reason });
+    if (!c || c.until < until) entry.cooldowns.set(model, message ? { until, reason, message } : { until, reason });
+  }
+
+  /** Ends the cooldowns of one key: for one model, or all. Returns how many ended. */
+  clearCooldowns(entry: KeyEntry, model?: string): number {
+    if (model === undefined) {
+      const n = entry.cooldowns.size;
+      entry.cooldowns.clear();
+      return n;
+    }
+    return entry.cooldowns.delete(model) ? 1 : 0;
   }
 
   disable(entry: KeyEntry, reason: string, message: string, now: number): void {
     entry.disabled = { reason, message, at: now };
+  }
+
+  enable(entry: KeyEntry): boolean {
+    const was = entry.disabled !== undefined;
+    entry.disabled = undefined;
+    return was;
   }
 
   /** Clears cooldowns and the disabled flag of one key (by fingerprint) or all. False if unknown. */
@@ -186,8 +214,11 @@ export class KeyRing {
     for (const e of this.entries) {
       const cooldowns: Record<string, Cooldown> = {};
       for (const [model, c] of e.cooldowns) if (c.until > now) cooldowns[model] = c;
-      if (!e.disabled && Object.keys(cooldowns).length === 0) continue;
-      out[e.fp] = e.disabled ? { disabled: e.disabled, cooldowns } : { cooldowns };
+      if (!e.disabled && Object.keys(cooldowns).length === 0 && e.lastUsed === undefined) continue;
+      const saved: KeyringSnapshot[string] = { cooldowns };
+      if (e.disabled) saved.disabled = e.disabled;
+      if (e.lastUsed !== undefined) saved.lastUsed = e.lastUsed;
+      out[e.fp] = saved;
     }
     return out;
   }
@@ -198,6 +229,7 @@ export class KeyRing {
       const e = this.byFp.get(fp);
       if (!e) continue;
       if (saved.disabled) e.disabled = saved.disabled;
+      if (typeof saved.lastUsed === 'number') e.lastUsed = saved.lastUsed;
       for (const [model, c] of Object.entries(saved.cooldowns ?? {})) if (c.until > now) e.cooldowns.set(model, c);
     }
   }

@@ -3,11 +3,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ClientKeys, loadExtraClientKeys, loadOrCreateAccessKey } from './access-key';
+import { AdminGuard } from './admin-guard';
 import { buildApp } from './app';
+import { Budgets, parseLimitsText } from './budgets';
 import type { Config } from './config';
+import { FileEditor } from './file-editor';
 import type { ForwardContext } from './forward';
+import { KeyChecker } from './key-check';
 import { KeyRing } from './keyring';
-import { type Mode, Sources } from './sources';
+import { PoolMetrics } from './metrics';
+import type { AdminServices } from './routes/admin';
+import { Sessions, loadSessionSecret } from './session';
+import { SignInLimiter } from './sign-in-limit';
+import { type Mode, Sources, StartupError } from './sources';
 import { FileStateStore, type PersistedState, STATE_VERSION, StateKeeper } from './state';
 import { UpstreamSet } from './upstreams';
 import { Usage } from './usage';
@@ -57,7 +65,12 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   }
   const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot() });
   const keeper = new StateKeeper(store, collect, config.STATE_FLUSH_MS, (m) => log.warn(m));
-  const ctx: ForwardContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random };
+  const initialBudgets = parseLimitsText(config.KEY_BUDGETS);
+  if (typeof initialBudgets === 'string') throw new StartupError(`Invalid configuration: KEY_BUDGETS ${initialBudgets}`);
+  const budgets = new Budgets(config.DATA_DIR, usage);
+  await budgets.load(initialBudgets, (m) => log.warn(m));
+  const ctx: ForwardContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random, gate: budgets.gate };
+  ctx.metrics = new PoolMetrics(ctx);
 
   // 4. Client keys.
   const access = await loadOrCreateAccessKey(config.ACCESS_KEY_FILE);
@@ -71,7 +84,19 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     keeper.schedule();
     return report;
   };
-  const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload });
+  const reloadClientKeys = async () => clientKeys.replace([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+  const services: AdminServices = {
+    files: new FileEditor(),
+    budgets,
+    checker: new KeyChecker(ctx, config.CHECK_CONCURRENCY, () => void keeper.flushNow()),
+    accessKey: access.key,
+    reloadKeys: () => sources.loadKeys(false).then(() => keeper.schedule()),
+    reloadUpstreams: () => sources.loadUpstreams(false).then(() => models.clear()),
+    reloadClientKeys,
+  };
+  const sessions = new Sessions(await loadSessionSecret(config.DATA_DIR), config.ADMIN_KEY, config.SESSION_TTL_MS, now);
+  const guard = new AdminGuard(config.ADMIN_KEY, clientKeys, sessions, new SignInLimiter(), now);
+  const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, guard, services });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const port = new URL(address).port;
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -80,7 +105,7 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   const watchers: Watcher[] = [
     watchContent(config.KEY_FILE, () => void sources.loadKeys(false).then(() => keeper.schedule()).catch((e: Error) => log.warn(`reload of ${config.KEY_FILE} failed: ${e.message}`)), { pollMs: config.WATCH_POLL_MS }),
     watchContent(config.UPSTREAM_FILE, () => void sources.loadUpstreams(false).then(() => models.clear()).catch((e: Error) => log.warn(`reload of ${config.UPSTREAM_FILE} failed: ${e.message}`)), { pollMs: config.WATCH_POLL_MS }),
-    watchContent(config.CLIENT_KEYS_FILE, () => void loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS).then((extra) => clientKeys.replace([access.key, ...extra])), { pollMs: config.WATCH_POLL_MS }),
+    watchContent(config.CLIENT_KEYS_FILE, () => void reloadClientKeys().catch((e: Error) => log.warn(`reload of ${config.CLIENT_KEYS_FILE} failed: ${e.message}`)), { pollMs: config.WATCH_POLL_MS }),
   ];
 
   let closing: Promise<void> | undefined;

@@ -1,38 +1,84 @@
-// Usage counters: per key fingerprint per model per Pacific day, and per client key per day.
-// Bounded: only the last USAGE_DAYS days are kept, and at most MAX_MODELS models per key-day (the
-// model name comes from clients, so a client cycling random names must not grow memory).
+// Usage accounting: per key fingerprint per model per Pacific day (attempts), per client key per
+// model per day (requests), and an hourly series for the dashboard's chart. Bounded: the last
+// USAGE_DAYS days are kept and older days are folded into all-time totals; at most MAX_MODELS
+// models per key-day (model names come from clients: one cycling random names must not grow
+// memory); the hourly series keeps HOURS_KEPT hours.
+import { nextPacificMidnight, pacificDay } from './pacific-day';
 import type { Tokens } from './usage-scan';
 
 export interface Counters {
   requests: number;
   tokensIn: number;
   tokensOut: number;
-  /** Attempts answered 429 (quota) by Gemini. */
+  /** Answered 429: for keys, attempts Gemini refused for quota; for clients, requests answered 429. */
   rateLimited: number;
-  /** Attempts that failed for any other reason. */
+  /** Attempts (keys) or requests (clients) that failed for any other reason. */
   errors: number;
 }
 
-/** day -> fingerprint -> model -> counters (client keys use model `*`). */
+/** One hour of traffic, for the chart and the last-24-hours totals. */
+export interface Hour {
+  /** Client requests that ended in this hour, and how many of them succeeded. */
+  requests: number;
+  ok: number;
+  /** Client requests that ended in an error (a 429 to the client included). */
+  errors: number;
+  /** Attempts Gemini answered 429 (the pool usually hid them by moving to another key). */
+  rateLimited: number;
+  tokensIn: number;
+  tokensOut: number;
+}
+
+/** day -> fingerprint -> model -> counters. */
 export type UsageTable = Record<string, Record<string, Record<string, Counters>>>;
 
 export interface UsageSnapshot {
   keys: UsageTable;
   clients: UsageTable;
+  /** Hour start (epoch ms, as a string key) -> counters. */
+  hours?: Record<string, Hour>;
+  /** Everything older than the retention, folded. */
+  totals?: { keys: Counters; clients: Counters; since?: string };
 }
 
 const MAX_MODELS = 64;
 const OTHER_MODEL = '(other)';
+const HOUR = 3_600_000;
+export const HOURS_KEPT = 72;
 
-const zero = (): Counters => ({ requests: 0, tokensIn: 0, tokensOut: 0, rateLimited: 0, errors: 0 });
+export const zeroCounters = (): Counters => ({ requests: 0, tokensIn: 0, tokensOut: 0, rateLimited: 0, errors: 0 });
+export const zeroHour = (): Hour => ({ requests: 0, ok: 0, errors: 0, rateLimited: 0, tokensIn: 0, tokensOut: 0 });
+
+export function addCounters(into: Counters, c: Counters): Counters {
+  into.requests += c.requests;
+  into.tokensIn += c.tokensIn;
+  into.tokensOut += c.tokensOut;
+  into.rateLimited += c.rateLimited;
+  into.errors += c.errors;
+  return into;
+}
 
 export type Outcome = 'ok' | 'rate_limited' | 'error';
 
 export class Usage {
   private keys: UsageTable = {};
   private clients: UsageTable = {};
+  private hours: Record<string, Hour> = {};
+  private totals = { keys: zeroCounters(), clients: zeroCounters(), since: undefined as string | undefined };
+  /** The current Pacific day and when it ends: pacificDay() is not free, most calls reuse it. */
+  private day = '';
+  private dayEnds = 0;
 
   constructor(private readonly days: number) {}
+
+  /** The Pacific day of `now` (cached until the next midnight). */
+  dayOf(now: number): string {
+    if (now >= this.dayEnds || now < this.dayEnds - 26 * HOUR) {
+      this.day = pacificDay(now);
+      this.dayEnds = nextPacificMidnight(now);
+    }
+    return this.day;
+  }
 
   private cell(table: UsageTable, day: string, fp: string, model: string): Counters {
     const byFp = (table[day] ??= {});
@@ -40,9 +86,20 @@ export class Usage {
     let c = byModel[model];
     if (!c) {
       if (Object.keys(byModel).length >= MAX_MODELS) model = OTHER_MODEL;
-      c = byModel[model] ??= zero();
+      c = byModel[model] ??= zeroCounters();
     }
     return c;
+  }
+
+  private hour(now: number): Hour {
+    const start = now - (now % HOUR);
+    let h = this.hours[start];
+    if (!h) {
+      h = this.hours[start] = zeroHour();
+      const cutoff = start - HOURS_KEPT * HOUR;
+      for (const k of Object.keys(this.hours)) if (Number(k) <= cutoff) delete this.hours[k];
+    }
+    return h;
   }
 
   private static add(c: Counters, outcome: Outcome, tokens: Tokens | undefined): void {
@@ -56,57 +113,109 @@ export class Usage {
   }
 
   /** One attempt with a key. */
-  recordKey(day: string, keyFp: string, model: string, outcome: Outcome, tokens?: Tokens): void {
+  recordKey(now: number, keyFp: string, model: string, outcome: Outcome, tokens?: Tokens): void {
+    const day = this.dayOf(now);
+    const fresh = this.keys[day] === undefined;
     Usage.add(this.cell(this.keys, day, keyFp, model), outcome, tokens);
-    this.prune();
+    if (outcome === 'rate_limited') this.hour(now).rateLimited++;
+    if (fresh) this.prune();
   }
 
   /** One request from a client (whatever the number of attempts it took). */
-  recordClient(day: string, clientFp: string, outcome: Outcome, tokens?: Tokens): void {
-    Usage.add(this.cell(this.clients, day, clientFp, '*'), outcome, tokens);
+  recordClient(now: number, clientFp: string, model: string, outcome: Outcome, tokens?: Tokens): void {
+    const day = this.dayOf(now);
+    const fresh = this.clients[day] === undefined;
+    Usage.add(this.cell(this.clients, day, clientFp, model), outcome, tokens);
+    const h = this.hour(now);
+    h.requests++;
+    if (outcome === 'ok') h.ok++;
+    else h.errors++;
+    if (tokens) {
+      h.tokensIn += tokens.in;
+      h.tokensOut += tokens.out;
+    }
+    if (fresh) this.prune();
   }
 
   keyDay(day: string, keyFp: string): Record<string, Counters> {
     return this.keys[day]?.[keyFp] ?? {};
   }
 
+  /** Per client key: its counters of one day, summed over models. */
   clientDay(day: string): Record<string, Counters> {
     const out: Record<string, Counters> = {};
-    for (const [fp, models] of Object.entries(this.clients[day] ?? {})) out[fp] = models['*'] ?? zero();
+    for (const [fp, models] of Object.entries(this.clients[day] ?? {})) {
+      const t = (out[fp] = zeroCounters());
+      for (const c of Object.values(models)) addCounters(t, c);
+    }
     return out;
   }
 
-  /** Sum over every key and model of one day. */
+  /** Per client key: its counters of one day, per model. */
+  clientModels(day: string, clientFp: string): Record<string, Counters> {
+    return this.clients[day]?.[clientFp] ?? {};
+  }
+
+  /** Sum over every key and model of one day (attempts). */
   totalDay(day: string): Counters {
-    const t = zero();
-    for (const models of Object.values(this.keys[day] ?? {})) {
-      for (const c of Object.values(models)) {
-        t.requests += c.requests;
-        t.tokensIn += c.tokensIn;
-        t.tokensOut += c.tokensOut;
-        t.rateLimited += c.rateLimited;
-        t.errors += c.errors;
-      }
-    }
+    const t = zeroCounters();
+    for (const models of Object.values(this.keys[day] ?? {})) for (const c of Object.values(models)) addCounters(t, c);
     return t;
   }
 
-  /** Keeps the newest `days` days (day strings sort chronologically). */
+  /** Sum over every client of one day (requests as the clients saw them). */
+  clientTotalDay(day: string): Counters {
+    const t = zeroCounters();
+    for (const models of Object.values(this.clients[day] ?? {})) for (const c of Object.values(models)) addCounters(t, c);
+    return t;
+  }
+
+  /** The last `count` hours up to `now`, oldest first, empty hours included. */
+  series(now: number, count: number): { start: number; counters: Hour }[] {
+    const last = now - (now % HOUR);
+    const out: { start: number; counters: Hour }[] = [];
+    for (let start = last - (count - 1) * HOUR; start <= last; start += HOUR) out.push({ start, counters: this.hours[start] ?? zeroHour() });
+    return out;
+  }
+
+  /** The days kept, oldest first. */
+  keptDays(): string[] {
+    return [...new Set([...Object.keys(this.keys), ...Object.keys(this.clients)])].sort();
+  }
+
+  /** The raw tables of the kept days (the admin API's usage export). */
+  table(kind: 'keys' | 'clients'): Readonly<UsageTable> {
+    return kind === 'keys' ? this.keys : this.clients;
+  }
+
+  allTimeFolded(): { keys: Counters; clients: Counters; since?: string } {
+    return this.totals.since ? { keys: this.totals.keys, clients: this.totals.clients, since: this.totals.since } : { keys: this.totals.keys, clients: this.totals.clients };
+  }
+
+  /** Keeps the newest `days` days (day strings sort chronologically); older ones are folded. */
   private prune(): void {
-    for (const table of [this.keys, this.clients]) {
+    for (const [kind, table] of [['keys', this.keys], ['clients', this.clients]] as const) {
       const days = Object.keys(table);
       if (days.length <= this.days) continue;
-      for (const d of days.sort().slice(0, days.length - this.days)) delete table[d];
+      for (const d of days.sort().slice(0, days.length - this.days)) {
+        for (const models of Object.values(table[d] ?? {})) for (const c of Object.values(models)) addCounters(this.totals[kind], c);
+        if (!this.totals.since || d < this.totals.since) this.totals.since = d;
+        delete table[d];
+      }
     }
   }
 
   snapshot(): UsageSnapshot {
-    return { keys: this.keys, clients: this.clients };
+    return { keys: this.keys, clients: this.clients, hours: this.hours, totals: this.allTimeFolded() };
   }
 
   restore(s: Partial<UsageSnapshot>): void {
     if (s.keys && typeof s.keys === 'object') this.keys = s.keys;
     if (s.clients && typeof s.clients === 'object') this.clients = s.clients;
+    if (s.hours && typeof s.hours === 'object') this.hours = s.hours;
+    if (s.totals && typeof s.totals === 'object' && s.totals.keys && s.totals.clients) {
+      this.totals = { keys: { ...zeroCounters(), ...s.totals.keys }, clients: { ...zeroCounters(), ...s.totals.clients }, since: s.totals.since };
+    }
     this.prune();
   }
 }

@@ -43,6 +43,7 @@ export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: Fa
   reply.hijack();
   const started = performance.now();
   const r = await forward(ctx, fr, request.raw, reply.raw);
+  ctx.metrics?.request(route, fr.model, r.status, (performance.now() - started) / 1000, r.tokens);
   request.log.info(
     {
       method: request.method,
@@ -74,6 +75,7 @@ export async function cachedList(
   const hit = cache.get(fr.path, ctx.now());
   if (hit) {
     request.log.info({ method: request.method, route, model: fr.model, status: hit.status, attempts: 0, cached: true }, 'request');
+    ctx.metrics?.request(route, fr.model, hit.status, 0, undefined);
     proxied.add(request.raw);
     reply.hijack();
     reply.raw.writeHead(hit.status, { 'content-type': hit.contentType, 'content-length': String(hit.body.length) }).end(hit.body);

@@ -2,14 +2,13 @@
 // upstream's own message, scrubbed), cooldowns per model with their end time, usage today; per
 // upstream: breaker state, latency, errors; per client key: usage today. Never a key.
 import type { FastifyInstance } from 'fastify';
-import type { ClientKeys } from '../access-key';
-import { adminAuth } from '../auth';
+import type { AdminGuard } from '../admin-guard';
 import type { ForwardContext } from '../forward';
 import { pacificDay } from '../pacific-day';
 
 export interface StatusOptions {
   ctx: ForwardContext;
-  clientKeys: ClientKeys;
+  guard: AdminGuard;
   mode: () => string;
 }
 
@@ -42,6 +41,6 @@ export function statusReport(ctx: ForwardContext, mode: string) {
 }
 
 export async function statusRoutes(app: FastifyInstance, opts: StatusOptions): Promise<void> {
-  app.addHook('onRequest', adminAuth(opts.ctx.config.ADMIN_KEY, opts.clientKeys));
+  app.addHook('onRequest', opts.guard.hook);
   app.get('/status', async () => statusReport(opts.ctx, opts.mode()));
 }

@@ -1,0 +1,103 @@
+// The admin API's answers as the page uses them (docs/admin-api.md documents them in full).
+
+export interface Counters {
+  requests: number;
+  tokensIn: number;
+  tokensOut: number;
+  rateLimited: number;
+  errors: number;
+}
+
+export interface Summary {
+  requests: number;
+  ok: number;
+  successRate: number | null;
+  tokensIn: number;
+  tokensOut: number;
+  rateLimited: number;
+  errors: number;
+}
+
+export interface Overview {
+  mode: string;
+  now: string;
+  day: string;
+  nextReset: string;
+  today: Summary;
+  last24h: Summary;
+  series: (Summary & { start: string })[];
+  keys: { total: number; available: number; cooling: number; disabled: number };
+  upstreams: { total: number; up: number };
+  budgets: { active: boolean; keysAtLimit: Record<string, number> };
+}
+
+export interface KeyRow {
+  key: string;
+  index: number;
+  state: 'ok' | 'cooling' | 'disabled';
+  disabled?: { reason: string; message: string; at: string; byOperator: boolean };
+  cooldowns: { model: string; until: string; reason: string; message?: string }[];
+  today: Counters;
+  models: Record<string, Counters>;
+  budget: Record<string, { spent: number; limit: number }>;
+  lastUsed: string | null;
+  inFlight: number;
+}
+
+export interface KeyPage {
+  total: number;
+  matched: number;
+  offset: number;
+  limit: number;
+  counts: { total: number; available: number; cooling: number; disabled: number };
+  items: KeyRow[];
+}
+
+export interface CheckJob {
+  id: number;
+  running: boolean;
+  total: number;
+  done: number;
+  counts: Record<string, number>;
+  results: { key: string; outcome: string; code?: string; message?: string }[];
+}
+
+export interface AddReport {
+  added: number;
+  addedKeys: string[];
+  duplicates: { line: number; key: string; of: 'file' | 'paste' }[];
+  malformed: { line: number; key: string }[];
+  total: number;
+}
+
+export interface UpstreamRow {
+  upstream: string;
+  up: boolean;
+  circuit: 'closed' | 'open' | 'half_open';
+  nextProbe: string | null;
+  consecutiveFailures: number;
+  latencyMs: number;
+  requests: number;
+  errors: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  hasSecret: boolean;
+  keys: number;
+}
+
+export interface ClientRow {
+  key: string;
+  source: 'access_key_file' | 'client_keys_file' | 'env';
+  label?: string;
+  revocable: boolean;
+  today: Counters;
+  kept: Counters;
+}
+
+export type Limits = Record<string, number>;
+
+export interface BudgetSettings {
+  families: string[];
+  defaults: Limits;
+  perKey: Record<string, Limits>;
+}
