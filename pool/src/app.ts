@@ -51,7 +51,7 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
   }) as unknown as FastifyInstance;
   const models = new ModelCache(ctx.config.MODELS_CACHE_MS);
   const guard =
-    opts.guard ?? new AdminGuard(ctx.config.ADMIN_KEY, clientKeys, new Sessions(randomBytes(32), ctx.config.ADMIN_KEY, ctx.config.SESSION_TTL_MS, ctx.now), new SignInLimiter(), ctx.now);
+    opts.guard ?? new AdminGuard(ctx.config.ADMIN_KEY, clientKeys, new Sessions(randomBytes(32), ctx.config.ADMIN_KEY, ctx.config.SESSION_TTL_MS, ctx.now), new SignInLimiter({ perAddress: ctx.config.SIGN_IN_FAILURES, global: ctx.config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), ctx.now);
   ctx.metrics ??= new PoolMetrics(ctx);
 
   // Operator routes log a line too; proxy routes are hijacked and log in proxy.ts.

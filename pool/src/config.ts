@@ -56,6 +56,9 @@ export interface Config {
   readonly BODY_LIMIT_BYTES: number;
   /** Days of usage counters kept (Pacific days); older days are folded into all-time totals. */
   readonly USAGE_DAYS: number;
+  /** Failed sign-ins (or admin keys) allowed per client address in 10 minutes; ten times as many
+   * from all addresses together. Behind a reverse proxy every client shares one address. */
+  readonly SIGN_IN_FAILURES: number;
   /** How long a dashboard sign-in lasts (ms). */
   readonly SESSION_TTL_MS: number;
   /** GET /metrics: `admin` (the admin key or a dashboard session, like /status), `public`, or `off`. */
@@ -104,6 +107,7 @@ export const configSchema = {
     SHUTDOWN_GRACE_MS: int(10_000, 0),
     BODY_LIMIT_BYTES: int(50 * 1024 * 1024, 1024),
     USAGE_DAYS: int(7, 1, 366),
+    SIGN_IN_FAILURES: int(10, 1, 100_000),
     SESSION_TTL_MS: int(12 * 3_600_000, 60_000),
     METRICS: { type: 'string', default: 'admin', enum: ['admin', 'public', 'off'] },
     CHECK_CONCURRENCY: int(4, 1, 64),

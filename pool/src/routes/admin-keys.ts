@@ -10,6 +10,7 @@ import { badRequest } from '../errors';
 import { FileEditError } from '../file-editor';
 import type { ForwardContext } from '../forward';
 import type { KeyEntry } from '../keyring';
+import { meaningfulLines } from '../key-file';
 import { addKeys, removeKeys } from '../line-edit';
 import type { AdminServices } from './admin';
 
@@ -98,7 +99,7 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
   app.post<{ Body: unknown }>('/admin/keys', async (request, reply) => {
     const text = pasted(request.body);
     if (text === undefined) return sendAdminError(reply, badRequest('Send the keys as {"text": "one key per line"}, {"keys": ["...", ...]} or a text/plain body.', 'text'));
-    if (!text.trim()) return sendAdminError(reply, badRequest('The paste is empty: put one Gemini API key per line.', 'text'));
+    if (meaningfulLines(text).next().done) return sendAdminError(reply, badRequest('The paste is empty: put one Gemini API key per line.', 'text'));
     const words = text.split(/[\s,;]+/).length;
     if (words > MAX_PASTE_WORDS) return sendAdminError(reply, badRequest(`Too many lines at once (${words}); send at most ${MAX_PASTE_WORDS}.`, 'text'));
     try {
