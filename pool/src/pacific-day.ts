@@ -65,13 +65,3 @@ export function nextPacificMidnight(ms: number): number {
   guess = localMidnight - offsetAt(guess);
   return guess;
 }
-
-/**
- * The last Pacific midnight at or before `ms`: where "today" began for the daily counters.
- * Days are 23 to 25 hours long, so start from 26 hours back and walk forward.
- */
-export function pacificDayStart(ms: number): number {
-  let start = nextPacificMidnight(ms - 26 * 3_600_000);
-  for (let next = nextPacificMidnight(start); next <= ms; next = nextPacificMidnight(start)) start = next;
-  return start;
-}

@@ -45,7 +45,8 @@ abstract class Labelled<T> implements Metric {
     let s = this.series.get(id);
     if (!s) {
       // Past the cap, new label sets share one overflow series instead of growing the map.
-      if (this.series.size >= this.maxSeries) return this.get(values.map(() => OVERFLOW));
+      const overflow = values.map(() => OVERFLOW);
+      if (this.series.size >= this.maxSeries && values.some((v, i) => v !== overflow[i])) return this.get(overflow);
       s = { values: [...values], data: this.fresh() };
       this.series.set(id, s);
     }
