@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SSE_EVENT_SIZE, SSE_DONE, SSE_KEEPALIVE, SseEventTooLargeError, SseParser, encodeSseData, sseDataFrame } from '../src/sse';
+import { MAX_SSE_EVENT_SIZE, SSE_DONE, SSE_KEEPALIVE, SseEventTooLargeError, SseParser, Utf8Encoder, encodeSseData, sseDataFrame } from '../src/sse';
 
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
@@ -159,5 +159,30 @@ describe('SSE encoding', () => {
     expect(text.decode(SSE_KEEPALIVE)).toBe(': keep-alive\n\n');
     expect(parse([SSE_KEEPALIVE])).toEqual([]);
     expect(parse([SSE_DONE])).toEqual(['[DONE]']);
+  });
+});
+
+describe('Utf8Encoder', () => {
+  it.each([
+    ['empty', ''],
+    ['ASCII', 'data: {"a":"b"}\n\n'],
+    ['2-, 3- and 4-byte characters', 'é 漢字 😀 👋🏽'],
+    ['lone surrogates (U+FFFD, as TextEncoder)', 'a\ud800b\udc00'],
+    ['a string longer than its scratch buffer keeps', 'x'.repeat((1 << 20) + 1)],
+  ])('gives TextEncoder’s bytes: %s', (_name, s) => {
+    const got = new Utf8Encoder().encode(s);
+    const want = utf8.encode(s);
+    // Compared by hand: toEqual walks a megabyte of bytes slowly.
+    expect(got.length).toBe(want.length);
+    expect(got.every((b, i) => b === want[i])).toBe(true);
+  });
+
+  it('returns fresh bytes each time: a later call does not change an earlier result', () => {
+    const encoder = new Utf8Encoder();
+    const first = encoder.encode('first 😀');
+    const second = encoder.encode('SECOND, longer: ' + '漢'.repeat(30_000));
+    expect(text.decode(first)).toBe('first 😀');
+    expect(text.decode(second)).toBe('SECOND, longer: ' + '漢'.repeat(30_000));
+    expect(first.buffer).not.toBe(second.buffer);
   });
 });

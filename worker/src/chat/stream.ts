@@ -17,11 +17,11 @@ import type { Gemini, OpenAI } from '@opengemini/shared';
 import { ApiError } from '../errors';
 import { classifyGeminiError } from '../gemini-errors';
 import { errorBody, toApiError } from '../http';
-import { SSE_DONE_TEXT, SSE_KEEPALIVE_TEXT, SseEventTooLargeError, SseParser, sseDataFrame } from '../sse';
+import { SSE_DONE_TEXT, SSE_KEEPALIVE_TEXT, SseEventTooLargeError, SseParser, Utf8Encoder, sseDataFrame } from '../sse';
 import { mapFinishReason, mapUsage } from './finish';
 import { type Segment, type ToolCallIdMinter, defaultToolCallId, mapLogprobs, mapParts } from './parts';
 import { type ResponseContext, blockedPromptMessage } from './response';
-import { CONTENT, StreamEventReader } from './stream-event';
+import { type CommonEvent, readCommonEvent } from './stream-event';
 
 export interface StreamContext extends ResponseContext {
   includeUsage: boolean;
@@ -47,11 +47,8 @@ export class ChatStreamConverter {
   private readonly choices = new Map<number, ChoiceState>();
   private readonly mintId: ToolCallIdMinter;
   private readonly includeUsage: boolean;
-  private usage: Gemini.UsageMetadata | undefined;
-  /** The last usage as raw JSON, when the fast path read it (parsed once, at the end). */
-  private usageJson: string | undefined;
-  /** Reads the common event without JSON.parse (stream-event.ts); the generic path does the rest. */
-  private readonly reader = new StreamEventReader();
+  /** The last usageMetadata: raw JSON when the fast path read it (parsed once, at the end). */
+  private usage: Gemini.UsageMetadata | string | undefined;
   /** `data: {"id":...,"choices":[` and `]...}\n\n`: the fixed parts of every chunk, built once. */
   private readonly head: string;
   private readonly tail: string;
@@ -108,7 +105,7 @@ export class ChatStreamConverter {
     for (const st of this.choices.values()) complete &&= st.finished;
     if (!complete) return out + this.error(new ApiError({ kind: 'upstream', reason: 'network' }, 'The Gemini stream ended before the answer was complete (no finishReason)'));
     if (this.includeUsage) {
-      const usage = this.usageJson !== undefined ? (JSON.parse(this.usageJson) as Gemini.UsageMetadata) : this.usage;
+      const usage = typeof this.usage === 'string' ? (JSON.parse(this.usage) as Gemini.UsageMetadata) : this.usage;
       out += `${this.head}],"usage":${JSON.stringify(mapUsage(usage))}}\n\n`;
     }
     this.finished = true;
@@ -139,7 +136,9 @@ export class ChatStreamConverter {
 
   /** `atEnd`: the event was still open when the body ended, so a parse failure is a cut. */
   private event(data: string, atEnd: boolean): string {
-    if (this.reader.read(data)) return this.readEvent();
+    // Nearly every event is read without JSON.parse (stream-event.ts); what it declines, below.
+    const common = readCommonEvent(data);
+    if (common !== null) return this.commonEvent(common);
     let res: (Gemini.GenerateContentResponse & { error?: Gemini.GeminiErrorStatus }) | null;
     try {
       res = JSON.parse(data);
@@ -154,10 +153,7 @@ export class ChatStreamConverter {
       const code = typeof res.error?.code === 'number' ? res.error.code : 500;
       return this.error(classifyGeminiError(code, res));
     }
-    if (res.usageMetadata) {
-      this.usage = res.usageMetadata;
-      this.usageJson = undefined;
-    }
+    if (res.usageMetadata) this.usage = res.usageMetadata;
     const candidates = Array.isArray(res.candidates) ? res.candidates : [];
     if (candidates.length === 0) {
       const refusal = blockedPromptMessage(res.promptFeedback);
@@ -195,27 +191,22 @@ export class ChatStreamConverter {
     return out;
   }
 
-  /** What candidate() does, for an event the fast path has read (one candidate, text parts). */
-  private readEvent(): string {
-    const r = this.reader;
-    if (r.usage !== undefined) {
-      this.usageJson = r.usage;
-      this.usage = undefined;
-    }
-    const index = r.index;
+  /** What event() and candidate() do, for an event the fast path has read (stream-event.ts). */
+  private commonEvent(ev: CommonEvent): string {
+    if (ev.usage !== undefined) this.usage = ev.usage;
+    const index = ev.index;
     const fresh = !this.choices.has(index);
     const st = this.choice(index);
     if (!st || st.finished) return '';
     let out = fresh ? this.start(index) : '';
-    for (let i = 0; i < r.count; i++) {
-      const literal = r.texts[i] as string;
-      const content = r.kinds[i] === CONTENT;
-      if (index === 0) out += (content ? this.content0 : this.reasoning0) + literal + this.textEnd;
-      else out += this.chunk(index, content ? `{"content":${literal}}` : `{"reasoning_content":${literal}}`);
+    // An empty text shows nothing (mapParts drops it).
+    if (ev.literal.length > 2) {
+      if (index === 0) out += (ev.thought ? this.reasoning0 : this.content0) + ev.literal + this.textEnd;
+      else out += this.chunk(index, ev.thought ? `{"reasoning_content":${ev.literal}}` : `{"content":${ev.literal}}`);
     }
-    if (r.finishReason !== undefined) {
+    if (ev.finishReason !== undefined) {
       st.finished = true;
-      out += this.chunk(index, '{}', mapFinishReason(r.finishReason, st.toolCalls > 0));
+      out += this.chunk(index, '{}', mapFinishReason(ev.finishReason, st.toolCalls > 0));
     }
     return out;
   }
@@ -270,7 +261,7 @@ export class ChatStreamConverter {
  */
 export function createChatStream(ctx: StreamContext): TransformStream<Uint8Array, Uint8Array> {
   const converter = new ChatStreamConverter(ctx);
-  const encoder = new TextEncoder();
+  const encoder = new Utf8Encoder();
   const keepAliveMs = ctx.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
   let out!: ReadableStreamDefaultController<Uint8Array>;
   let input!: WritableStreamDefaultController;

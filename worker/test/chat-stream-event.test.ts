@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { mapParts } from '../src/chat/parts';
+import { COMMON_EVENT_PATTERN_LENGTH, type CommonEvent, MAX_COMMON_EVENT, readCommonEvent } from '../src/chat/stream-event';
+
+// The fast path may only ever read what JSON.parse + the generic path would read; everything it
+// declines goes to JSON.parse. These tests pin what it reads, what it declines, and (by random
+// mutation of real events) that whatever it accepts is valid JSON read the same way.
+
+/** Gemini's own serialisation: `": "` after keys, `,` alone between members. */
+function gemini(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(gemini).join(',')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${gemini(x)}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+const USAGE = { promptTokenCount: 8, candidatesTokenCount: 3, totalTokenCount: 41, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 8 }], thoughtsTokenCount: 30 };
+const textEvent = (part: object, extra: object = {}) => ({
+  candidates: [{ content: { parts: [part], role: 'model' }, ...extra, index: 0 }],
+  usageMetadata: USAGE,
+  modelVersion: 'gemini-2.5-flash',
+  responseId: 'mSbQaM2xLYqHz7IP8cLx2Ac',
+});
+
+/** What JSON.parse + the generic path (stream.ts, parts.ts) read from an event the fast path accepted. */
+function genericReading(data: string): CommonEvent {
+  const res = JSON.parse(data) as Record<string, unknown>;
+  expect(typeof res === 'object' && res !== null && !Array.isArray(res)).toBe(true);
+  expect(res.error).toBeUndefined();
+  const candidates = res.candidates as Array<Record<string, unknown>>;
+  expect(Array.isArray(candidates) && candidates.length === 1).toBe(true);
+  const cand = candidates[0] as Record<string, unknown>;
+  expect(typeof cand === 'object' && cand !== null).toBe(true);
+  expect(cand.logprobsResult).toBeUndefined();
+  const segments = mapParts((cand.content as { parts?: unknown } | undefined)?.parts, () => 'call_x');
+  expect(segments.length).toBeLessThanOrEqual(1);
+  const seg = segments[0];
+  if (seg) expect(seg.kind).not.toBe('tool_calls');
+  const text = seg && seg.kind !== 'tool_calls' ? seg.text : '';
+  const usage = res.usageMetadata;
+  return {
+    index: typeof cand.index === 'number' ? cand.index : 0,
+    literal: JSON.stringify(text),
+    thought: seg?.kind === 'reasoning',
+    finishReason: cand.finishReason as string | undefined,
+    usage: usage ? JSON.stringify(usage) : undefined,
+  };
+}
+
+/** The fast reading in comparable form: usage re-serialised, `thought` meaningless without text. */
+function comparable(ev: CommonEvent): CommonEvent {
+  return { ...ev, thought: ev.literal === '""' ? false : ev.thought, usage: ev.usage === undefined ? undefined : JSON.stringify(JSON.parse(ev.usage)) };
+}
+
+describe('readCommonEvent: reads the common events', () => {
+  it.each([
+    ['Gemini text chunk', gemini(textEvent({ text: 'Hello' })), { literal: '"Hello"', thought: false }],
+    ['JSON.stringify text chunk', JSON.stringify(textEvent({ text: 'Hello' })), { literal: '"Hello"', thought: false }],
+    ['role before parts (the mock)', JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'x' }] } }] }), { literal: '"x"', usage: undefined }],
+    ['thought summary', gemini(textEvent({ text: '**Plan**', thought: true })), { literal: '"**Plan**"', thought: true }],
+    ['thought: false is content', gemini(textEvent({ text: 'a', thought: false })), { thought: false }],
+    ['text with a thought signature', gemini(textEvent({ text: 'a', thoughtSignature: 'CiIBVKhc7t+/xA==' })), { literal: '"a"' }],
+    ['last chunk with finishReason', gemini(textEvent({ text: '.' }, { finishReason: 'STOP' })), { finishReason: 'STOP' }],
+    ['unknown finishReason, read as is', gemini(textEvent({ text: '.' }, { finishReason: 'SOMETHING_NEW' })), { finishReason: 'SOMETHING_NEW' }],
+    ['scalar candidate metadata', gemini(textEvent({ text: '.' }, { finishReason: 'STOP', avgLogprobs: -0.25, finishMessage: 'ok' })), { finishReason: 'STOP' }],
+    ['second candidate index', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'b' }] }, index: 1 }] }), { index: 1 }],
+    ['empty text', gemini(textEvent({ text: '' })), { literal: '""' }],
+    ['no usage', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] } }] }), { usage: undefined, index: 0 }],
+  ])('%s', (_name, data, want) => {
+    const got = readCommonEvent(data);
+    expect(got).not.toBeNull();
+    expect(got).toMatchObject(want);
+    expect(comparable(got as CommonEvent)).toEqual(genericReading(data));
+  });
+
+  it('hands over usageMetadata as raw JSON, details included', () => {
+    expect(JSON.parse(readCommonEvent(gemini(textEvent({ text: 'a' })))?.usage as string)).toEqual(USAGE);
+  });
+
+  it.each([
+    ['newline, tab, quote, backslash', 'line 1\nline 2\t"q" \\ end'],
+    ['other control characters', '\b\f\r\u0000\u0001\u000b\u001f'],
+    ['non-ASCII and emoji (raw)', 'héllo 漢字 👋🏽 \u2028 \ufeff'],
+    ['a closing-quote-like escape at the end', 'ends with \\"'],
+  ])('keeps the literal verbatim when JSON.stringify would write it the same: %s', (_name, text) => {
+    const data = gemini(textEvent({ text }));
+    expect(readCommonEvent(data)?.literal).toBe(JSON.stringify(text));
+  });
+
+  it.each([
+    ['\\/', String.raw`a\/b`, '"a/b"'],
+    ['\\u00e9', String.raw`caf\u00e9`, '"café"'],
+    ['uppercase \\u001F', String.raw`\u001F`, String.raw`"\u001f"`],
+    ['\\u escape of a short form', String.raw`\u000a`, String.raw`"\n"`],
+    ['escaped surrogate pair', String.raw`\ud83d\ude00`, '"😀"'],
+    ['escaped lone surrogate', String.raw`\ud83d!`, String.raw`"\ud83d!"`],
+  ])('re-encodes a text written with other escapes (%s) as JSON.stringify would', (_name, raw, literal) => {
+    const data = `{"candidates": [{"content": {"parts": [{"text": "${raw}"}]}}]}`;
+    expect(readCommonEvent(data)?.literal).toBe(literal);
+    expect(comparable(readCommonEvent(data) as CommonEvent)).toEqual(genericReading(data));
+  });
+
+  it('re-encodes a raw lone surrogate (never in decoded bytes, but the reader does not rely on it)', () => {
+    const data = `{"candidates": [{"content": {"parts": [{"text": "a\ud800b"}]}}]}`;
+    expect(readCommonEvent(data)?.literal).toBe(String.raw`"a\ud800b"`);
+  });
+});
+
+describe('readCommonEvent: leaves everything else to JSON.parse', () => {
+  const ok = JSON.stringify(textEvent({ text: 'a' }));
+  it('(the control case is read)', () => expect(readCommonEvent(ok)).not.toBeNull());
+
+  it.each([
+    ['two parts', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a', thought: true }, { text: 'b' }] } }] })],
+    ['a function call', JSON.stringify({ candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: {} } }] } }] })],
+    ['text beside a function call', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a', functionCall: { name: 'f', args: {} } }] } }] })],
+    ['an image', JSON.stringify({ candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: 'AA==' } }] } }] })],
+    ['a part without text', JSON.stringify({ candidates: [{ content: { parts: [{ thought: true }] } }] })],
+    ['a text that is not a string', JSON.stringify({ candidates: [{ content: { parts: [{ text: 5 }] } }] })],
+    ['no parts', JSON.stringify({ candidates: [{ content: { role: 'model' }, finishReason: 'STOP' }] })],
+    ['empty parts', JSON.stringify({ candidates: [{ content: { parts: [] }, finishReason: 'STOP' }] })],
+    ['no content', JSON.stringify({ candidates: [{ finishReason: 'STOP' }] })],
+    ['two candidates', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] } }, { content: { parts: [{ text: 'b' }] }, index: 1 }] })],
+    ['no candidates (blocked prompt)', JSON.stringify({ promptFeedback: { blockReason: 'SAFETY' } })],
+    ['empty candidates', '{"candidates": []}'],
+    ['usage only', JSON.stringify({ usageMetadata: USAGE })],
+    ['an error event', JSON.stringify({ error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } })],
+    ['an error beside candidates', `${ok.slice(0, -1)},"error": 1}`],
+    ['logprobs (even a scalar, which the generic path would ignore)', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"logprobsResult": 1}]}'],
+    ['logprobs', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] }, logprobsResult: { chosenCandidates: [] } }] })],
+    ['nested candidate metadata (safety ratings)', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] }, finishReason: 'SAFETY', index: 0, safetyRatings: [{ category: 'X', probability: 'HIGH' }] }] })],
+    ['nested top-level metadata', `${ok.slice(0, -1)},"promptFeedback": {"blockReason": "X"}}`],
+    ['a member before candidates', `{"responseId": "r",${ok.slice(1)}`],
+    ['usage before candidates', JSON.stringify({ usageMetadata: USAGE, candidates: [{ content: { parts: [{ text: 'a' }] } }] })],
+    ['usage that is not an object', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usageMetadata": 5}'],
+    ['usage nested deeper than details', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usageMetadata": {"x": [{"y": {}}]}}'],
+    ['finishReason that is not a plain string', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"finishReason": null}]}'],
+    ['finishReason with an escape', String.raw`{"candidates": [{"content": {"parts": [{"text": "a"}]},"finishReason": "ST\u004fP"}]}`],
+    ['finishReason after index', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 0,"finishReason": "STOP"}]}'],
+    ['index 1.5', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 1.5}]}'],
+    ['index 1e0', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 1e0}]}'],
+    ['index -1', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": -1}]}'],
+    ['index "0"', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": "0"}]}'],
+    ['index 10000', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 10000}]}'],
+    ['index 01', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 01}]}'],
+    ['thought: "true"', '{"candidates": [{"content": {"parts": [{"text": "a","thought": "true"}]}}]}'],
+    ['thought before text', '{"candidates": [{"content": {"parts": [{"thought": true,"text": "a"}]}}]}'],
+    ['a repeated text', '{"candidates": [{"content": {"parts": [{"text": "a","text": "b"}]}}]}'],
+    ['a repeated parts', '{"candidates": [{"content": {"parts": [{"text": "a"}],"parts": [{"text": "b"}]}}]}'],
+    ['a repeated finishReason', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"finishReason": "STOP","finishReason": "SAFETY"}]}'],
+    ['a repeated index', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 0,"index": 1}]}'],
+    ['a repeated candidates', `${ok.slice(0, -1)},"candidates": []}`],
+    ['a repeated usageMetadata', `${ok.slice(0, -1)},"usageMetadata": null}`],
+    ['a read key spelled with an escape', String.raw`{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usage\u004detadata": null}`],
+    ['tabs or newlines between tokens', `{\t"candidates": [{"content": {"parts": [{"text": "a"}]}}]}`],
+    ['a multi-line data field (joined with \\n)', `{"candidates": [{"content": {"parts": [{"text": "a"}]}}]\n}`],
+    ['a trailing comma', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],}'],
+    ['a trailing comma in usage', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usageMetadata": {"a": 1,}}'],
+    ['a missing comma in usage', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usageMetadata": {"a": 1 "b": 2}}'],
+    ['a bad number in usage', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usageMetadata": {"a": 01}}'],
+    ['a bad escape in the text', String.raw`{"candidates": [{"content": {"parts": [{"text": "a\x"}]}}]}`],
+    ['a short \\u escape in the text', String.raw`{"candidates": [{"content": {"parts": [{"text": "a\u12"}]}}]}`],
+    ['a raw control character in the text', '{"candidates": [{"content": {"parts": [{"text": "a\u0001"}]}}]}'],
+    ['a raw control character in a key', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"k\u0001": 1}'],
+    ['an unterminated text', '{"candidates": [{"content": {"parts": [{"text": "a}]}}]}'],
+    ['something after the object', `${ok}x`],
+    ['a second object', `${ok}${ok}`],
+    ['a leading byte order mark', `\ufeff${ok}`],
+    ['an empty event', ''],
+    ['an array', `[${ok}]`],
+  ])('%s', (_name, data) => {
+    expect(readCommonEvent(data)).toBeNull();
+  });
+
+  it(`declines events longer than ${MAX_COMMON_EVENT} characters, and reads one just under`, () => {
+    const pad = (n: number) => `{"candidates": [{"content": {"parts": [{"text": "${'\\n'.repeat(n)}"}]}}]}`;
+    const base = pad(0).length;
+    const under = Math.floor((MAX_COMMON_EVENT - base) / 2);
+    expect(readCommonEvent(pad(under))?.literal.length).toBe(under * 2 + 2);
+    expect(readCommonEvent(pad(under + 1))).toBeNull();
+  });
+
+  it('keeps the pattern small: V8 compiles it on an isolate’s first stream (~1 ms per 1,000 characters)', () => {
+    expect(COMMON_EVENT_PATTERN_LENGTH).toBeLessThan(2500);
+  });
+});
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('readCommonEvent: random mutations of real events', () => {
+  const seeds = [
+    gemini(textEvent({ text: 'Hello "world"\n\\ é 👋', thought: true, thoughtSignature: 'c2ln' }, { finishReason: 'STOP' })),
+    JSON.stringify(textEvent({ text: 'plain text' })),
+    String.raw`{"candidates": [{"content": {"parts": [{"text": "a\u00e9\/\ud83d\ude00"}],"role": "model"},"index": 3}],"usageMetadata": {"a": -1.5e+3,"b": [{"c": true,"d": null}],"e": []}}`,
+  ];
+  // What a mutation inserts: JSON's structural characters, escapes, digits, keys and control characters.
+  const inserts = ['"', '\\', '{', '}', '[', ']', ',', ':', ' ', '\t', '\n', '0', '1', '-', '+', '.', 'e', 'E', 'u', 'n', 'true', 'null', '"index": 1,', '"text": "x",', '"error": 1,', '\u0000', '\u001f', '\ud800', '\udc00', 'é'];
+
+  function mutate(s: string, rnd: () => number): string {
+    const at = Math.floor(rnd() * (s.length + 1));
+    const r = rnd();
+    if (r < 0.35) return s.slice(0, at) + s.slice(at + 1 + Math.floor(rnd() * 3));
+    if (r < 0.8) return s.slice(0, at) + (inserts[Math.floor(rnd() * inserts.length)] as string) + s.slice(at);
+    const from = Math.floor(rnd() * s.length);
+    return s.slice(0, at) + s.slice(from, from + 1 + Math.floor(rnd() * 12)) + s.slice(at);
+  }
+
+  it('accepts only valid JSON, read exactly as JSON.parse + the generic path read it', () => {
+    const rnd = random(20_260_325);
+    let accepted = 0;
+    let declined = 0;
+    for (let i = 0; i < 30_000; i++) {
+      let data = seeds[i % seeds.length] as string;
+      for (let n = 1 + Math.floor(rnd() * 3); n > 0; n--) data = mutate(data, rnd);
+      const fast = readCommonEvent(data);
+      if (fast === null) {
+        declined++;
+        continue;
+      }
+      accepted++;
+      let generic: CommonEvent | undefined;
+      try {
+        generic = genericReading(data);
+      } catch (err) {
+        expect({ data, err: String(err) }).toEqual({ data, err: 'accepted, so JSON.parse and the generic reading must succeed' });
+      }
+      if (JSON.stringify(comparable(fast)) !== JSON.stringify(generic)) expect({ data, fast: comparable(fast) }).toEqual({ data, fast: generic });
+    }
+    // Both sides exercised: the property is not vacuous.
+    expect(accepted).toBeGreaterThan(1000);
+    expect(declined).toBeGreaterThan(1000);
+  });
+});
