@@ -125,6 +125,10 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
     expect(overflow).toBeLessThanOrEqual(1);
     expect(await page.locator('#keys thead').isVisible()).toBe(false);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(tmpdir(), 'opengemini-dashboard-phone-dark.png') });
+    await page.locator('#keys').screenshot({ path: join(tmpdir(), 'opengemini-dashboard-phone-keys.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // Sign out: the session is gone, the API refuses the old cookie.
     await page.setViewportSize({ width: 1360, height: 940 });

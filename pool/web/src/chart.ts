@@ -33,7 +33,11 @@ export function hourlyChart(series: (Summary & { start: string })[], width: numb
     g.append(s('rect', { x: left + i * slot, y: top, width: slot, height: plotH, fill: 'transparent' }));
     svg.append(g);
     const d = new Date(p.start);
-    if (d.getHours() % 6 === 0) svg.append(s('text', { x: x + barW / 2, y: H - 4, 'text-anchor': 'middle' }, `${String(d.getHours()).padStart(2, '0')}:00`));
+    if (d.getHours() % 6 === 0) {
+      const cx = x + barW / 2;
+      const anchor = cx > W - 18 ? 'end' : 'middle'; // the last label must not be cut at the edge
+      svg.append(s('text', { x: anchor === 'end' ? W : cx, y: H - 4, 'text-anchor': anchor }, `${String(d.getHours()).padStart(2, '0')}:00`));
+    }
   });
   return svg;
 }
