@@ -94,7 +94,7 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     reloadUpstreams: () => sources.loadUpstreams(false).then(() => models.clear()),
     reloadClientKeys,
   };
-  const sessions = new Sessions(await loadSessionSecret(config.DATA_DIR), config.ADMIN_KEY, config.SESSION_TTL_MS, now);
+  const sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), config.ADMIN_KEY, config.SESSION_TTL_MS, now);
   const guard = new AdminGuard(config.ADMIN_KEY, clientKeys, sessions, new SignInLimiter({ perAddress: config.SIGN_IN_FAILURES, global: config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), now);
   const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, guard, services });
   const address = await app.listen({ port: config.PORT, host: config.HOST });

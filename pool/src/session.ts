@@ -21,8 +21,12 @@ export interface SessionClaims {
 
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
-/** Reads DATA_DIR/session.key, creating it (32 random bytes, hex, 0600) on first start. */
-export async function loadSessionSecret(dataDir: string): Promise<Buffer> {
+/**
+ * Reads DATA_DIR/session.key, creating it (32 random bytes, hex, 0600) on first start. When it
+ * cannot be written (a read-only DATA_DIR) the secret lives in memory: sign-ins then end with the
+ * process, which is the only cost.
+ */
+export async function loadSessionSecret(dataDir: string, warn: (m: string) => void = () => {}): Promise<Buffer> {
   const path = join(dataDir, 'session.key');
   try {
     const hex = (await readFile(path, 'utf8')).trim();
@@ -31,8 +35,12 @@ export async function loadSessionSecret(dataDir: string): Promise<Buffer> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const secret = randomBytes(32);
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(path, `${secret.toString('hex')}\n`, { mode: 0o600 });
+  try {
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(path, `${secret.toString('hex')}\n`, { mode: 0o600 });
+  } catch (err) {
+    warn(`could not save ${path} (${(err as Error).message}): dashboard sign-ins will not survive a restart`);
+  }
   return secret;
 }
 

@@ -1,5 +1,8 @@
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Sessions, readCookie, sessionCookie } from '../src/session';
+import { Sessions, loadSessionSecret, readCookie, sessionCookie } from '../src/session';
 import { SignInLimiter } from '../src/sign-in-limit';
 
 const secret = Buffer.alloc(32, 7);
@@ -79,5 +82,23 @@ describe('sign-in limiter', () => {
     l.fail('a', 2);
     l.fail('a', 3);
     expect(l.blockedFor('a', 4)).toBeUndefined();
+  });
+});
+
+describe('the session secret', () => {
+  it('is created once in DATA_DIR with mode 0600 and read back; a read-only place (checked when not root) falls back to memory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'session-secret-'));
+    const first = await loadSessionSecret(join(dir, 'data'));
+    expect(first).toHaveLength(32);
+    expect((await stat(join(dir, 'data', 'session.key'))).mode & 0o777).toBe(0o600);
+    expect(await loadSessionSecret(join(dir, 'data'))).toEqual(first);
+    if (process.getuid?.() !== 0) {
+      await mkdir(join(dir, 'ro'));
+      await chmod(join(dir, 'ro'), 0o500);
+      const warnings: string[] = [];
+      expect(await loadSessionSecret(join(dir, 'ro'), (m) => warnings.push(m))).toHaveLength(32);
+      expect(warnings[0]).toContain('will not survive a restart');
+    }
+    await rm(dir, { recursive: true, force: true });
   });
 });
