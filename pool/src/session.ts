@@ -75,8 +75,10 @@ export class Sessions {
     const dot = token.indexOf('.');
     if (dot <= 0) return undefined;
     const payload = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    const want = this.mac(payload);
+    // Compared as text: base64 has several spellings of one byte string (the last character's
+    // spare bits), and a token should have exactly one.
+    const given = Buffer.from(token.slice(dot + 1));
+    const want = Buffer.from(this.mac(payload).toString('base64url'));
     if (given.length !== want.length || !timingSafeEqual(given, want)) return undefined;
     let claims: SessionClaims;
     try {
