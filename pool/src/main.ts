@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       `  keys: ${counts.total} loaded (${counts.disabled} disabled, ${counts.cooling} cooling)`,
       `  base URL: ${pool.url}/v1`,
       `  API key:  ${pool.accessKey}${pool.accessKeyCreated ? `   (new, saved to ${config.ACCESS_KEY_FILE})` : ''}`,
+      `  dashboard: ${pool.url}/   (sign in with ${config.ADMIN_KEY ? 'ADMIN_KEY' : 'the API key'})`,
       '',
       '',
     ].join('\n'),
