@@ -1,7 +1,8 @@
 // The dashboard in a real browser: headless Chromium (Debian's `chromium` package, driven by
 // playwright-core; no test downloads a browser) against the pool -> the built Worker in workerd
 // -> the strict mock Gemini. Signs in, adds keys by pasting, sees a 429 cooldown with Google's
-// own reason after the mock returns one, clears it, and takes a screenshot. UPDATE_SCREENSHOT=1
+// own reason after the mock returns one, clears it, checks keys, creates a client key, and takes
+// a screenshot. UPDATE_SCREENSHOT=1
 // writes it to docs/dashboard.png (the README's picture); otherwise to the temp directory.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -55,7 +56,7 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await backend?.close();
   });
 
-  it('signs in, adds keys, shows a 429 cooldown with its reason, clears it, and looks right on a phone', async () => {
+  it('signs in, adds keys, shows a 429 cooldown with its reason, clears it, checks keys, creates a client key, works on a phone', async () => {
     await page.goto(`${p.base}/`);
     // A wrong key is refused on the page.
     await page.fill('input[name=key]', 'wrong-key');
@@ -113,6 +114,21 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await page.locator('#keys tr.detail button:has-text("Clear")').first().click();
     await eventually(async () => expect(await row.locator('.pill').textContent()).toBe('Available'));
     expect(p.pool.ctx.keys.get(fp)?.cooldowns.size).toBe(0);
+
+    // Check keys: one models-list probe per key, with progress, then a summary.
+    await page.click('#keys header >> text=Check keys');
+    await page.waitForSelector('#check-progress:has-text("Check finished")');
+    expect(await page.textContent('#check-progress')).toContain('12 / 12');
+    expect(backend.mock.requests.filter((r) => r.path.startsWith('/v1beta/models') && r.query['pageSize'] === '1')).toHaveLength(12);
+
+    // A client key made on the page is shown once, then only its fingerprint.
+    await page.fill('#clients input', 'ci runner');
+    await page.click('#clients >> text=Create client key');
+    const created = (await page.locator('#clients .callout .mono').textContent()) ?? '';
+    expect(created).toMatch(/^sk-[0-9a-f]{48}$/);
+    await page.click('#clients .callout >> text=Done');
+    await page.waitForSelector(`#clients td:has-text("${fingerprint(created)}")`);
+    expect(await page.content()).not.toContain(created);
 
     // Nothing on the page ever shows a key in full.
     const html = await page.content();

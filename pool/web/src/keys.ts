@@ -65,7 +65,7 @@ export function keysSection(onChange: () => void): HTMLElement {
     h('div', { class: 'row' }, h('button', { class: 'btn primary', type: 'button', onclick: () => void addKeys() }, 'Add keys'), h('button', { class: 'btn ghost', type: 'button', onclick: () => els.addPanel.classList.add('hidden') }, 'Close'), h('span', { class: 'muted small' }, 'Written to key.txt (comments kept); duplicates and malformed lines are skipped and reported.')),
     els.addReport,
   );
-  els.checkPanel = h('div', { class: 'panel hidden' });
+  els.checkPanel = h('div', { class: 'panel hidden', id: 'check-progress' });
   const search = h('input', { class: 'input', type: 'search', placeholder: 'Filter by fingerprint, model or reason', 'aria-label': 'Filter keys' });
   let timer: number | undefined;
   search.addEventListener('input', () => {
