@@ -2,10 +2,20 @@
 // pool's sk- key where a Gemini key would go: generateContent, generateContentStream, countTokens
 // (Gemini CLI calls it before every turn), embeddings and the model list. Configured both ways
 // users do: httpOptions.baseUrl in code, and the GOOGLE_GEMINI_BASE_URL + GEMINI_API_KEY
-// environment variables that the SDK (and so Gemini CLI) reads.
+// environment variables that the SDK (and so Gemini CLI) reads. And a turn recorded from the real
+// Gemini CLI (fixtures/gemini-cli.json), replayed as raw HTTP.
+import { readFileSync } from 'node:fs';
 import { GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CompatStack, GEMINI_KEYS, startCompatStack } from './stack';
+import { replay } from './replay';
+import { type CompatStack, GEMINI_KEYS, generateRequests, sseData, startCompatStack } from './stack';
+
+const cliTurn = JSON.parse(readFileSync(new URL('fixtures/gemini-cli.json', import.meta.url), 'utf8')) as {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: { systemInstruction: unknown; tools: { functionDeclarations: { name: string }[] }[]; generationConfig: unknown };
+};
 
 let stack: CompatStack;
 let ai: GoogleGenAI;
@@ -84,6 +94,21 @@ describe('@google/genai through native passthrough', () => {
         else process.env[name] = value;
       }
     }
+  });
+
+  it('Gemini CLI: its recorded turn (long system prompt, parametersJsonSchema tools, thinking) streams back, the body passed through untouched', async () => {
+    stack.mock.script({ reply: { kind: 'toolCalls', text: 'Let me look.', calls: [{ name: 'list_directory', args: { dir_path: '.' } }] } });
+    const res = await replay(stack.base, stack.apiKey, cliTurn.method, cliTurn.path, cliTurn.headers, cliTurn.body);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = sseData(res.text).map((d) => JSON.parse(d) as { candidates?: { content?: { parts?: Record<string, unknown>[] } }[] });
+    const parts = events.flatMap((e) => e.candidates?.[0]?.content?.parts ?? []);
+    expect(parts.find((p) => p['functionCall'])).toMatchObject({ functionCall: { name: 'list_directory', args: { dir_path: '.' } } });
+    const sent = generateRequests(stack.mock)[0]!;
+    expect(sent.query['alt']).toBe('sse');
+    expect(sent.body).toEqual(cliTurn.body);
+    expect(sent.headers['x-goog-api-client']).toBe(cliTurn.headers['x-goog-api-client']);
+    expect(GEMINI_KEYS).toContain(sent.key);
   });
 
   it('a wrong key gets Google-shaped 401 the SDK raises as an ApiError', async () => {
