@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     if (err instanceof StartupError) fail(err.message);
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') fail(`port ${config.PORT} is already in use (set PORT to another port)`);
-    if (e.code === 'EACCES') fail(`${e.message} (permissions; for ports below 1024 run as root or set PORT)`);
+    if (e.code === 'EACCES' && e.syscall === 'listen') fail(`${e.message} (permissions; for ports below 1024 run as root or set PORT)`);
     fail(e.message);
   }
   const { ctx } = pool;

@@ -1,5 +1,6 @@
 // Assembling a running pool from a Config, in start-up order: state -> keys -> upstreams ->
 // client keys -> server -> watchers. main.ts adds printing and signals; tests call this directly.
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ClientKeys, loadExtraClientKeys, loadOrCreateAccessKey } from './access-key';
@@ -66,7 +67,10 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot() });
   const keeper = new StateKeeper(store, collect, config.STATE_FLUSH_MS, (m) => log.warn(m));
   const initialBudgets = parseLimitsText(config.KEY_BUDGETS);
-  if (typeof initialBudgets === 'string') throw new StartupError(`Invalid configuration: KEY_BUDGETS ${initialBudgets}`);
+  if (typeof initialBudgets === 'string') {
+    // Some messages name the field already (`KEY_BUDGETS.ultra: ...`): name the variable once.
+    throw new StartupError(`Invalid configuration: ${initialBudgets.startsWith('KEY_BUDGETS') ? initialBudgets : `KEY_BUDGETS ${initialBudgets}`}`);
+  }
   const budgets = new Budgets(config.DATA_DIR, usage);
   await budgets.load(initialBudgets, (m) => log.warn(m));
   const ctx: ForwardContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random, gate: budgets.gate };
@@ -97,8 +101,9 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   const sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), config.ADMIN_KEY, config.SESSION_TTL_MS, now);
   const guard = new AdminGuard(config.ADMIN_KEY, clientKeys, sessions, new SignInLimiter({ perAddress: config.SIGN_IN_FAILURES, global: config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), now);
   const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, guard, services });
-  const address = await app.listen({ port: config.PORT, host: config.HOST });
-  const port = new URL(address).port;
+  await app.listen({ port: config.PORT, host: config.HOST });
+  // From the socket, not the URL: `new URL('http://h:80').port` is '' for the default port.
+  const port = (app.server.address() as AddressInfo).port;
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
 
   // 6. Watchers: edits to key.txt / upstreams.txt / client_keys.txt apply within seconds.

@@ -197,6 +197,10 @@ export function pump(body: Readable, res: ServerResponse, hooks: PumpHooks): Pro
     res.on('drain', onDrain);
     res.once('close', onClientClose);
     if (res.destroyed) onClientClose();
+    // A body that ended while it sat paused after firstChunk (a short answer and its end in one
+    // read) has already emitted 'end' and 'close': nobody was listening then, so look now.
+    else if (body.readableEnded) finish(() => resolve('end'));
+    else if (body.destroyed) finish(() => reject(new Error('upstream closed the stream early')));
     else body.resume();
   });
 }
