@@ -69,7 +69,7 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   const initialBudgets = parseLimitsText(config.KEY_BUDGETS);
   if (typeof initialBudgets === 'string') {
     // Some messages name the field already (`KEY_BUDGETS.ultra: ...`): name the variable once.
-    throw new StartupError(`Invalid configuration: ${initialBudgets.startsWith('KEY_BUDGETS') ? initialBudgets : `KEY_BUDGETS ${initialBudgets}`}`);
+    throw new StartupError(`Invalid configuration: KEY_BUDGETS ${initialBudgets.replace(/^KEY_BUDGETS\.?/, '')}`);
   }
   const budgets = new Budgets(config.DATA_DIR, usage);
   await budgets.load(initialBudgets, (m) => log.warn(m));
