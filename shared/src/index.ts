@@ -3,5 +3,6 @@
 export * from './contract';
 export * from './keys';
 export { parseDuration } from './duration';
+export { nextPacificMidnight, pacificDay } from './pacific-day';
 export type * as OpenAI from './openai';
 export type * as Gemini from './gemini';

@@ -1,7 +1,7 @@
 // Gemini's error bodies -> the tier contract. Reads Google's structured details (QuotaFailure,
 // RetryInfo, ErrorInfo) first and falls back to the canonical status and, only for cases Google
 // gives no structure for (leaked keys, region blocks), to its fixed wording.
-import { type Fault, type Gemini, type QuotaReason, parseDuration, scrubKeys } from '@opengemini/shared';
+import { type Fault, type Gemini, type QuotaReason, nextPacificMidnight, parseDuration, scrubKeys } from '@opengemini/shared';
 import { ApiError } from './errors';
 
 type Detail = Gemini.GeminiErrorDetail & Record<string, unknown>;
@@ -27,7 +27,7 @@ export function quotaReason(quotaIds: string[]): QuotaReason {
 }
 
 /** Classifies a Gemini error into a contract fault (pure; exported for table tests). */
-export function geminiFault(httpStatus: number, status: Gemini.GeminiErrorStatus | undefined): Fault {
+export function geminiFault(httpStatus: number, status: Gemini.GeminiErrorStatus | undefined, now = Date.now()): Fault {
   const canonical = status?.status ?? '';
   const message = status?.message ?? '';
   const reasons = detailsOf(status, 'google.rpc.ErrorInfo').map((d) => String(d.reason ?? ''));
@@ -39,6 +39,9 @@ export function geminiFault(httpStatus: number, status: Gemini.GeminiErrorStatus
     const f: Fault = { kind: 'quota', reason: quotaReason(quotaIds) };
     const delay = detailsOf(status, 'google.rpc.RetryInfo').map((d) => parseDuration(d.retryDelay)).find((ms) => ms !== undefined);
     if (delay !== undefined) f.retryAfterMs = delay;
+    // A daily quota resets at midnight Pacific time, whatever RetryInfo says (often "0s", which
+    // would send clients straight back into the same 429).
+    if (f.reason === 'per_day') f.retryAfterMs = Math.max(delay ?? 0, nextPacificMidnight(now) - now);
     const id = quotaIds.find((q) => q);
     if (id) f.quotaId = id;
     return f;
@@ -51,6 +54,10 @@ export function geminiFault(httpStatus: number, status: Gemini.GeminiErrorStatus
     if (/unregistered callers/i.test(message)) return { kind: 'client', reason: 'missing_key' };
     if (/leaked/i.test(message)) return { kind: 'key', reason: 'leaked' };
     if (reasons.includes('CONSUMER_SUSPENDED') || /suspended/i.test(message)) return { kind: 'key', reason: 'suspended' };
+    // A request naming something another project owns (an uploaded file, a cached content, a
+    // tuned model) is denied for that request, not for the key: disabling keys over it would
+    // let one bad request kill every good key in turn.
+    if (/\b(files?|cached ?contents?|tuned ?models?|corpora|corpus)\b/i.test(message)) return { kind: 'client', reason: 'bad_request' };
     return { kind: 'key', reason: 'permission_denied' };
   }
   if (httpStatus === 404 || canonical === 'NOT_FOUND') return { kind: 'client', reason: 'not_found' };
@@ -71,9 +78,10 @@ function paramFor(f: Fault, message: string): string | null {
 export function classifyGeminiError(httpStatus: number, body: unknown): ApiError {
   const status = geminiErrorStatus(body);
   const f = geminiFault(httpStatus, status);
-  const raw = status?.message || (typeof body === 'string' && body ? body.slice(0, 500) : `Gemini answered HTTP ${httpStatus}`);
-  const message = scrubKeys(raw);
-  return new ApiError(f, message, { param: paramFor(f, message) });
+  // Scrub before cutting: a cut through a key would leave a piece the pattern no longer matches.
+  const message = status?.message ? scrubKeys(status.message) : typeof body === 'string' && body ? scrubKeys(body).slice(0, 500) : `Gemini answered HTTP ${httpStatus}`;
+  const err = new ApiError(f, message, { param: paramFor(f, message) });
+  return f.kind === 'client' && f.reason === 'bad_request' && httpStatus === 403 ? new ApiError(f, message, { status: 403 }) : err;
 }
 
 /** Reads a failed Gemini response's body (bounded) and classifies it. */

@@ -53,7 +53,7 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       const { version, rest } = route;
       const method = request.method;
       // Native paths (`/v1beta/...`, and `/v1/models/x:generateContent` of Gemini's v1 API).
-      if (version === 'v1beta' || rest.includes(':')) return await handleNative(request, url, target, version, rest);
+      if (version === 'v1beta' || route.upload || rest.includes(':')) return await handleNative(request, url, target, route);
       if (rest === '/chat/completions') return method === 'POST' ? await handleChat(request, target, chatOptions) : notAllowed(method, 'POST');
       if (rest === '/embeddings') return method === 'POST' ? await handleEmbeddings(request, target) : notAllowed(method, 'POST');
       if (rest === '/models' || rest === '/models/') return method === 'GET' ? await handleListModels(target) : notAllowed(method, 'GET');

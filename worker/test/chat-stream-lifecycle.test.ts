@@ -84,10 +84,10 @@ describe('keep-alive', () => {
     await reader.cancel();
   });
 
-  it('starts no timer when keepAliveMs is 0', () => {
+  it('starts no timer when keepAliveMs and silenceLimitMs are 0', () => {
     vi.useFakeTimers();
     const before = vi.getTimerCount();
-    manualSource().stream.pipeThrough(createChatStream(ctx({ keepAliveMs: 0 })));
+    manualSource().stream.pipeThrough(createChatStream(ctx({ keepAliveMs: 0, silenceLimitMs: 0 })));
     expect(vi.getTimerCount()).toBe(before);
   });
 
@@ -166,5 +166,40 @@ describe('cancellation and upstream failures', () => {
     expect(await readUntil(reader, '"content":"hi"')).toContain('"content":"hi"');
     await write;
     expect(written).toBe(true);
+  });
+});
+
+describe('silence limit', () => {
+  it('ends a stream whose Gemini side went silent (keep-alives alone) with an error event, and cancels Gemini', async () => {
+    vi.useFakeTimers();
+    const src = manualSource();
+    const reader = src.stream.pipeThrough(createChatStream(ctx({ keepAliveMs: 1000, silenceLimitMs: 5000 }))).getReader();
+    src.controller.enqueue(TEXT);
+    const all = readAll(reader);
+    await vi.advanceTimersByTimeAsync(4_900);
+    expect(src.cancelled).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(200);
+    const out = await all;
+    expect(out.match(/: keep-alive/g)?.length).toBeGreaterThanOrEqual(3);
+    const last = JSON.parse(out.trim().split('\n\n').at(-1)!.slice('data: '.length));
+    expect(last.error.code).toBe('gemini_deadline');
+    expect(out).not.toContain('[DONE]');
+    expect(src.cancelled).toHaveBeenCalled();
+  });
+
+  it('does not fire while Gemini keeps sending, however long the stream', async () => {
+    vi.useFakeTimers();
+    const src = manualSource();
+    const reader = src.stream.pipeThrough(createChatStream(ctx({ keepAliveMs: 0, silenceLimitMs: 5000 }))).getReader();
+    const all = readAll(reader);
+    for (let i = 0; i < 10; i++) {
+      src.controller.enqueue(TEXT);
+      await vi.advanceTimersByTimeAsync(4_000);
+    }
+    src.controller.enqueue(STOP);
+    src.controller.close();
+    const out = await all;
+    expect(out).not.toContain('error');
+    expect(out.trim().endsWith('data: [DONE]')).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { faultCode, fingerprint } from '@opengemini/shared';
-import { classifyGeminiError, quotaReason } from '../src/gemini-errors';
+import { classifyGeminiError, geminiFault, geminiErrorStatus, quotaReason } from '../src/gemini-errors';
 
 const KEY = `AIza${'k'.repeat(35)}`;
 
@@ -32,6 +32,8 @@ describe('classifyGeminiError maps every documented Gemini error onto the contra
     ['expired key', 400, err(400, 'INVALID_ARGUMENT', 'API key expired. Please renew the API key.'), 'key_expired', 401],
     ['leaked key', 403, err(403, 'PERMISSION_DENIED', 'Your API key was reported as leaked. Please use another API key.'), 'key_leaked', 403],
     ['suspended consumer', 403, err(403, 'PERMISSION_DENIED', `Permission denied: Consumer 'api_key:${KEY}' has been suspended.`, [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'CONSUMER_SUSPENDED' }]), 'key_suspended', 403],
+    ['a file owned by another project (the request, not the key)', 403, err(403, 'PERMISSION_DENIED', 'You do not have permission to access the File abc123 or it may not exist.'), 'client_bad_request', 403],
+    ['a cached content of another project', 403, err(403, 'PERMISSION_DENIED', 'CachedContent not found (or permission denied)'), 'client_bad_request', 403],
     ['other permission denied', 403, err(403, 'PERMISSION_DENIED', 'Generative Language API has not been used in project 123 before or it is disabled.'), 'key_permission_denied', 403],
     ['no key at all', 403, err(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."), 'client_missing_key', 401],
     ['region blocked', 400, err(400, 'FAILED_PRECONDITION', 'User location is not supported for the API use.'), 'upstream_region_blocked', 502],
@@ -53,10 +55,23 @@ describe('classifyGeminiError maps every documented Gemini error onto the contra
     expect(e.fault).toEqual({ kind: 'quota', reason: 'per_minute', retryAfterMs: 47_000, quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' });
   });
 
+  it('gives a per-day quota the time to midnight Pacific, not its "0s" retry delay', () => {
+    // 2026-11-21 12:00 PST (UTC-8) -> midnight PST is 12 hours later.
+    const now = Date.parse('2026-11-21T20:00:00Z');
+    const f = geminiFault(429, geminiErrorStatus(quotaBody('GenerateRequestsPerDayPerProjectPerModel-FreeTier', '0s')), now);
+    expect(f).toMatchObject({ kind: 'quota', reason: 'per_day', retryAfterMs: 12 * 3_600_000 });
+  });
+
   it('scrubs a key that Google echoes in its message, leaving its fingerprint', () => {
     const e = classifyGeminiError(403, err(403, 'PERMISSION_DENIED', `Permission denied: Consumer 'api_key:${KEY}' has been suspended.`));
     expect(e.message).not.toContain(KEY);
     expect(e.message).toContain(fingerprint(KEY));
+  });
+
+  it('scrubs a key cut by the 500-character limit on a non-JSON body', () => {
+    const e = classifyGeminiError(502, `${'x'.repeat(470)} ${KEY} tail`);
+    expect(e.message).not.toContain(KEY.slice(0, 20));
+    expect(e.message.length).toBeLessThanOrEqual(500);
   });
 
   it('names the model as the offending param of a 404', () => {

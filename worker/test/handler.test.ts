@@ -59,6 +59,37 @@ describe('createWorkerHandler', () => {
   });
 });
 
+describe('Google SDK file uploads through the Worker', () => {
+  it('forwards /upload/v1beta/files with the upload headers and points the session URL back at the Worker', async () => {
+    const seen: Array<{ url: string; headers: Headers }> = [];
+    const handle = createWorkerHandler(
+      { GEMINI_BASE_URL: 'https://gemini.example' },
+      {
+        fetch: async (input, init) => {
+          seen.push({ url: String(input), headers: new Headers(init?.headers) });
+          return new Response('', {
+            status: 200,
+            headers: { 'x-goog-upload-url': `https://gemini.example/upload/v1beta/files?upload_id=abc&upload_protocol=resumable&key=${KEY}`, 'x-goog-upload-status': 'active' },
+          });
+        },
+      },
+    );
+    const res = await handle(
+      new Request('https://w.example/gemini/upload/v1beta/files', {
+        method: 'POST',
+        headers: { 'x-goog-api-key': KEY, 'x-goog-upload-protocol': 'resumable', 'x-goog-upload-command': 'start', 'content-type': 'application/json' },
+        body: '{"file":{"displayName":"a.pdf"}}',
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(seen[0]!.url).toBe('https://gemini.example/upload/v1beta/files');
+    expect(seen[0]!.headers.get('x-goog-upload-command')).toBe('start');
+    expect(seen[0]!.headers.get('x-goog-api-key')).toBe(KEY);
+    const session = res.headers.get('x-goog-upload-url')!;
+    expect(session).toBe('https://w.example/gemini/upload/v1beta/files?upload_id=abc&upload_protocol=resumable');
+  });
+});
+
 describe('listGeminiModels follows nextPageToken to the last page', () => {
   it('joins three pages', async () => {
     const pages: Record<string, object> = {

@@ -3,16 +3,20 @@ import { extractKey, timingSafeEqual } from '../src/auth';
 import { apiPath } from '../src/api-path';
 
 describe('apiPath finds the API wherever the Worker is mounted', () => {
+  const r = (version: string, rest: string, mount = '', upload = false) => ({ version, rest, upload, mount });
   it.each([
-    ['/v1/chat/completions', { version: 'v1', rest: '/chat/completions' }],
-    ['/gemini/v1/chat/completions', { version: 'v1', rest: '/chat/completions' }],
-    ['/a/b/v1/models', { version: 'v1', rest: '/models' }],
-    ['/v1/models/gemini-2.5-flash', { version: 'v1', rest: '/models/gemini-2.5-flash' }],
-    ['/v1beta/models/gemini-2.5-flash:generateContent', { version: 'v1beta', rest: '/models/gemini-2.5-flash:generateContent' }],
-    ['/proxy/v1beta/models', { version: 'v1beta', rest: '/models' }],
-    ['/v1', { version: 'v1', rest: '/' }],
-    ['/chat/completions', { version: 'v1', rest: '/chat/completions' }],
-    ['/embeddings', { version: 'v1', rest: '/embeddings' }],
+    ['/v1/chat/completions', r('v1', '/chat/completions')],
+    ['/gemini/v1/chat/completions', r('v1', '/chat/completions', '/gemini')],
+    ['/a/b/v1/models', r('v1', '/models', '/a/b')],
+    ['/v1/models/gemini-2.5-flash', r('v1', '/models/gemini-2.5-flash')],
+    ['/v1beta/models/gemini-2.5-flash:generateContent', r('v1beta', '/models/gemini-2.5-flash:generateContent')],
+    ['/proxy/v1beta/models', r('v1beta', '/models', '/proxy')],
+    ['/upload/v1beta/files', r('v1beta', '/files', '', true)],
+    ['/gemini/upload/v1beta/files', r('v1beta', '/files', '/gemini', true)],
+    ['/v1', r('v1', '/')],
+    ['/chat/completions', r('v1', '/chat/completions')],
+    ['/embeddings', r('v1', '/embeddings')],
+    ['/x/models', r('v1', '/models', '/x')],
     ['/favicon.ico', undefined],
     ['/v1x/chat', undefined],
   ])('%s', (path, expected) => {

@@ -205,6 +205,8 @@ describe('errors through workerd carry Gemini status, the contract label, and no
     expectSpec('ErrorResponse', { error: apiErr.error });
     if (code === 'key_leaked') expect(apiErr.message).toContain(fingerprint(TEST_KEY));
     if (code === 'quota_per_minute') expect(apiErr.headers?.get('retry-after')).toBe('47');
+    // Daily quotas reset at midnight Pacific: never "retry now".
+    if (code === 'quota_per_day') expect(Number(apiErr.headers?.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('labels a stream request that fails before the first byte with a real status, not a 200', async () => {

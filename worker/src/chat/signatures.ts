@@ -11,6 +11,8 @@
 // The id stays within [A-Za-z0-9_-], which every client we know accepts. History the model did
 // not produce (another model, a client-written example) gets Google's documented placeholder.
 
+import { fromBase64Url, toBase64Url } from '../base64';
+
 export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
 
 const NONCE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -54,18 +56,4 @@ export function decodeToolCallId(id: string | undefined): CarriedCall {
   } catch {
     return {};
   }
-}
-
-export function toBase64Url(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function fromBase64Url(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }

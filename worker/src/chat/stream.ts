@@ -27,9 +27,14 @@ export interface StreamContext extends ResponseContext {
   includeUsage: boolean;
   /** Idle time (ms) after which a `: keep-alive` comment is sent; default 15000, 0 disables. */
   keepAliveMs?: number;
+  /** Gemini silent this long (ms) ends the stream with an error event; default 600000, 0 never.
+   * Keep-alives keep the client's and the pool's idle timers happy, so without this limit a
+   * stalled Gemini connection would hold the stream (and the pool's key) open forever. */
+  silenceLimitMs?: number;
 }
 
 export const DEFAULT_KEEPALIVE_MS = 15_000;
+export const DEFAULT_SILENCE_LIMIT_MS = 600_000;
 
 interface ChoiceState {
   /** Tool calls sent so far: the next one's `index`. */
@@ -117,6 +122,12 @@ export class ChatStreamConverter {
     if (this.done) return '';
     const detail = reason instanceof Error ? reason.message : String(reason);
     return this.error(new ApiError({ kind: 'upstream', reason: 'network' }, `The Gemini stream broke off: ${detail}`, { cause: reason }));
+  }
+
+  /** Gemini sent nothing for `ms`: the error event (the stream is abandoned). */
+  silence(ms: number): string {
+    if (this.done) return '';
+    return this.error(new ApiError({ kind: 'gemini', reason: 'deadline' }, `Gemini sent nothing for ${Math.round(ms / 1000)} s; the stream was ended`));
   }
 
   /** A bug of ours threw mid-conversion: still end the client's stream with an error event. */
@@ -263,10 +274,12 @@ export function createChatStream(ctx: StreamContext): TransformStream<Uint8Array
   const converter = new ChatStreamConverter(ctx);
   const encoder = new Utf8Encoder();
   const keepAliveMs = ctx.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
+  const silenceLimitMs = ctx.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS;
   let out!: ReadableStreamDefaultController<Uint8Array>;
   let input!: WritableStreamDefaultController;
   let closed = false;
   let lastOutput = Date.now();
+  let lastInput = lastOutput;
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Resolves a write() held back because the client is not reading (backpressure). */
   let resume: (() => void) | undefined;
@@ -304,21 +317,34 @@ export function createChatStream(ctx: StreamContext): TransformStream<Uint8Array
   const tick = () => {
     timer = undefined;
     if (closed) return;
-    const idle = Date.now() - lastOutput;
-    if (idle >= keepAliveMs) {
+    const now = Date.now();
+    if (silenceLimitMs > 0 && now - lastInput >= silenceLimitMs) {
+      send(converter.silence(now - lastInput));
+      close();
+      input.error(new Error('Gemini went silent')); // the pipe cancels Gemini's body
+      return;
+    }
+    if (keepAliveMs > 0 && now - lastOutput >= keepAliveMs) {
       try {
         send(SSE_KEEPALIVE_TEXT);
       } catch {
         return; // the readable is gone; cancel() does the rest
       }
     }
-    timer = setTimeout(tick, idle >= keepAliveMs ? keepAliveMs : keepAliveMs - idle);
+    timer = setTimeout(tick, nextTick(Date.now()));
+  };
+  /** Milliseconds until the next keep-alive or silence deadline, whichever comes first. */
+  const nextTick = (now: number) => {
+    let wait = Number.POSITIVE_INFINITY;
+    if (keepAliveMs > 0) wait = Math.min(wait, keepAliveMs - (now - lastOutput));
+    if (silenceLimitMs > 0) wait = Math.min(wait, silenceLimitMs - (now - lastInput));
+    return Math.max(1, wait);
   };
 
   const readable = new ReadableStream<Uint8Array>({
     start(controller) {
       out = controller;
-      if (keepAliveMs > 0) timer = setTimeout(tick, keepAliveMs);
+      if (keepAliveMs > 0 || silenceLimitMs > 0) timer = setTimeout(tick, nextTick(Date.now()));
     },
     pull() {
       wake();
@@ -338,6 +364,7 @@ export function createChatStream(ctx: StreamContext): TransformStream<Uint8Array
     },
     write(chunk) {
       if (closed) return;
+      lastInput = Date.now();
       send(step(() => converter.push(chunk)));
       if (converter.done) {
         close();

@@ -4,7 +4,7 @@ import { readJsonBody } from '../body';
 import { badRequest, unsupported } from '../errors';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../gemini';
 import { json } from '../http';
-import { toBase64Url } from '../chat/signatures';
+import { bytesToBase64 } from '../base64';
 
 /** Gemini's limit per batchEmbedContents call. */
 export const EMBED_BATCH = 100;
@@ -66,10 +66,7 @@ export function toBatchRequests(call: EmbeddingCall): Gemini.BatchEmbedContentsR
 /** OpenAI's base64 embeddings are little-endian float32 arrays, standard base64. */
 export function floatsToBase64(values: number[]): string {
   const f32 = new Float32Array(values);
-  const bytes = new Uint8Array(f32.buffer);
-  // toBase64Url then back to standard alphabet keeps one base64 implementation in the Worker.
-  const url = toBase64Url(bytes).replace(/-/g, '+').replace(/_/g, '/');
-  return url + '='.repeat((4 - (url.length % 4)) % 4);
+  return bytesToBase64(new Uint8Array(f32.buffer));
 }
 
 /** Gemini's batch API reports no token counts; OpenAI's shape requires them: ~4 chars a token. */

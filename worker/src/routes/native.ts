@@ -6,21 +6,35 @@ import { scrubKeys } from '@opengemini/shared';
 import { MAX_BODY_BYTES } from '../body';
 import { ApiError } from '../errors';
 import { classifyGeminiError } from '../gemini-errors';
+import type { ApiRoute } from '../api-path';
 import { type GeminiTarget, networkError } from '../gemini';
 import { CORS_HEADERS, faultHeaders } from '../http';
 import { readCapped } from '../read-capped';
 
 /** Request headers worth passing on to Google; everything else (auth, cookies, hop-by-hop per
  * RFC 9110 §7.6.1, Cloudflare's cf-*) stays behind. */
-const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'accept-encoding', 'x-goog-api-client', 'x-goog-user-project'];
+const FORWARDED_REQUEST_HEADERS = [
+  'content-type',
+  'accept',
+  'accept-encoding',
+  'x-goog-api-client',
+  'x-goog-user-project',
+  // Google's resumable upload protocol (the SDK's files.upload)
+  'x-goog-upload-protocol',
+  'x-goog-upload-command',
+  'x-goog-upload-offset',
+  'x-goog-upload-header-content-length',
+  'x-goog-upload-header-content-type',
+];
 /** Response headers worth passing back. */
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'x-goog-upload-url', 'x-goog-upload-status', 'x-goog-upload-chunk-granularity', 'x-goog-upload-control-url', 'x-goog-upload-size-received'];
 
-export async function handleNative(request: Request, url: URL, target: GeminiTarget, version: 'v1' | 'v1beta', rest: string): Promise<Response> {
+export async function handleNative(request: Request, url: URL, target: GeminiTarget, route: ApiRoute): Promise<Response> {
+  const { version, rest } = route;
   const query = new URLSearchParams(url.search);
   query.delete('key');
   const qs = query.toString();
-  const upstreamUrl = `${target.baseUrl}/${version}${rest}${qs ? `?${qs}` : ''}`;
+  const upstreamUrl = `${target.baseUrl}${route.upload ? '/upload' : ''}/${version}${rest}${qs ? `?${qs}` : ''}`;
 
   const headers = new Headers({ 'x-goog-api-key': target.key });
   for (const name of FORWARDED_REQUEST_HEADERS) {
@@ -49,6 +63,14 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   for (const name of FORWARDED_RESPONSE_HEADERS) {
     const value = res.headers.get(name);
     if (value) out.set(name, value);
+  }
+  // The upload session URL points at Google, which the client may not reach (that is why it uses
+  // a Worker): send it back through this Worker, at the same mount path.
+  const uploadUrl = out.get('x-goog-upload-url');
+  if (uploadUrl?.startsWith(`${target.baseUrl}/`)) {
+    const rewritten = new URL(`${url.origin}${route.mount}${uploadUrl.slice(target.baseUrl.length)}`);
+    rewritten.searchParams.delete('key'); // never hand a key back; the Worker injects it again
+    out.set('x-goog-upload-url', rewritten.toString());
   }
   if (res.ok) return new Response(res.body, { status: res.status, headers: out });
 

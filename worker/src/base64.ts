@@ -1,0 +1,62 @@
+// Base64 for the Worker, in one place: standard (inline media, embeddings) and URL-safe (tool
+// call ids). Web-standard only (atob, TextEncoder/Decoder), the same in workerd and Node.
+
+/** Native Uint8Array#toBase64 where the runtime has it (recent V8). */
+const nativeToBase64 = (Uint8Array.prototype as { toBase64?: (this: Uint8Array) => string }).toBase64;
+const B64_CODES = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+const ascii = new TextDecoder();
+
+/**
+ * Standard base64. Without a native encoder: a table loop into a byte buffer, decoded once as
+ * ASCII. Measured on Node 20 for 20 MiB: ~100 ms, against ~400 ms for chunked
+ * String.fromCharCode + btoa, and no megabyte-long intermediate "binary string".
+ */
+export function bytesToBase64(bytes: Uint8Array): string {
+  if (nativeToBase64) return nativeToBase64.call(bytes);
+  const n = bytes.length;
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  const end = n - (n % 3);
+  let o = 0;
+  let i = 0;
+  for (; i < end; i += 3) {
+    const x = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = B64_CODES[x >> 18]!;
+    out[o++] = B64_CODES[(x >> 12) & 63]!;
+    out[o++] = B64_CODES[(x >> 6) & 63]!;
+    out[o++] = B64_CODES[x & 63]!;
+  }
+  if (n - end > 0) {
+    const x = (bytes[i]! << 16) | (n - end === 2 ? bytes[i + 1]! << 8 : 0);
+    out[o++] = B64_CODES[x >> 18]!;
+    out[o++] = B64_CODES[(x >> 12) & 63]!;
+    out[o++] = n - end === 2 ? B64_CODES[(x >> 6) & 63]! : 61; // '='
+    out[o++] = 61;
+  }
+  return ascii.decode(out);
+}
+
+/** The first bytes of a base64 string (standard or URL-safe), for sniffing; never throws. */
+export function base64Head(data: string): Uint8Array {
+  try {
+    const bin = atob(data.slice(0, 24).replace(/-/g, '+').replace(/_/g, '/'));
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  } catch {
+    return new Uint8Array(0);
+  }
+}
+
+/** URL-safe base64 without padding (RFC 4648 §5). */
+export function toBase64Url(bytes: Uint8Array): string {
+  return bytesToBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Decodes standard or URL-safe base64, padded or not; throws on invalid input (atob does). */
+export function fromBase64Url(text: string): Uint8Array {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
