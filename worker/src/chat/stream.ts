@@ -109,10 +109,10 @@ export class ChatStreamConverter {
     let complete = this.choices.size > 0;
     for (const st of this.choices.values()) complete &&= st.finished;
     if (!complete) return out + this.error(new ApiError({ kind: 'upstream', reason: 'network' }, 'The Gemini stream ended before the answer was complete (no finishReason)'));
-    if (this.includeUsage) {
-      const usage = typeof this.usage === 'string' ? (JSON.parse(this.usage) as Gemini.UsageMetadata) : this.usage;
-      out += `${this.head}],"usage":${JSON.stringify(mapUsage(usage))}}\n\n`;
-    }
+    const usage = JSON.stringify(mapUsage(typeof this.usage === 'string' ? (JSON.parse(this.usage) as Gemini.UsageMetadata) : this.usage));
+    // Without include_usage the client gets no usage chunk, but the pool still counts tokens: an
+    // SSE comment, which every SSE client ignores (WHATWG HTML §9.2.6: lines starting with ':').
+    out += this.includeUsage ? `${this.head}],"usage":${usage}}\n\n` : `: usage ${usage}\n\n`;
     this.finished = true;
     return out + SSE_DONE_TEXT;
   }
