@@ -1,13 +1,13 @@
 // Who may use the operator routes (/status, /metrics, /admin/*): a script with the admin key
 // (`Authorization: Bearer`, or x-admin-key), or the dashboard with its session cookie. The admin
-// key is ADMIN_KEY, or any client key when none is set. Cookie-authenticated calls that change
+// key is ADMIN_KEY, or when none is set the main access key (access_key.txt) -- never an extra
+// client key: those are handed to other people and must not export the Gemini keys. Cookie-authenticated calls that change
 // something must also carry `x-requested-with` or a JSON content type (both force a CORS
 // preflight, which a cross-site form or image cannot pass) and, when the browser sends Origin,
 // come from this same host: with SameSite=Strict that makes cross-site request forgery moot.
 // Failed keys count toward the sign-in limit, so the admin API cannot be used to guess either.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ClientKeys } from './access-key';
 import { presentedKey } from './auth';
 import { type PoolError, errorBody, errorHeaders, invalidClientKey } from './errors';
 import { COOKIE_NAME, type SessionClaims, type Sessions, readCookie } from './session';
@@ -38,9 +38,9 @@ export const tooManyAttempts = (retryAfterMs: number): PoolError => ({
 export class AdminGuard {
   private readonly adminDigest: Buffer | undefined;
 
+  /** `adminKey`: ADMIN_KEY, or the main access key when ADMIN_KEY is unset (see effectiveAdminKey). */
   constructor(
     adminKey: string,
-    private readonly clientKeys: ClientKeys,
     readonly sessions: Sessions,
     readonly limiter: SignInLimiter,
     private readonly now: () => number,
@@ -48,17 +48,15 @@ export class AdminGuard {
     this.adminDigest = adminKey ? digest(adminKey) : undefined;
   }
 
-  /** Who a presented key signs in as (`admin` or a client key's fingerprint), or undefined. */
+  /** `admin` when the presented key is the admin key, else undefined. */
   identify(presented: string | undefined): string | undefined {
-    if (!presented) return undefined;
-    if (this.adminDigest) return timingSafeEqual(digest(presented), this.adminDigest) ? 'admin' : undefined;
-    return this.clientKeys.match(presented);
+    if (!presented || !this.adminDigest) return undefined;
+    return timingSafeEqual(digest(presented), this.adminDigest) ? 'admin' : undefined;
   }
 
-  /** A session is still good while the key it was opened with still is. */
+  /** Only admin sessions are good (Sessions is keyed by the admin key, so changing it ends them). */
   identifyClaims(claims: SessionClaims): string | undefined {
-    if (this.adminDigest ? claims.who !== 'admin' : !this.clientKeys.hasFp(claims.who)) return undefined;
-    return claims.who;
+    return claims.who === 'admin' && this.adminDigest ? claims.who : undefined;
   }
 
   private sessionOf(request: FastifyRequest): SessionClaims | undefined {
@@ -87,6 +85,9 @@ export class AdminGuard {
     request.adminSession = claims;
   };
 }
+
+/** The key that opens the operator routes: ADMIN_KEY, else the main access key. */
+export const effectiveAdminKey = (adminKey: string, accessKey: string): string => adminKey || accessKey;
 
 /** Why a cookie-authenticated change is refused, or undefined when it looks like our own page. */
 export function csrfProblem(request: FastifyRequest): string | undefined {

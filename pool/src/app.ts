@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { ClientKeys } from './access-key';
-import { AdminGuard } from './admin-guard';
+import { AdminGuard, effectiveAdminKey } from './admin-guard';
 import { errorBody, errorHeaders, notFound } from './errors';
 import type { ForwardContext } from './forward';
 import { PoolMetrics } from './metrics';
@@ -30,6 +30,8 @@ export interface AppOptions {
   reload: () => Promise<ReloadReport>;
   /** Sign-in and sessions; by default an in-memory secret (sessions end with the process). */
   guard?: AdminGuard;
+  /** The main access key, the admin key when ADMIN_KEY is unset (only for the default guard). */
+  accessKey?: string;
   /** The extended admin API (keys, upstreams, client keys, budgets); without it only the basics. */
   services?: AdminServices;
   /** The dashboard's files; by default pool/dist/web or what the bundle inlined. */
@@ -50,8 +52,9 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
   const models = new ModelCache(ctx.config.MODELS_CACHE_MS);
+  const adminKey = effectiveAdminKey(ctx.config.ADMIN_KEY, opts.accessKey ?? '');
   const guard =
-    opts.guard ?? new AdminGuard(ctx.config.ADMIN_KEY, clientKeys, new Sessions(randomBytes(32), ctx.config.ADMIN_KEY, ctx.config.SESSION_TTL_MS, ctx.now), new SignInLimiter({ perAddress: ctx.config.SIGN_IN_FAILURES, global: ctx.config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), ctx.now);
+    opts.guard ?? new AdminGuard(adminKey, new Sessions(randomBytes(32), adminKey, ctx.config.SESSION_TTL_MS, ctx.now), new SignInLimiter({ perAddress: ctx.config.SIGN_IN_FAILURES, global: ctx.config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), ctx.now);
   ctx.metrics ??= new PoolMetrics(ctx);
 
   // Operator routes log a line too; proxy routes are hijacked and log in proxy.ts.

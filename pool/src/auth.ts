@@ -1,7 +1,6 @@
 // Who may use the pool. Client keys come as `Authorization: Bearer`, `x-goog-api-key` (the
-// Google SDK and Gemini CLI) or `?key=`; admin routes take ADMIN_KEY, or a client key when no
-// ADMIN_KEY is set. Failures answer 401 in the route's dialect.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Google SDK and Gemini CLI) or `?key=` (admin routes: admin-guard.ts). Failures answer 401 in
+// the route's dialect.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientKeys } from './access-key';
 import { type Dialect, errorBody, errorHeaders, invalidClientKey } from './errors';
@@ -34,18 +33,5 @@ export function clientAuth(keys: ClientKeys, dialect: Dialect) {
     const fp = keys.match(presentedKey(request));
     if (fp === undefined) return void sendUnauthorized(reply, dialect);
     request.clientFp = fp;
-  };
-}
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** An onRequest hook for operator routes: ADMIN_KEY (Bearer or x-admin-key), else a client key. */
-export function adminAuth(adminKey: string, keys: ClientKeys) {
-  const adminDigest = adminKey ? digest(adminKey) : undefined;
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const header = request.headers['x-admin-key'];
-    const presented = (typeof header === 'string' && header) || presentedKey(request);
-    const ok = adminDigest ? presented !== undefined && timingSafeEqual(digest(presented), adminDigest) : keys.match(presented) !== undefined;
-    if (!ok) return void sendUnauthorized(reply, 'openai');
   };
 }

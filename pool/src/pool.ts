@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ClientKeys, loadExtraClientKeys, loadOrCreateAccessKey } from './access-key';
-import { AdminGuard } from './admin-guard';
+import { AdminGuard, effectiveAdminKey } from './admin-guard';
 import { buildApp } from './app';
 import { Budgets, parseLimitsText } from './budgets';
 import type { Config } from './config';
@@ -98,8 +98,9 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     reloadUpstreams: () => sources.loadUpstreams(false).then(() => models.clear()),
     reloadClientKeys,
   };
-  const sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), config.ADMIN_KEY, config.SESSION_TTL_MS, now);
-  const guard = new AdminGuard(config.ADMIN_KEY, clientKeys, sessions, new SignInLimiter({ perAddress: config.SIGN_IN_FAILURES, global: config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), now);
+  const adminKey = effectiveAdminKey(config.ADMIN_KEY, access.key);
+  const sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), adminKey, config.SESSION_TTL_MS, now);
+  const guard = new AdminGuard(adminKey, sessions, new SignInLimiter({ perAddress: config.SIGN_IN_FAILURES, global: config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), now);
   const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, guard, services });
   await app.listen({ port: config.PORT, host: config.HOST });
   // From the socket, not the URL: `new URL('http://h:80').port` is '' for the default port.

@@ -107,12 +107,31 @@ describe('auth', () => {
     expect((await call(p, 'GET', '/admin/overview', { auth: null, headers: { 'x-admin-key': ADMIN } })).status).toBe(200);
   });
 
-  it('without ADMIN_KEY the client key is the admin key', async () => {
+  it('without ADMIN_KEY the main access key is the admin key', async () => {
     const p = await pool([k1], { ADMIN_KEY: '' });
     expect((await call(p, 'GET', '/admin/overview', { auth: p.pool.accessKey })).status).toBe(200);
     const signIn = await call(p, 'POST', '/admin/session', { auth: null, body: { key: p.pool.accessKey } });
     expect(signIn.status).toBe(200);
-    expect(signIn.json().who).toBe(fingerprint(p.pool.accessKey));
+    expect(signIn.json().who).toBe('admin');
+  });
+
+  it('without ADMIN_KEY an extra client key (CLIENT_KEYS, client_keys.txt, created in the dashboard) is refused on every operator route and at sign-in, yet works on /v1', async () => {
+    const fromEnv = 'sk-extra-from-env-0123456789';
+    const p = await pool([k1], { ADMIN_KEY: '', CLIENT_KEYS: fromEnv, SIGN_IN_FAILURES: '1000' });
+    const created = (await call(p, 'POST', '/admin/clients', { auth: p.pool.accessKey, body: { label: 'bob' } })).json().key as string;
+    await writeFile(p.pool.ctx.config.CLIENT_KEYS_FILE, `sk-extra-from-file-0123456789\n${created}  # bob\n`);
+    await p.pool.app.inject({ method: 'POST', url: '/admin/reload', headers: { authorization: `Bearer ${p.pool.accessKey}` } });
+    for (const extra of [fromEnv, 'sk-extra-from-file-0123456789', created]) {
+      const ok = await fetch(`${p.base}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${extra}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }) });
+      expect(ok.status).toBe(200);
+      await ok.text();
+      for (const [method, path] of routes) {
+        const r = await call(p, method, path, { auth: extra, body: {} });
+        expect({ route: `${method} ${path}`, status: r.status }).toEqual({ route: `${method} ${path}`, status: 401 });
+      }
+      expect((await call(p, 'GET', '/status', { auth: null, headers: { 'x-admin-key': extra } })).status).toBe(401);
+      expect((await call(p, 'POST', '/admin/session', { auth: null, body: { key: extra } })).status).toBe(401);
+    }
   });
 
   it('sign-in sets an HttpOnly, SameSite=Strict, expiring cookie that opens the API; sign-out ends it', async () => {
