@@ -10,7 +10,7 @@ import { type Dialect, type PoolError, errorBody, errorEvent, errorHeaders } fro
 import type { Gate, KeyEntry, KeyRing } from './keyring';
 import type { PoolMetrics } from './metrics';
 import { nextPacificMidnight } from './pacific-day';
-import { ErrorEventScanner, findErrorEvent, pump, readAll, readFirstEvent, scrubChunk } from './relay';
+import { ErrorEventScanner, StreamScrubber, findErrorEvent, pump, readAll, readFirstEvent, scrubChunk } from './relay';
 import { type Decision, decide } from './retry-policy';
 import { type HeaderGetter, isTimeoutError, type UpstreamReply } from './transport';
 import type { Upstream, UpstreamSet } from './upstreams';
@@ -111,7 +111,8 @@ export function messageOf(body: Buffer): string {
   const parsed = parseJson(body) as { error?: { message?: unknown } } | { error?: { message?: unknown } }[] | undefined;
   const env = Array.isArray(parsed) ? parsed[0] : parsed;
   const m = env?.error?.message;
-  return scrubKeys(typeof m === 'string' ? m : body.toString('utf8', 0, 300)).slice(0, 500);
+  // Scrub first, then cut: a cut through a key would leave a piece the scrubber cannot see.
+  return (typeof m === 'string' ? scrubKeys(m) : scrubKeys(body.toString('utf8')).slice(0, 300)).slice(0, 500);
 }
 
 export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: IncomingMessage, res: ServerResponse): Promise<ForwardResult> {
@@ -152,7 +153,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     const parsed = parseJson(f.body);
     if (parsed === undefined) {
       // Not an envelope (a proxy's HTML page, a dropped connection): say what happened in ours.
-      const text = f.body.length ? `: ${f.body.toString('utf8', 0, 300)}` : '';
+      const text = f.body.length ? `: ${scrubKeys(f.body.toString('utf8')).slice(0, 300)}` : '';
       return answerPoolError({ status: f.status, type: 'server_error', code: f.decision.code, message: `The upstream failed (${f.decision.code})${text}` });
     }
     const headers: Record<string, string> = { 'content-type': f.contentType ?? 'application/json' };
@@ -330,6 +331,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     let tokens: Tokens | undefined;
     let midFault: Decision | undefined;
     const scanner = new ErrorEventScanner();
+    const scrubber = new StreamScrubber();
     const onChunk = (chunk: Buffer) => {
       tokens = scanUsage(chunk) ?? tokens;
       const event = midFault ? undefined : scanner.push(chunk);
@@ -342,10 +344,11 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     };
     if (first) {
       onChunk(first);
-      res.write(scrubChunk(first));
+      const out = scrubber.push(first);
+      if (out.length) res.write(out);
     }
     try {
-      const how = await pump(r.body, res, { onChunk });
+      const how = await pump(r.body, res, { onChunk, scrubber });
       if (how === 'end') res.end();
       if (!midFault) ctx.usage.recordKey(ctx.now(), entry.fp, fr.model, 'ok', tokens);
       return finish({ status: how === 'client' ? 499 : r.status, tokens, code: midFault?.code ?? (how === 'client' ? 'client_closed' : undefined) });
