@@ -49,13 +49,26 @@ export type Pick =
 
 /** What survives a restart, keyed by fingerprint (the state file never holds a key). */
 export interface KeyringSnapshot {
-  [fp: string]: { disabled?: Disabled; cooldowns?: Record<string, Cooldown>; lastUsed?: number };
+  /** `removedAt`: the key is no longer listed; its state waits RETAIN_REMOVED_MS for it to return. */
+  [fp: string]: { disabled?: Disabled; cooldowns?: Record<string, Cooldown>; lastUsed?: number; removedAt?: number };
+}
+
+/** How long the state of a removed key is kept, so a key removed and added back keeps its flag. */
+export const RETAIN_REMOVED_MS = 7 * 24 * 3600_000;
+
+interface Retired {
+  disabled: Disabled | undefined;
+  cooldowns: Map<string, Cooldown>;
+  lastUsed: number | undefined;
+  removedAt: number;
 }
 
 export class KeyRing {
   private entries: KeyEntry[] = [];
   private byFp = new Map<string, KeyEntry>();
   private cursor = 0;
+  /** Removed keys' disabled flag and cooldowns, by fingerprint (never the key itself). */
+  private readonly retired = new Map<string, Retired>();
 
   constructor(keys: readonly string[] = []) {
     this.replace(keys);
@@ -63,9 +76,11 @@ export class KeyRing {
 
   /**
    * Applies a new key list (start-up or reload). Unchanged keys keep their entry, so their
-   * cooldowns, disabled flag and in-flight count survive; removed keys are marked inactive.
+   * cooldowns, disabled flag and in-flight count survive; removed keys are marked inactive and
+   * their state is kept RETAIN_REMOVED_MS, given back if they are listed again.
    */
-  replace(keys: readonly string[]): { added: number; removed: number; kept: number } {
+  replace(keys: readonly string[], now = Date.now()): { added: number; removed: number; kept: number } {
+    this.pruneRetired(now);
     const next: KeyEntry[] = [];
     const nextByFp = new Map<string, KeyEntry>();
     let added = 0;
@@ -76,7 +91,16 @@ export class KeyRing {
       const entry: KeyEntry =
         old && old.key === key ? old : { key, fp, index: 0, disabled: undefined, cooldowns: new Map(), inFlight: 0, active: true, lastUsed: undefined };
       if (entry === old) kept++;
-      else added++;
+      else {
+        added++;
+        const back = this.retired.get(fp);
+        if (back) {
+          this.retired.delete(fp);
+          entry.disabled = back.disabled;
+          for (const [model, c] of back.cooldowns) entry.cooldowns.set(model, c);
+          entry.lastUsed = back.lastUsed;
+        }
+      }
       entry.index = next.length;
       next.push(entry);
       nextByFp.set(fp, entry);
@@ -86,6 +110,9 @@ export class KeyRing {
       if (nextByFp.get(old.fp) !== old) {
         old.active = false;
         removed++;
+        if (!nextByFp.has(old.fp) && (old.disabled || old.cooldowns.size)) {
+          this.retired.set(old.fp, { disabled: old.disabled, cooldowns: new Map(old.cooldowns), lastUsed: old.lastUsed, removedAt: now });
+        }
       }
     }
     this.entries = next;
@@ -209,8 +236,22 @@ export class KeyRing {
     return { total: this.entries.length, available: this.entries.length - disabled - cooling, cooling, disabled };
   }
 
+  private pruneRetired(now: number): void {
+    for (const [fp, r] of this.retired) if (now - r.removedAt > RETAIN_REMOVED_MS) this.retired.delete(fp);
+  }
+
   snapshot(now: number): KeyringSnapshot {
     const out: KeyringSnapshot = {};
+    this.pruneRetired(now);
+    for (const [fp, r] of this.retired) {
+      const cooldowns: Record<string, Cooldown> = {};
+      for (const [model, c] of r.cooldowns) if (c.until > now) cooldowns[model] = c;
+      if (!r.disabled && Object.keys(cooldowns).length === 0) continue;
+      const saved: KeyringSnapshot[string] = { cooldowns, removedAt: r.removedAt };
+      if (r.disabled) saved.disabled = r.disabled;
+      if (r.lastUsed !== undefined) saved.lastUsed = r.lastUsed;
+      out[fp] = saved;
+    }
     for (const e of this.entries) {
       const cooldowns: Record<string, Cooldown> = {};
       for (const [model, c] of e.cooldowns) if (c.until > now) cooldowns[model] = c;
@@ -223,11 +264,21 @@ export class KeyRing {
     return out;
   }
 
-  /** Restores saved health onto the keys present now; state of keys no longer listed is dropped. */
+  /**
+   * Restores saved health onto the keys present now; the state of keys no longer listed waits
+   * (RETAIN_REMOVED_MS from their removal) for them to be listed again.
+   */
   restore(snapshot: KeyringSnapshot, now: number): void {
     for (const [fp, saved] of Object.entries(snapshot)) {
       const e = this.byFp.get(fp);
-      if (!e) continue;
+      if (!e) {
+        const removedAt = typeof saved.removedAt === 'number' ? saved.removedAt : now;
+        const cooldowns = new Map(Object.entries(saved.cooldowns ?? {}).filter(([, c]) => c.until > now));
+        if ((saved.disabled || cooldowns.size) && now - removedAt <= RETAIN_REMOVED_MS) {
+          this.retired.set(fp, { disabled: saved.disabled, cooldowns, lastUsed: typeof saved.lastUsed === 'number' ? saved.lastUsed : undefined, removedAt });
+        }
+        continue;
+      }
       if (saved.disabled) e.disabled = saved.disabled;
       if (typeof saved.lastUsed === 'number') e.lastUsed = saved.lastUsed;
       for (const [model, c] of Object.entries(saved.cooldowns ?? {})) if (c.until > now) e.cooldowns.set(model, c);

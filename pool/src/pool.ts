@@ -94,7 +94,8 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     budgets,
     checker: new KeyChecker(ctx, config.CHECK_CONCURRENCY, () => void keeper.flushNow()),
     accessKey: access.key,
-    reloadKeys: () => sources.loadKeys(false).then(() => keeper.schedule()),
+    // The dashboard's own edits are deliberate: deleting the last keys there empties the pool.
+    reloadKeys: () => sources.loadKeys(false, true).then(() => keeper.schedule()),
     reloadUpstreams: () => sources.loadUpstreams(false).then(() => models.clear()),
     reloadClientKeys,
   };

@@ -46,9 +46,10 @@ export class Sources {
 
   /**
    * Reads key.txt and applies it. At start a missing or keyless file is fatal (StartupError); on reload a
-   * missing file keeps the current keys (an editor may be halfway through replacing it).
+   * missing or keyless file keeps the current keys (an editor may be halfway through replacing it:
+   * editors truncate, then write), unless `deliberate` (the dashboard deleted the last keys).
    */
-  async loadKeys(initial: boolean): Promise<ReloadReport['keys']> {
+  async loadKeys(initial: boolean, deliberate = false): Promise<ReloadReport['keys']> {
     const text = await readOptional(this.config.KEY_FILE);
     if (text === undefined) {
       const message = `${this.config.KEY_FILE} not found: copy key.txt.example to key.txt and put one Gemini API key per line (or set KEY_FILE)`;
@@ -60,6 +61,11 @@ export class Sources {
     for (const p of problems) this.log.warn(`${this.config.KEY_FILE} ${p.message}`);
     if (initial && keys.length === 0) {
       throw new StartupError(`${this.config.KEY_FILE} holds no usable key: put one Gemini API key per line (see key.txt.example)`);
+    }
+    if (!initial && !deliberate && keys.length === 0 && this.keys.size > 0) {
+      const message = `${this.config.KEY_FILE} is empty: keeping the ${this.keys.size} keys loaded; delete keys in the dashboard or leave at least one`;
+      this.log.warn(message);
+      return { error: message };
     }
     const r = this.keys.replace(keys);
     if (!initial && (r.added || r.removed)) this.log.info(`${this.config.KEY_FILE} reloaded: ${keys.length} key(s), ${r.added} added, ${r.removed} removed`);

@@ -121,3 +121,35 @@ describe('snapshots', () => {
     expect(again.pick('m', new Set([fps[0]!]), 500)).toMatchObject({ kind: 'ok', entry: { fp: fps[2] } });
   });
 });
+
+describe('removed keys keep their state for a while', () => {
+  const DAY = 24 * 3600_000;
+
+  it('a key removed and added back keeps its disabled flag and its cooldowns', () => {
+    const ring = new KeyRing(keys);
+    ring.disable(ring.get(fps[0]!)!, 'operator', 'hand', 0);
+    ring.cooldown(ring.get(fps[1]!)!, 'm', 5 * DAY, 'quota');
+    ring.replace([key(3)], 0);
+    ring.replace(keys, DAY);
+    expect(ring.get(fps[0]!)!.disabled?.reason).toBe('operator');
+    expect(ring.cooldownOf(ring.get(fps[1]!)!, 'm', DAY)?.until).toBe(5 * DAY);
+  });
+
+  it('the state of a removed key survives a restart (snapshot and restore) until it is listed again', () => {
+    const ring = new KeyRing(keys);
+    ring.disable(ring.get(fps[0]!)!, 'key_invalid', 'bad', 0);
+    ring.replace([key(2)], 0);
+    const restarted = new KeyRing([key(2)]);
+    restarted.restore(JSON.parse(JSON.stringify(ring.snapshot(0))), DAY);
+    restarted.replace(keys, DAY);
+    expect(restarted.get(fps[0]!)!.disabled?.reason).toBe('key_invalid');
+  });
+
+  it('is forgotten after 7 days', () => {
+    const ring = new KeyRing(keys);
+    ring.disable(ring.get(fps[0]!)!, 'operator', 'hand', 0);
+    ring.replace([key(2)], 0);
+    ring.replace(keys, 7 * DAY + 1);
+    expect(ring.get(fps[0]!)!.disabled).toBeUndefined();
+  });
+});
