@@ -71,8 +71,12 @@ export function parseLimitsText(text: string): Limits | string {
   return parseLimits(obj, 'KEY_BUDGETS');
 }
 
+const noop = () => {};
+
 export class Budgets {
   private settings: BudgetSettings = { defaults: {}, perKey: {} };
+  /** Attempts in flight per `fp family`: not in the usage counters yet, but already spending. */
+  private readonly inFlight = new Map<string, number>();
   readonly path: string;
 
   constructor(
@@ -146,14 +150,38 @@ export class Budgets {
     return n;
   }
 
-  /** For forward(): a key whose family budget is spent is held back until the next midnight. */
+  /**
+   * For forward(): a key whose family budget is spent, counting its attempts in flight, is held
+   * back until the next midnight. Without the in-flight ones, concurrent requests all see the
+   * last unit of budget free and overshoot it.
+   */
   readonly gate: Gate = (entry: KeyEntry, model: string, now: number) => {
     if (!this.active) return undefined;
     const family = modelFamily(model);
     if (!family) return undefined;
     const limit = this.limit(entry.fp, family);
-    if (limit === undefined || this.spent(entry.fp, family, now) < limit) return undefined;
+    if (limit === undefined || this.spent(entry.fp, family, now) + (this.inFlight.get(`${entry.fp} ${family}`) ?? 0) < limit) return undefined;
     return nextPacificMidnight(now);
+  };
+
+  /**
+   * For forward(): counts an attempt of `fp` on `model` as in flight from the moment the key is
+   * picked; the returned function (idempotent) ends it once the attempt is in the usage counters
+   * (or was not counted there because it never reached Gemini).
+   */
+  readonly reserve = (fp: string, model: string): (() => void) => {
+    const family = modelFamily(model);
+    if (!this.active || !family || this.limit(fp, family) === undefined) return noop;
+    const slot = `${fp} ${family}`;
+    this.inFlight.set(slot, (this.inFlight.get(slot) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const n = (this.inFlight.get(slot) ?? 1) - 1;
+      if (n > 0) this.inFlight.set(slot, n);
+      else this.inFlight.delete(slot);
+    };
   };
 
   /** Budget use of one key today, for the families that have a budget. */

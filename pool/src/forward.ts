@@ -29,6 +29,8 @@ export interface ForwardContext {
   metrics?: PoolMetrics;
   /** Skips keys that spent their daily budget for a model's family (budgets.ts). */
   gate?: Gate;
+  /** Counts an attempt against the key's budget while in flight; returns its end (budgets.ts). */
+  reserve?: (fp: string, model: string) => () => void;
 }
 
 export interface ForwardRequest {
@@ -185,6 +187,8 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     // After commit the upstream's success was already counted; only a failure still matters.
     if (d.upstream === 'fail') upstreams.recordFailure(up, d.code, now);
     else if (!committed) upstreams.recordSuccess(up, latency);
+    // The path to Gemini failed (not a timeout, which may have reached it): the key spent nothing.
+    if (!committed && d.code.startsWith('upstream_') && d.code !== 'upstream_timeout') return;
     ctx.usage.recordKey(now, entry.fp, fr.model, d.code.startsWith('quota_') ? 'rate_limited' : 'error');
   };
 
@@ -241,11 +245,14 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
 
     entry.inFlight++;
     entry.lastUsed = now;
+    // Synchronous with the pick above: no other request can see the budget before this counts.
+    const unreserve = ctx.reserve?.(entry.fp, fr.model);
     let released = false;
     const release = () => {
       if (!released) {
         released = true;
         entry.inFlight--;
+        unreserve?.();
       }
     };
 

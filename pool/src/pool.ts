@@ -73,7 +73,7 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   }
   const budgets = new Budgets(config.DATA_DIR, usage);
   await budgets.load(initialBudgets, (m) => log.warn(m));
-  const ctx: ForwardContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random, gate: budgets.gate };
+  const ctx: ForwardContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random, gate: budgets.gate, reserve: budgets.reserve };
   ctx.metrics = new PoolMetrics(ctx);
 
   // 4. Client keys.
