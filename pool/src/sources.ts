@@ -90,7 +90,7 @@ export class Sources {
               bodyTimeoutMs: c.STREAM_IDLE_TIMEOUT_MS,
             }),
         }))
-      : [{ id: DIRECT_ID, secret: undefined, transport: () => new DirectTransport(c.GEMINI_BASE_URL, this.directFetch ? { fetch: this.directFetch } : {}) }];
+      : [{ id: DIRECT_ID, secret: undefined, transport: () => new DirectTransport(c.GEMINI_BASE_URL, { idleTimeoutMs: c.STREAM_IDLE_TIMEOUT_MS, ...(this.directFetch ? { fetch: this.directFetch } : {}) }) }];
     const r = this.upstreams.replace(defs);
     const mode: Mode = upstreams.length ? 'workers' : 'direct';
     if (!initial && (r.added || r.removed.length)) {

@@ -125,4 +125,13 @@ describe('direct mode (no upstreams.txt entries)', () => {
     expect((await collect(p)).text).toBe('mock answer to: tell me');
     expect((await status(p)).upstreams.map((u) => u.upstream)).toEqual(['direct']);
   });
+
+  it('STREAM_IDLE_TIMEOUT_MS holds in direct mode: a Gemini stream gone silent is cut with an in-band error', async () => {
+    const p = await pool([k1], { STREAM_IDLE_TIMEOUT_MS: '300' }, true);
+    backend.mock.script({ key: k1, reply: { kind: 'text', text: 'one two three', chunks: 3 }, stream: { stall: { afterChunks: 1 } } });
+    const r = await collect(p);
+    expect(r.chunks).toBeGreaterThan(0);
+    expect(r.error).toBeDefined();
+    await eventually(() => expect(p.logs.join('')).toMatch(/"code":"upstream_timeout"/));
+  });
 });
