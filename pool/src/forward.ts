@@ -47,6 +47,8 @@ export interface ForwardRequest {
   clientFp: string;
   /** Sees a buffered successful answer (the models cache). */
   onBody?: (status: number, contentType: string, body: Buffer) => void;
+  /** Extra headers of a buffered successful answer to pass back (the upload protocol's). */
+  replyHeaders?: (upstream: HeaderGetter) => Record<string, string>;
 }
 
 /** What the request log line reports. */
@@ -326,7 +328,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
       ctx.usage.recordKey(ctx.now(), entry.fp, fr.model, 'ok', tokens);
       const out = scrubChunk(whole);
       fr.onBody?.(r.status, contentType, out);
-      if (!res.destroyed) res.writeHead(r.status, { 'content-type': contentType, 'content-length': String(out.length) }).end(out);
+      if (!res.destroyed) res.writeHead(r.status, { ...fr.replyHeaders?.(r.headers), 'content-type': contentType, 'content-length': String(out.length) }).end(out);
       return finish({ status: r.status, tokens });
     }
 

@@ -1,7 +1,8 @@
 // Native Gemini routes, /v1beta/*: the Google SDK and Gemini CLI work through the pool as they
 // would against Google (generateContent, streamGenerateContent, countTokens, embedContent,
-// models). The client's pool key arrives where Google's key would (x-goog-api-key or ?key=);
-// it is removed and a Gemini key from the ring goes out the same way. Errors are Google's shape.
+// models, and file uploads at /upload/v1beta/*). The client's pool key arrives where Google's key
+// would (x-goog-api-key or ?key=); it is removed and a Gemini key from the ring goes out the same
+// way. Errors are Google's shape.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientAuth } from '../auth';
 import { type PoolError, errorBody, errorHeaders } from '../errors';
@@ -10,7 +11,45 @@ import type { RouteOptions } from './openai';
 import { cachedList, proxy } from './proxy';
 
 /** Client headers Google's API cares about; everything else (auth, cookies, hop-by-hop) stays. */
-const PASSED_HEADERS = ['content-type', 'accept', 'x-goog-api-client', 'x-goog-user-project'] as const;
+const PASSED_HEADERS = [
+  'content-type',
+  'accept',
+  'x-goog-api-client',
+  'x-goog-user-project',
+  // Google's resumable upload protocol (the SDK's files.upload, /upload/v1beta/files)
+  'x-goog-upload-protocol',
+  'x-goog-upload-command',
+  'x-goog-upload-offset',
+  'x-goog-upload-header-content-length',
+  'x-goog-upload-header-content-type',
+] as const;
+
+/** Upload protocol headers of the answer, passed back to the client. */
+const UPLOAD_REPLY_HEADERS = ['x-goog-upload-status', 'x-goog-upload-chunk-granularity', 'x-goog-upload-control-url', 'x-goog-upload-size-received'] as const;
+
+/**
+ * The upload session URL the upstream handed back (pointing at the Worker, or at the in-process
+ * handler's placeholder host) moved to the pool's own origin, so the client's next upload call
+ * comes here and gets a key injected again. Undefined when it is not an upload URL.
+ */
+export function uploadUrlAtPool(value: string, poolOrigin: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  const at = url.pathname.indexOf('/upload/v1beta/');
+  if (at < 0) return undefined;
+  url.searchParams.delete('key'); // never hand a key back
+  return `${poolOrigin}${url.pathname.slice(at)}${url.search}`;
+}
+
+function poolOrigin(request: FastifyRequest): string {
+  const proto = request.headers['x-forwarded-proto'];
+  const scheme = typeof proto === 'string' && proto.split(',')[0]!.trim() === 'https' ? 'https' : 'http';
+  return `${scheme}://${request.headers.host ?? 'localhost'}`;
+}
 
 /** `models/gemini-2.5-flash:streamGenerateContent` -> model and method. */
 export function nativeTarget(path: string): { model: string; method: string } {
@@ -42,7 +81,7 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
     void sendError(reply, { status, type: 'invalid_request_error', code: status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
   });
 
-  app.all('/v1beta/*', async (request: FastifyRequest, reply: FastifyReply) => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const pathname = request.url.split('?')[0] ?? '';
     const path = pathname + queryWithoutKey(request.url);
     const headers: Record<string, string> = {};
@@ -69,8 +108,23 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       stream: method === 'streamGenerateContent',
       clientFp: request.clientFp,
     };
+    if (pathname.startsWith('/upload/')) {
+      fr.replyHeaders = (up) => {
+        const out: Record<string, string> = {};
+        for (const name of UPLOAD_REPLY_HEADERS) {
+          const v = up.get(name);
+          if (v) out[name] = v;
+        }
+        const session = up.get('x-goog-upload-url');
+        const moved = session ? uploadUrlAtPool(session, poolOrigin(request)) : undefined;
+        if (moved) out['x-goog-upload-url'] = moved;
+        return out;
+      };
+    }
     const route = method ? `/v1beta/models/{model}:${method}` : pathname.replace(/\/models\/[^/]+$/, '/models/{model}');
     if (request.method === 'GET' && /^\/v1beta\/models(\/[^/:]+)?$/.test(pathname)) return cachedList(ctx, models, fr, request, reply, route);
     await proxy(ctx, fr, request, reply, route);
-  });
+  };
+  app.all('/v1beta/*', handler);
+  app.all('/upload/v1beta/*', handler);
 }
