@@ -4,7 +4,7 @@
 // upstream; nothing is retried once a byte has reached the client. Streams are peeked (status,
 // headers and first chunk) before committing, then pumped chunk by chunk.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Fault, decodeFault, scrubKeys } from '@opengemini/shared';
+import { type Fault, decodeFault, faultStatus, scrubKeys } from '@opengemini/shared';
 import type { Config } from './config';
 import { type Dialect, type PoolError, errorBody, errorEvent, errorHeaders } from './errors';
 import type { Gate, KeyEntry, KeyRing } from './keyring';
@@ -384,21 +384,9 @@ function policy(config: Config) {
 }
 
 /** The HTTP status for an SSE error event caught before committing: its own, else the fault's. */
-function statusOf(event: unknown, fault: Fault): number {
-  const code = (event as { error?: { code?: unknown; status?: unknown } }).error?.code;
-  if (typeof code === 'number' && code >= 400 && code < 600) return code;
-  switch (fault.kind) {
-    case 'quota':
-      return 429;
-    case 'key':
-      return fault.reason === 'invalid' || fault.reason === 'expired' ? 401 : 403;
-    case 'client':
-      return fault.reason === 'not_found' ? 404 : 400;
-    case 'gemini':
-      return fault.reason === 'unavailable' ? 503 : fault.reason === 'deadline' ? 504 : 500;
-    case 'upstream':
-      return 502;
-  }
+export function statusOf(event: unknown, fault: Fault): number {
+  const code = (event as { error?: { code?: unknown } }).error?.code;
+  return typeof code === 'number' && code >= 400 && code < 600 ? code : faultStatus(fault);
 }
 
 /**

@@ -2,8 +2,9 @@
 // counters, in one small JSON file in DATA_DIR. Writes are atomic (temp file, fsync, rename) and
 // debounced; `flushNow` writes at once (disabled flags: a crash may lose a few seconds of
 // counters, never a disabled key). A corrupt file is moved aside and the pool starts clean.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file';
 import type { KeyringSnapshot } from './keyring';
 import type { UpstreamSnapshot } from './upstreams';
 import type { UsageSnapshot } from './usage';
@@ -40,7 +41,6 @@ function isState(value: unknown): value is PersistedState {
 
 export class FileStateStore implements StateStore {
   readonly path: string;
-  private seq = 0;
 
   constructor(readonly dir: string, private readonly warn: Warn) {
     this.path = join(dir, 'state.json');
@@ -68,16 +68,8 @@ export class FileStateStore implements StateStore {
 
   async save(state: PersistedState): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    // A unique temp name per write: two overlapping saves never interleave in one file.
-    const tmp = `${this.path}.${process.pid}.${++this.seq}.tmp`;
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(JSON.stringify(state));
-      await fh.sync(); // the rename must not land before the data does
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, this.path);
+    // A unique temp name per write (writeFileAtomic's): overlapping saves never interleave.
+    await writeFileAtomic(this.path, JSON.stringify(state));
   }
 }
 

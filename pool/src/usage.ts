@@ -3,7 +3,7 @@
 // USAGE_DAYS days are kept and older days are folded into all-time totals; at most MAX_MODELS
 // models per key-day (model names come from clients: one cycling random names must not grow
 // memory); the hourly series keeps HOURS_KEPT hours.
-import { nextPacificMidnight, pacificDay } from './pacific-day';
+import { pacificDay } from './pacific-day';
 import type { Tokens } from './usage-scan';
 
 export interface Counters {
@@ -65,19 +65,12 @@ export class Usage {
   private clients: UsageTable = {};
   private hours: Record<string, Hour> = {};
   private totals = { keys: zeroCounters(), clients: zeroCounters(), since: undefined as string | undefined };
-  /** The current Pacific day and when it ends: pacificDay() is not free, most calls reuse it. */
-  private day = '';
-  private dayEnds = 0;
 
   constructor(private readonly days: number) {}
 
-  /** The Pacific day of `now` (cached until the next midnight). */
+  /** The Pacific day of `now` (pacificDay caches the current day itself). */
   dayOf(now: number): string {
-    if (now >= this.dayEnds || now < this.dayEnds - 26 * HOUR) {
-      this.day = pacificDay(now);
-      this.dayEnds = nextPacificMidnight(now);
-    }
-    return this.day;
+    return pacificDay(now);
   }
 
   private cell(table: UsageTable, day: string, fp: string, model: string): Counters {
