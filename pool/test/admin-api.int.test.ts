@@ -241,10 +241,9 @@ describe('keys', () => {
     expect(await readFile(p.keyFile, 'utf8')).toBe(before);
   });
 
-  it('10,000 keys in one paste: all added, paged and filtered quickly', async () => {
+  it('10,000 keys in one paste: all added, paged and filtered (speed is measured by pnpm bench)', async () => {
     const p = await pool([k1]);
     const many = Array.from({ length: 10_000 }, (_, i) => testKey(100 + i));
-    const started = Date.now();
     const r = await call(p, 'POST', '/admin/keys', { body: { text: many.join('\n') } });
     expect(r.status).toBe(200);
     expect(r.json().added).toBe(10_000);
@@ -254,7 +253,6 @@ describe('keys', () => {
     expect(page.json().items).toHaveLength(51);
     const found = (await call(p, 'GET', `/admin/keys?q=${encodeURIComponent(fingerprint(many[1234]!).slice(1))}`)).json();
     expect(found.items.map((k: { key: string }) => k.key)).toEqual([fingerprint(many[1234]!)]);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect((await readFile(p.keyFile, 'utf8')).trim().split('\n')).toHaveLength(10_001);
   });
 

@@ -1,5 +1,7 @@
 // Streams end to end: retried only before the first byte, passed through chunk by chunk after,
 // broken streams reported in-band, and a client hanging up cancels the upstream at once.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fingerprint } from '@opengemini/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nextPacificMidnight } from '../src/pacific-day';
@@ -97,21 +99,34 @@ describe('streaming through the pool', () => {
   });
 
   it('a client that hangs up mid-stream aborts the upstream request at once', async () => {
-    const p = await pool([k1]);
-    backend.mock.script({ key: k1, reply: { kind: 'text', text: 'one two three', chunks: 3 }, stream: { stall: { afterChunks: 1 } } });
-    const ac = new AbortController();
-    const stream = await p.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal: ac.signal });
-    const t0 = Date.now();
-    const iterate = (async () => {
-      for await (const c of stream) if (c.choices[0]?.delta.content) ac.abort();
-    })().catch(() => {});
-    await iterate;
-    // The pool noticed, released the key and logged the request as closed by the client.
-    await eventually(async () => {
-      expect(p.logs.join('')).toMatch(/"status":499,.*"code":"client_closed"/);
-      expect(p.pool.ctx.keys.all()[0]!.inFlight).toBe(0);
-    }, 3_000);
-    expect(Date.now() - t0).toBeLessThan(3_000);
+    // A Worker stand-in that sends one chunk and stalls, recording when its request is closed.
+    let upstreamClosed = false;
+    const stub = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: MODEL, choices: [{ index: 0, delta: { role: 'assistant', content: 'one' }, finish_reason: null }] })}\n\n`);
+      res.once('close', () => (upstreamClosed = true));
+    });
+    await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
+    try {
+      const p = await startTestPool({ keys: [k1], upstreams: [`http://127.0.0.1:${(stub.address() as AddressInfo).port}`] });
+      pools.push(p);
+      const ac = new AbortController();
+      const stream = await p.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal: ac.signal });
+      await (async () => {
+        for await (const c of stream) if (c.choices[0]?.delta.content) ac.abort();
+      })().catch(() => {});
+      // The stub never ends its answer: only the pool closing the upstream request closes it.
+      await eventually(() => expect(upstreamClosed).toBe(true));
+      // The pool released the key and logged the request as closed by the client.
+      await eventually(async () => {
+        expect(p.logs.join('')).toMatch(/"status":499,.*"code":"client_closed"/);
+        expect(p.pool.ctx.keys.all()[0]!.inFlight).toBe(0);
+      });
+    } finally {
+      stub.closeAllConnections();
+      await new Promise((r) => stub.close(r));
+    }
   });
 });
 
