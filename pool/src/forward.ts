@@ -12,7 +12,7 @@ import type { PoolMetrics } from './metrics';
 import { nextPacificMidnight } from './pacific-day';
 import { ErrorEventScanner, StreamScrubber, findErrorEvent, pump, readAll, readFirstEvent, scrubChunk } from './relay';
 import { type Decision, decide } from './retry-policy';
-import { type HeaderGetter, isTimeoutError, type UpstreamReply } from './transport';
+import { Cancel, type HeaderGetter, isTimeoutError, type UpstreamReply } from './transport';
 import type { Upstream, UpstreamSet } from './upstreams';
 import { type Outcome, Usage } from './usage';
 import { scanUsage, type Tokens } from './usage-scan';
@@ -89,18 +89,22 @@ export function attemptLimit(configured: number, keys: number, upstreams: number
   return Math.max(1, Math.min(keys + Math.max(upstreams, 1) - 1, 5));
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less if the client leaves meanwhile. */
+function sleep(ms: number, client: Cancel): Promise<void> {
   return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
+    if (ms <= 0 || client.cancelled) return resolve();
     const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);
-      signal.removeEventListener('abort', done);
+      client.onCancel(undefined);
       resolve();
     }
-    signal.addEventListener('abort', done, { once: true });
+    client.onCancel(done);
   });
 }
+
+/** How much of an upstream's answer is read: a success whole, an error only to report it. */
+const wholeLimit = (status: number): number => (status >= 200 && status < 300 ? BODY_LIMIT : ERROR_BODY_LIMIT);
 
 function parseJson(buf: Buffer): unknown {
   try {
@@ -130,10 +134,10 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
   let pinned: KeyEntry | undefined;
   let last: Failure | undefined;
 
-  // The client hanging up aborts whatever is in flight, at once.
-  const client = new AbortController();
+  // The client hanging up cancels whatever is in flight (an attempt or a back-off), at once.
+  const client = new Cancel();
   const onClientClose = () => {
-    if (!res.writableFinished) client.abort(CLIENT_GONE);
+    if (!res.writableFinished) client.cancel(CLIENT_GONE);
   };
   res.once('close', onClientClose);
   req.once('aborted', onClientClose);
@@ -195,7 +199,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
   };
 
   while (true) {
-    if (client.signal.aborted) return finish({ status: 499, code: 'client_closed' });
+    if (client.cancelled) return finish({ status: 499, code: 'client_closed' });
     const now = ctx.now();
     if (result.attempts >= maxAttempts) break;
     if (now >= deadline) {
@@ -231,14 +235,13 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     result.upstream = upstream.id;
 
     // 3. Send, within what is left of the budget.
-    const ac = new AbortController();
+    const cancel = new Cancel();
     const attemptMs = config.ATTEMPT_TIMEOUT_MS > 0 ? Math.min(config.ATTEMPT_TIMEOUT_MS, deadline - now) : deadline - now;
-    const timer = setTimeout(() => ac.abort(BUDGET), attemptMs);
-    const onAbort = () => ac.abort(CLIENT_GONE);
-    client.signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => cancel.cancel(BUDGET), attemptMs);
+    client.onCancel((reason) => cancel.cancel(reason));
     const cleanup = () => {
       clearTimeout(timer);
-      client.signal.removeEventListener('abort', onAbort);
+      client.onCancel(undefined);
     };
     const headers: Record<string, string> = { ...fr.headers };
     if (fr.dialect === 'gemini') headers['x-goog-api-key'] = entry.key;
@@ -262,38 +265,54 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     let failure: Failure | undefined;
     let first: Buffer | null = null;
     let whole: Buffer | undefined;
+    let status = 0;
+    let replyHeaders = NO_HEADERS;
+    const errorAnswer = (body: Buffer): Failure => {
+      const fault = decodeFault(status, replyHeaders, parseJson(body));
+      return { status, contentType: replyHeaders.get('content-type'), body, fault, decision: decide(fault, policy(config), result.attempts, ctx.random) };
+    };
+    const { transport } = upstream;
     try {
-      reply = await upstream.transport.send({ method: fr.method, path: fr.path, headers, body: fr.body, signal: ac.signal });
-      // Errors are handled where the body is read; this keeps a late abort from going unhandled.
-      reply.body.on('error', ignore);
-      if (reply.status >= 200 && reply.status < 300) {
-        if (fr.stream) {
-          first = await readFirstEvent(reply.body);
-          const event = first && findErrorEvent(first);
-          if (event) {
-            reply.body.destroy();
-            const code = (event as { error?: { code?: unknown } }).error?.code;
-            const fault = decodeFault(typeof code === 'number' ? code : 500, NO_HEADERS, event);
-            failure = { status: 502, contentType: 'application/json', body: Buffer.from(JSON.stringify(event)), fault, decision: decide(fault, policy(config), result.attempts, ctx.random) };
-            failure.status = statusOf(event, fault);
+      if (!fr.stream && transport.fetchWhole) {
+        // The common answer, read whole: the transport's lean path (no stream, no AbortSignal).
+        const w = await transport.fetchWhole({ method: fr.method, path: fr.path, headers, body: fr.body, cancel, limit: wholeLimit });
+        status = w.status;
+        replyHeaders = w.headers;
+        if (status >= 200 && status < 300) whole = w.body;
+        else failure = errorAnswer(w.body);
+      } else {
+        reply = await transport.send({ method: fr.method, path: fr.path, headers, body: fr.body, signal: cancel.signal() });
+        status = reply.status;
+        replyHeaders = reply.headers;
+        // Errors are handled where the body is read; this keeps a late abort from going unhandled.
+        reply.body.on('error', ignore);
+        if (reply.status >= 200 && reply.status < 300) {
+          if (fr.stream) {
+            first = await readFirstEvent(reply.body);
+            const event = first && findErrorEvent(first);
+            if (event) {
+              reply.body.destroy();
+              const code = (event as { error?: { code?: unknown } }).error?.code;
+              const fault = decodeFault(typeof code === 'number' ? code : 500, NO_HEADERS, event);
+              failure = { status: 502, contentType: 'application/json', body: Buffer.from(JSON.stringify(event)), fault, decision: decide(fault, policy(config), result.attempts, ctx.random) };
+              failure.status = statusOf(event, fault);
+            }
+          } else {
+            whole = await readAll(reply.body, BODY_LIMIT);
           }
         } else {
-          whole = await readAll(reply.body, BODY_LIMIT);
+          failure = errorAnswer(await readAll(reply.body, ERROR_BODY_LIMIT));
         }
-      } else {
-        const body = await readAll(reply.body, ERROR_BODY_LIMIT);
-        const fault = decodeFault(reply.status, reply.headers, parseJson(body));
-        failure = { status: reply.status, contentType: reply.headers.get('content-type'), body, fault, decision: decide(fault, policy(config), result.attempts, ctx.random) };
       }
     } catch (err) {
       reply?.body.destroy();
-      if (ac.signal.reason === CLIENT_GONE) {
+      if (cancel.reason === CLIENT_GONE) {
         cleanup();
         release();
         if (up.probe) upstream.breaker.abandon();
         return finish({ status: 499, code: 'client_closed' });
       }
-      const timedOut = ac.signal.reason === BUDGET || isTimeoutError(err) || isTimeoutError((err as Error).cause);
+      const timedOut = cancel.reason === BUDGET || isTimeoutError(err) || isTimeoutError((err as Error).cause);
       const fault: Fault = { kind: 'upstream', reason: timedOut ? 'timeout' : 'network' };
       failure = { status: timedOut ? 504 : 502, contentType: null, body: Buffer.alloc(0), fault, decision: decide(fault, policy(config), result.attempts, ctx.random) };
     }
@@ -312,30 +331,29 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
       } else {
         triedKeys.add(entry.fp);
       }
-      await sleep(Math.min(failure.decision.backoffMs, deadline - ctx.now()), client.signal);
+      await sleep(Math.min(failure.decision.backoffMs, deadline - ctx.now()), client);
       continue;
     }
 
     // 4. Success: commit.
     upstreams.recordSuccess(upstream, latency);
     ctx.metrics?.attempt(entry.fp, upstream.id, fr.model, 'ok', latency);
-    const r = reply!;
-    const contentType = r.headers.get('content-type') ?? 'application/json';
+    const contentType = replyHeaders.get('content-type') ?? 'application/json';
     if (whole !== undefined) {
       cleanup();
       release();
       const tokens = scanUsage(whole);
       ctx.usage.recordKey(ctx.now(), entry.fp, fr.model, 'ok', tokens);
       const out = scrubChunk(whole);
-      fr.onBody?.(r.status, contentType, out);
-      if (!res.destroyed) res.writeHead(r.status, { ...fr.replyHeaders?.(r.headers), 'content-type': contentType, 'content-length': String(out.length) }).end(out);
-      return finish({ status: r.status, tokens });
+      fr.onBody?.(status, contentType, out);
+      if (!res.destroyed) res.writeHead(status, { ...fr.replyHeaders?.(replyHeaders), 'content-type': contentType, 'content-length': String(out.length) }).end(out);
+      return finish({ status, tokens });
     }
 
     // A stream: the budget covered reaching the first byte; from here undici's body timeout
     // (STREAM_IDLE_TIMEOUT_MS of silence) bounds it, and the client can abort it at any time.
     clearTimeout(timer);
-    res.writeHead(r.status, { 'content-type': contentType, 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
+    res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     let tokens: Tokens | undefined;
     let midFault: Decision | undefined;
@@ -357,10 +375,10 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
       if (out.length) res.write(out);
     }
     try {
-      const how = await pump(r.body, res, { onChunk, scrubber });
+      const how = await pump(reply!.body, res, { onChunk, scrubber });
       if (how === 'end') res.end();
       if (!midFault) ctx.usage.recordKey(ctx.now(), entry.fp, fr.model, 'ok', tokens);
-      return finish({ status: how === 'client' ? 499 : r.status, tokens, code: midFault?.code ?? (how === 'client' ? 'client_closed' : undefined) });
+      return finish({ status: how === 'client' ? 499 : status, tokens, code: midFault?.code ?? (how === 'client' ? 'client_closed' : undefined) });
     } catch (err) {
       // The upstream broke mid-stream: nothing can be retried; say so in-band and close.
       const timedOut = isTimeoutError(err);
@@ -370,7 +388,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
       if (!res.destroyed) {
         res.end(errorEvent(fr.dialect, { status: 502, type: 'server_error', code: d.code, message: 'The upstream stream broke after it had started; the answer is incomplete.' }));
       }
-      return finish({ status: r.status, tokens, code: d.code });
+      return finish({ status, tokens, code: d.code });
     } finally {
       cleanup();
       release();

@@ -65,6 +65,9 @@ export class Usage {
   private clients: UsageTable = {};
   private hours: Record<string, Hour> = {};
   private totals = { keys: zeroCounters(), clients: zeroCounters(), since: undefined as string | undefined };
+  /** The hour every request of the last hour lands in: a numeric-keyed lookup per request is not free. */
+  private hourStart = Number.NaN;
+  private hourNow: Hour | undefined;
 
   constructor(private readonly days: number) {}
 
@@ -86,12 +89,15 @@ export class Usage {
 
   private hour(now: number): Hour {
     const start = now - (now % HOUR);
+    if (start === this.hourStart && this.hourNow) return this.hourNow;
     let h = this.hours[start];
     if (!h) {
       h = this.hours[start] = zeroHour();
       const cutoff = start - HOURS_KEPT * HOUR;
       for (const k of Object.keys(this.hours)) if (Number(k) <= cutoff) delete this.hours[k];
     }
+    this.hourStart = start;
+    this.hourNow = h;
     return h;
   }
 
@@ -206,6 +212,8 @@ export class Usage {
     if (s.keys && typeof s.keys === 'object') this.keys = s.keys;
     if (s.clients && typeof s.clients === 'object') this.clients = s.clients;
     if (s.hours && typeof s.hours === 'object') this.hours = s.hours;
+    this.hourStart = Number.NaN;
+    this.hourNow = undefined;
     if (s.totals && typeof s.totals === 'object' && s.totals.keys && s.totals.clients) {
       this.totals = { keys: { ...zeroCounters(), ...s.totals.keys }, clients: { ...zeroCounters(), ...s.totals.clients }, since: s.totals.since };
     }

@@ -48,4 +48,15 @@ describe('client key matching', () => {
     expect(keys.match('')).toBeUndefined();
     expect(keys.match(undefined)).toBeUndefined();
   });
+
+  it('a key that matched before still matches; a key removed by replace() stops matching at once', () => {
+    const keys = new ClientKeys(['sk-aaaaaaaaaaaaaaaa', 'sk-bbbbbbbbbbbbbbbb']);
+    const fp = keys.match('sk-aaaaaaaaaaaaaaaa');
+    expect(fp).toMatch(/^…aaaa#[0-9a-f]{6}$/);
+    expect(keys.match('sk-aaaaaaaaaaaaaaaa')).toBe(fp);
+    expect(keys.match('sk-aaaaaaaaaaaaaaab')).toBeUndefined();
+    keys.replace(['sk-bbbbbbbbbbbbbbbb']);
+    expect(keys.match('sk-aaaaaaaaaaaaaaaa')).toBeUndefined();
+    expect(keys.match('sk-bbbbbbbbbbbbbbbb')).toMatch(/^…bbbb#[0-9a-f]{6}$/);
+  });
 });

@@ -67,6 +67,18 @@ describe('usage accounting', () => {
     expect(Object.keys(u.snapshot().hours ?? {}).length).toBeLessThanOrEqual(HOURS_KEPT);
   });
 
+  it('the current hour is remembered between requests, but a restore or going back in time is not misfiled', () => {
+    const u = new Usage(7);
+    u.recordClient(t0, 'c', 'm', 'ok');
+    u.recordClient(t0 + 1000, 'c', 'm', 'ok');
+    u.restore({ keys: {}, clients: {}, hours: {} });
+    u.recordClient(t0 + 2000, 'c', 'm', 'error');
+    expect(u.series(t0, 1)[0]?.counters).toMatchObject({ requests: 1, ok: 0, errors: 1 });
+    u.recordClient(t0 - HOUR, 'c', 'm', 'ok');
+    u.recordClient(t0, 'c', 'm', 'ok');
+    expect(u.series(t0, 2).map((h) => h.counters.requests)).toEqual([1, 2]);
+  });
+
   it('snapshot and restore round-trip, old snapshots without hours or totals included', () => {
     const u = new Usage(7);
     u.recordKey(t0, 'k', 'm', 'ok');
