@@ -40,15 +40,38 @@ abstract class Labelled<T> implements Metric {
 
   protected abstract fresh(): T;
 
+  /**
+   * The same series again, looked up label by label (a Map per label): counting on the hot path
+   * then builds no key string. Only label sets that have a series are in it, so it stays bounded.
+   */
+  private readonly tree = new Map<string, unknown>();
+
   protected get(values: readonly string[]): T {
+    let node: Map<string, unknown> | undefined = this.tree;
+    const last = values.length - 1;
+    for (let i = 0; i < last && node; i++) node = node.get(values[i]!) as Map<string, unknown> | undefined;
+    const hit = last >= 0 ? (node?.get(values[last]!) as { data: T } | undefined) : undefined;
+    return hit ? hit.data : this.lookup(values);
+  }
+
+  private lookup(values: readonly string[]): T {
     const id = values.join('\u0000');
     let s = this.series.get(id);
     if (!s) {
       // Past the cap, new label sets share one overflow series instead of growing the map.
       const overflow = values.map(() => OVERFLOW);
-      if (this.series.size >= this.maxSeries && values.some((v, i) => v !== overflow[i])) return this.get(overflow);
+      if (this.series.size >= this.maxSeries && values.some((v, i) => v !== overflow[i])) return this.lookup(overflow);
       s = { values: [...values], data: this.fresh() };
       this.series.set(id, s);
+      if (values.length) {
+        let node = this.tree;
+        for (let i = 0; i < values.length - 1; i++) {
+          let next = node.get(values[i]!) as Map<string, unknown> | undefined;
+          if (!next) node.set(values[i]!, (next = new Map()));
+          node = next;
+        }
+        node.set(values[values.length - 1]!, s);
+      }
     }
     return s.data;
   }

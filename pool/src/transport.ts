@@ -100,6 +100,26 @@ export function isTimeoutError(err: unknown): boolean {
   );
 }
 
+/**
+ * undici's raw header list (name, value, name, value...) read on demand: an answer is asked for
+ * one or two names, so the full object undici would build for each is not worth it. Repeated
+ * names are joined like headerGetter() joins them.
+ */
+export function rawHeaderGetter(raw: readonly (Buffer | string)[]): HeaderGetter {
+  return {
+    get(name: string) {
+      let out: string | null = null;
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        if (undiciUtil.headerNameToString(raw[i]!) !== name) continue;
+        const v = raw[i + 1]!;
+        const text = typeof v === 'string' ? v : v.toString('latin1');
+        out = out === null ? text : `${out}, ${text}`;
+      }
+      return out;
+    },
+  };
+}
+
 /** undici's headers: lower-case names, arrays for repeated ones. */
 export function headerGetter(h: Record<string, string | string[] | undefined>): HeaderGetter {
   return {
@@ -194,7 +214,7 @@ class WholeHandler implements Dispatcher.DispatchHandler {
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     if (status < 200) return true; // 1xx: the real answer follows
     this.status = status;
-    this.headers = headerGetter(undiciUtil.parseHeaders(rawHeaders) as Record<string, string | string[]>);
+    this.headers = rawHeaderGetter(rawHeaders);
     this.limit = this.req.limit(status);
     return true;
   }

@@ -40,6 +40,23 @@ describe('the Prometheus text format', () => {
     expect(out.slice(2)).toEqual(['m_total{model="model-0"} 1', 'm_total{model="model-1"} 1', 'm_total{model="model-2"} 1', 'm_total{model="(other)"} 7']);
   });
 
+  it('several labels: label sets sharing a prefix stay apart, the same set built anew counts into one series', () => {
+    const c = new Counter('m_total', 'M.', ['route', 'model', 'status'], 3);
+    for (const status of [200, 200, 429]) c.inc(['/v1/chat/completions', ['gemini', '2.5'].join('-'), String(status)]);
+    c.inc(['/v1/embeddings', 'gemini-2.5', '200'], 5);
+    c.inc(['/v1/chat/completions', 'gemini-2.5', '500']); // past the cap of 3, though its prefix exists
+    c.inc(['/v1/chat/completions', 'gemini-2.5', '200']);
+    const out: string[] = [];
+    c.render(out);
+    expect(out.slice(2)).toEqual([
+      'm_total{route="/v1/chat/completions",model="gemini-2.5",status="200"} 3',
+      'm_total{route="/v1/chat/completions",model="gemini-2.5",status="429"} 1',
+      'm_total{route="/v1/embeddings",model="gemini-2.5",status="200"} 5',
+      'm_total{route="(other)",model="(other)",status="(other)"} 1',
+    ]);
+    expect(c.value(['/v1/chat/completions', 'gemini-2.5', '200'])).toBe(3);
+  });
+
   it('collected gauges are read at scrape time', () => {
     let v = 1;
     const r = new Registry();
