@@ -34,6 +34,25 @@ export function readBody(raw: unknown, streamable: boolean): { model: string; st
   return { model: model.replace(/^models\//, ''), stream: streamable && stream === true };
 }
 
+/** The POST routes and whether each may stream. */
+export const POST_ROUTES: Readonly<Record<string, boolean>> = { '/v1/chat/completions': true, '/v1/embeddings': false };
+
+/** What to forward for a POST route's body, or the PoolError to answer (the fast lane shares it). */
+export function postRequest(route: string, body: unknown, clientFp: string): ForwardRequest | PoolError {
+  const parsed = readBody(body, POST_ROUTES[route] === true);
+  if ('status' in parsed) return parsed;
+  return {
+    dialect: 'openai',
+    method: 'POST',
+    path: route,
+    body: body as Buffer,
+    headers: { 'content-type': 'application/json' },
+    model: parsed.model,
+    stream: parsed.stream,
+    clientFp,
+  };
+}
+
 export async function openaiRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
   app.removeAllContentTypeParsers();
@@ -44,25 +63,15 @@ export async function openaiRoutes(app: FastifyInstance, opts: RouteOptions): Pr
     void sendError(reply, { status, type: status < 500 ? 'invalid_request_error' : 'server_error', code: status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
   });
 
-  const post = (route: string, streamable: boolean) =>
+  // The plain case of these two usually arrives through the fast lane (fast-lane.ts) instead.
+  const post = (route: string) =>
     async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
-      const parsed = readBody(request.body, streamable);
-      if ('status' in parsed) return void sendError(reply, parsed);
-      const fr: ForwardRequest = {
-        dialect: 'openai',
-        method: 'POST',
-        path: route,
-        body: request.body as Buffer,
-        headers: { 'content-type': 'application/json' },
-        model: parsed.model,
-        stream: parsed.stream,
-        clientFp: request.clientFp,
-      };
+      const fr = postRequest(route, request.body, request.clientFp);
+      if ('status' in fr) return void sendError(reply, fr);
       await proxy(ctx, fr, request, reply, route);
     };
 
-  app.post('/v1/chat/completions', post('/v1/chat/completions', true));
-  app.post('/v1/embeddings', post('/v1/embeddings', false));
+  for (const route of Object.keys(POST_ROUTES)) app.post(route, post(route));
 
   const list = (request: FastifyRequest, reply: FastifyReply, path: string, route: string) =>
     cachedList(ctx, models, { dialect: 'openai', method: 'GET', path, body: undefined, headers: {}, model: '*', stream: false, clientFp: request.clientFp }, request, reply, route);

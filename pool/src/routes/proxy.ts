@@ -1,6 +1,7 @@
 // What the proxy routes share: running forward() on a hijacked reply, the per-request log line,
 // and the short-lived cache of model lists (they cost no quota, but clients ask for them often).
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { type ForwardContext, type ForwardRequest, forward } from '../forward';
 
 export interface ModelCacheEntry {
@@ -41,12 +42,22 @@ export const proxied = new WeakSet<object>();
 export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<void> {
   proxied.add(request.raw);
   reply.hijack();
+  await proxyRaw(ctx, fr, request.raw, reply.raw, route, request.log);
+}
+
+/**
+ * proxy() on the raw request and response (the fast lane has no Fastify objects). `reqId` is for
+ * a logger that does not carry it already (a Fastify request's child logger does): it goes first,
+ * where the child's binding would be, so the line reads the same from either lane.
+ */
+export async function proxyRaw(ctx: ForwardContext, fr: ForwardRequest, req: IncomingMessage, res: ServerResponse, route: string, log: FastifyBaseLogger, reqId?: string): Promise<void> {
   const started = performance.now();
-  const r = await forward(ctx, fr, request.raw, reply.raw);
+  const r = await forward(ctx, fr, req, res);
   ctx.metrics?.request(route, fr.model, r.status, (performance.now() - started) / 1000, r.tokens);
-  request.log.info(
+  log.info(
     {
-      method: request.method,
+      reqId,
+      method: req.method,
       route,
       model: fr.model,
       status: r.status,
