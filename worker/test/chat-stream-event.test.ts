@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapParts } from '../src/chat/parts';
 import { COMMON_EVENT_PATTERN_LENGTH, type CommonEvent, MAX_COMMON_EVENT, readCommonEvent } from '../src/chat/stream-event';
+import { random } from './support/random';
 
 // The fast path may only ever read what JSON.parse + the generic path would read; everything it
 // declines goes to JSON.parse. These tests pin what it reads, what it declines, and (by random
@@ -184,17 +185,6 @@ describe('readCommonEvent: leaves everything else to JSON.parse', () => {
   });
 });
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('readCommonEvent: random mutations of real events', () => {
   const seeds = [

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeToolCallId } from '../src/chat/signatures';
 import { ChatStreamConverter, type StreamContext } from '../src/chat/stream';
 import { readCommonEvent } from '../src/chat/stream-event';
+import { random } from './support/random';
 
 // The converter's output must not depend on which path read an event: the fast path
 // (stream-event.ts, no JSON.parse) or the generic one. A tab before an event's JSON is valid JSON
@@ -113,14 +114,3 @@ describe('stream conversion: fast path and JSON.parse agree', () => {
   });
 });
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

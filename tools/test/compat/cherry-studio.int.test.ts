@@ -3,9 +3,9 @@
 // Gemini (extra_body.google.thinking_config), an image, the model manager's list, knowledge-base
 // embeddings.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readOpenAIStream, replay } from './replay';
-import { type CompatStack, GEMINI_KEYS, generateRequests, specErrors, startCompatStack } from './stack';
+import { type CompatStack, GEMINI_KEYS, generateRequests, specErrors, useCompatStack } from './stack';
 
 const fx = JSON.parse(readFileSync(new URL('fixtures/cherry-studio.json', import.meta.url), 'utf8')) as {
   headers: Record<string, string>;
@@ -16,13 +16,7 @@ const fx = JSON.parse(readFileSync(new URL('fixtures/cherry-studio.json', import
 };
 
 let stack: CompatStack;
-beforeAll(async () => {
-  stack = await startCompatStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.mock.reset());
+useCompatStack((s) => (stack = s));
 
 const post = (path: string, body: unknown) => replay(stack.base, stack.apiKey, 'POST', path, fx.headers, body);
 

@@ -6,8 +6,8 @@
 // signature must survive Cline's own rebuilding of the assistant turn.
 import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CompatStack, GEMINI_KEYS, generateRequests, specErrors, startCompatStack } from './stack';
+import { describe, expect, it } from 'vitest';
+import { type CompatStack, GEMINI_KEYS, generateRequests, specErrors, openaiClient, useCompatStack } from './stack';
 
 interface ClineFixture {
   model: string;
@@ -22,15 +22,11 @@ const fixture = JSON.parse(readFileSync(new URL('fixtures/cline.json', import.me
 
 let stack: CompatStack;
 let client: OpenAI;
-beforeAll(async () => {
-  stack = await startCompatStack();
-  // Cline's handler: new OpenAI({ baseURL, apiKey }) with the user's base URL and key.
-  client = new OpenAI({ baseURL: `${stack.base}/v1`, apiKey: stack.apiKey, maxRetries: 0, timeout: 30_000 });
+// Cline's handler: new OpenAI({ baseURL, apiKey }) with the user's base URL and key.
+useCompatStack((s) => {
+  stack = s;
+  client = openaiClient(s);
 });
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.mock.reset());
 
 interface ClineTurn {
   text: string;

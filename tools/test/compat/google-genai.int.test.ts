@@ -6,9 +6,9 @@
 // Gemini CLI (fixtures/gemini-cli.json), replayed as raw HTTP.
 import { readFileSync } from 'node:fs';
 import { GoogleGenAI } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { replay } from './replay';
-import { type CompatStack, GEMINI_KEYS, generateRequests, sseData, startCompatStack } from './stack';
+import { type CompatStack, GEMINI_KEYS, generateRequests, sseData, useCompatStack } from './stack';
 
 const cliTurn = JSON.parse(readFileSync(new URL('fixtures/gemini-cli.json', import.meta.url), 'utf8')) as {
   method: string;
@@ -19,14 +19,10 @@ const cliTurn = JSON.parse(readFileSync(new URL('fixtures/gemini-cli.json', impo
 
 let stack: CompatStack;
 let ai: GoogleGenAI;
-beforeAll(async () => {
-  stack = await startCompatStack();
-  ai = new GoogleGenAI({ apiKey: stack.apiKey, httpOptions: { baseUrl: stack.base } });
+useCompatStack((s) => {
+  stack = s;
+  ai = new GoogleGenAI({ apiKey: s.apiKey, httpOptions: { baseUrl: s.base } });
 });
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.mock.reset());
 
 const MODEL = 'gemini-2.5-flash';
 

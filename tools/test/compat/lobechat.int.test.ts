@@ -4,8 +4,8 @@
 // sent back.
 import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CompatStack, GEMINI_KEYS, generateRequests, specErrors, startCompatStack } from './stack';
+import { describe, expect, it } from 'vitest';
+import { type CompatStack, GEMINI_KEYS, generateRequests, specErrors, openaiClient, useCompatStack } from './stack';
 
 const fx = JSON.parse(readFileSync(new URL('fixtures/lobechat.json', import.meta.url), 'utf8')) as {
   requestHeaders: Record<string, string>;
@@ -17,14 +17,10 @@ const BLOCK = ['embedding', 'davinci', 'curie', 'moderation', 'ada', 'babbage', 
 
 let stack: CompatStack;
 let client: OpenAI;
-beforeAll(async () => {
-  stack = await startCompatStack();
-  client = new OpenAI({ baseURL: `${stack.base}/v1`, apiKey: stack.apiKey, maxRetries: 0, timeout: 30_000 });
+useCompatStack((s) => {
+  stack = s;
+  client = openaiClient(s);
 });
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.mock.reset());
 
 async function consume(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
   let content = '';

@@ -3,9 +3,9 @@
 // chat with stream_options.include_usage and its cache_control mark on the last message, and the
 // non-streamed title generation task.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readOpenAIStream, replay } from './replay';
-import { type CompatStack, GEMINI_KEYS, generateRequests, specErrors, startCompatStack } from './stack';
+import { type CompatStack, GEMINI_KEYS, generateRequests, specErrors, useCompatStack } from './stack';
 
 const fx = JSON.parse(readFileSync(new URL('fixtures/open-webui.json', import.meta.url), 'utf8')) as {
   modelsHeaders: Record<string, string>;
@@ -15,13 +15,7 @@ const fx = JSON.parse(readFileSync(new URL('fixtures/open-webui.json', import.me
 };
 
 let stack: CompatStack;
-beforeAll(async () => {
-  stack = await startCompatStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.mock.reset());
+useCompatStack((s) => (stack = s));
 
 describe('Open WebUI', () => {
   it('lists the models when the connection is saved (every Gemini model, OpenAI list shape)', async () => {

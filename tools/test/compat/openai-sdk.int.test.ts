@@ -4,21 +4,17 @@
 // `stream()` helper, embeddings, models, and its typed errors.
 import OpenAI from 'openai';
 import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { RecordedRequest } from '../../src/mock-gemini/index';
-import { type CompatStack, GEMINI_KEYS, generateRequests, specErrors, startCompatStack } from './stack';
+import { type CompatStack, GEMINI_KEYS, generateRequests, specErrors, openaiClient, useCompatStack } from './stack';
 
 let stack: CompatStack;
 let client: OpenAI;
-beforeAll(async () => {
-  stack = await startCompatStack();
-  client = new OpenAI({ baseURL: `${stack.base}/v1`, apiKey: stack.apiKey, maxRetries: 0, timeout: 30_000 });
+useCompatStack((s) => {
+  stack = s;
+  client = openaiClient(s);
 });
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.mock.reset());
 
 type Body = { contents: { role: string; parts: Record<string, unknown>[] }[]; generationConfig?: Record<string, unknown>; tools?: { functionDeclarations?: { name: string }[] }[] };
 const bodyOf = (r: RecordedRequest) => r.body as Body;

@@ -5,6 +5,8 @@
 // pool's start-up banner, as a user would copy it. Every byte the pool prints is kept so the
 // suite can check that no Gemini key ever appears in it.
 import { type ChildProcess, spawn } from 'node:child_process';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -138,4 +140,25 @@ export function withKey(headers: Record<string, string>, apiKey: string): Record
 /** Requests the mock saw for content generation, oldest first. */
 export function generateRequests(mock: MockGemini) {
   return mock.requests.filter((r) => r.action === 'generateContent' || r.action === 'streamGenerateContent');
+}
+
+/**
+ * One stack per test file, as every client suite uses it: started before the file's tests,
+ * its mock's rules cleared before each test, stopped after. `ready` receives the stack.
+ */
+export function useCompatStack(ready: (stack: CompatStack) => void): void {
+  let stack: CompatStack | undefined;
+  beforeAll(async () => {
+    stack = await startCompatStack();
+    ready(stack);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(() => stack?.mock.reset());
+}
+
+/** The official OpenAI client as these apps configure it: the pool's base URL and printed key. */
+export function openaiClient(stack: CompatStack): OpenAI {
+  return new OpenAI({ baseURL: `${stack.base}/v1`, apiKey: stack.apiKey, maxRetries: 0, timeout: 30_000 });
 }
