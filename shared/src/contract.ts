@@ -17,8 +17,11 @@ export type KeyReason = 'invalid' | 'expired' | 'suspended' | 'leaked' | 'permis
 export type QuotaReason = 'per_minute' | 'per_day' | 'tokens_per_minute' | 'unknown';
 /** The caller's own fault: never retried on another key, returned as is. */
 export type ClientReason = 'bad_request' | 'not_found' | 'too_large' | 'missing_key' | 'unsupported';
-/** Gemini's servers failed (5xx): a short cooldown of that (key, model), retry on the next key. */
-export type GeminiReason = 'internal' | 'unavailable' | 'deadline';
+/** Gemini's servers failed (5xx), or answered 200 with something that is not an answer
+ * (`bad_answer`: a stream with no events, no `data:` frames, `candidates: []`, or Gemini's
+ * connection dropped mid-answer). Never the key's fault nor the Worker's: retry on the next key
+ * through the same Worker; the pool's failure table decides any backoff. */
+export type GeminiReason = 'internal' | 'unavailable' | 'deadline' | 'bad_answer';
 /** The path to Gemini failed, not the key: the pool opens this upstream's circuit breaker and
  * retries the same key through another upstream. */
 export type UpstreamReason = 'region_blocked' | 'network' | 'timeout' | 'worker_fault' | 'worker_auth';
@@ -36,7 +39,7 @@ const REASONS: { [K in FaultKind]: readonly Extract<Fault, { kind: K }>['reason'
   key: ['invalid', 'expired', 'suspended', 'leaked', 'permission_denied'],
   quota: ['per_minute', 'per_day', 'tokens_per_minute', 'unknown'],
   client: ['bad_request', 'not_found', 'too_large', 'missing_key', 'unsupported'],
-  gemini: ['internal', 'unavailable', 'deadline'],
+  gemini: ['internal', 'unavailable', 'deadline', 'bad_answer'],
   upstream: ['region_blocked', 'network', 'timeout', 'worker_fault', 'worker_auth'],
 };
 
@@ -141,7 +144,7 @@ export function faultStatus(f: Fault): number {
     case 'client':
       return f.reason === 'not_found' ? 404 : f.reason === 'too_large' ? 413 : f.reason === 'missing_key' ? 401 : 400;
     case 'gemini':
-      return f.reason === 'unavailable' ? 503 : f.reason === 'deadline' ? 504 : 500;
+      return f.reason === 'unavailable' ? 503 : f.reason === 'deadline' ? 504 : f.reason === 'bad_answer' ? 502 : 500;
     case 'upstream':
       return f.reason === 'worker_auth' ? 401 : f.reason === 'timeout' ? 504 : 502;
   }

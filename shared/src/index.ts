@@ -2,6 +2,7 @@
 // Wire types are namespaced (OpenAI.ChatMessage, Gemini.Part): both APIs use names like ToolCall.
 export * from './contract';
 export * from './keys';
+export * from './limits';
 export { parseDuration } from './duration';
 export { nextPacificMidnight, pacificDay } from './pacific-day';
 export type * as OpenAI from './openai';
