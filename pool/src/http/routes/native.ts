@@ -5,11 +5,10 @@
 // way. Errors are Google's shape.
 import { NATIVE_REQUEST_HEADERS, UPLOAD_RESPONSE_HEADERS, apiError, uploadUrlAt } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { clientAuth } from '../auth';
 import { type PoolError, errorBody, errorHeaders } from '../errors';
 import type { ProxyRequest } from '../../proxy';
 import type { RouteOptions } from './openai';
-import { cachedList, proxy } from './proxy';
+import { cachedList, dataRouteSetup, proxy } from './proxy';
 
 function poolOrigin(request: FastifyRequest): string {
   const proto = request.headers['x-forwarded-proto'];
@@ -39,13 +38,7 @@ function sendError(reply: FastifyReply, e: PoolError): FastifyReply {
 
 export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addHook('onRequest', clientAuth(clientKeys, 'gemini'));
-  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    void sendError(reply, apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status }));
-  });
+  dataRouteSetup(app, clientKeys, 'gemini');
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const pathname = request.url.split('?')[0] ?? '';

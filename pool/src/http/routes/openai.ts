@@ -1,13 +1,11 @@
 // The OpenAI-format routes: /v1/chat/completions, /v1/embeddings, /v1/models, /v1/models/{id}.
 // Bodies are taken as raw bytes, parsed once to validate them and read `model` and `stream`, and
 // forwarded as the same bytes (no re-serialisation). Errors are OpenAI's envelope.
-import { apiError } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientKeys } from '../access-key';
-import { clientAuth } from '../auth';
 import { type PoolError, badRequest, errorBody, errorHeaders, notFound } from '../errors';
 import type { PoolContext, ProxyRequest } from '../../proxy';
-import { type ModelCache, cachedList, proxy } from './proxy';
+import { type ModelCache, cachedList, dataRouteSetup, proxy } from './proxy';
 
 export interface RouteOptions {
   ctx: PoolContext;
@@ -57,13 +55,7 @@ export function postRequest(route: string, body: unknown, clientFp: string): Pro
 
 export async function openaiRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addHook('onRequest', clientAuth(clientKeys, 'openai'));
-  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    void sendError(reply, apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status }));
-  });
+  dataRouteSetup(app, clientKeys, 'openai');
 
   const post = (route: string) =>
     async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
