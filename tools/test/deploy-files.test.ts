@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../pool/src/config';
 import { parseKeyFile } from '../../pool/src/key-file';
 import { parseUpstreamFile } from '../../pool/src/list-file';
+import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import { repoRoot } from '../src/oracles/paths';
 
 const read = (path: string) => readFileSync(resolve(repoRoot, path), 'utf8');
@@ -239,5 +240,67 @@ describe('key.txt.example and upstreams.txt.example', () => {
     const samples = parseUpstreamFile(uncommented(text));
     expect(samples.problems).toEqual([]);
     expect(samples.upstreams).toEqual([{ url: 'https://gemini-a.your-account.workers.dev' }, { url: 'https://gemini-b.your-account.workers.dev', secret: 'change-me' }]);
+  });
+});
+
+// ---- nginx in front of the pool ------------------------------------------------------------------
+
+const nginxSnippet = read('deploy/nginx-opengemini.conf');
+/** The values of one nginx directive in the snippet, comments dropped. */
+const nginxDirective = (name: string) => [...nginxSnippet.replace(/#.*$/gm, '').matchAll(new RegExp(`^[ \\t]*${name}[ \\t]+([^;{}\\n]*);`, 'gm'))].map((m) => m[1]!.trim());
+/** nginx sizes and times: 32m is 32 MiB, 600s is 600 000 ms. */
+const nginxSize = (v: string) => Number(v.slice(0, -1)) * { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[v.at(-1)!.toLowerCase() as 'k' | 'm' | 'g'];
+const nginxMs = (v: string) => Number(/^(\d+)s$/.exec(v)?.[1]) * 1000;
+
+/**
+ * `nginx -t` on a throwaway main configuration that includes `site` inside http {}, the way
+ * Debian's /etc/nginx/nginx.conf includes conf.d/*.conf, with a self-signed certificate in place
+ * of the snippet's. Undefined where nginx or openssl is missing.
+ */
+function nginxTest(site: string): { status: number | null; output: string } | undefined {
+  const nginx = ['/usr/sbin/nginx', 'nginx'].find((bin) => (bin.startsWith('/') ? existsSync(bin) : has(bin)));
+  if (!nginx) return void console.warn('nginx not installed (apt-get install nginx): `nginx -t` of deploy/nginx-opengemini.conf skipped');
+  if (!has('openssl')) return void console.warn('openssl not installed: `nginx -t` of deploy/nginx-opengemini.conf skipped');
+  const dir = mkdtempSync(join(tmpdir(), 'nginx-'));
+  try {
+    const [crt, key] = [join(dir, 'site.crt'), join(dir, 'site.key')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=gemini.example.com', '-keyout', key, '-out', crt], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'site.conf'), site.replace(/^(\s*ssl_certificate)\s+\S+;/m, `$1 ${crt};`).replace(/^(\s*ssl_certificate_key)\s+\S+;/m, `$1 ${key};`));
+    writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n  include ${dir}/site.conf;\n}\n`);
+    const r = spawnSync(nginx, ['-t', '-p', dir, '-e', 'stderr', '-c', join(dir, 'nginx.conf')], { encoding: 'utf8' });
+    return { status: r.status, output: r.stdout + r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('deploy/nginx-opengemini.conf', () => {
+  it('takes the same largest body as the pool, so nginx neither refuses less nor passes more', () => {
+    expect(nginxDirective('client_max_body_size').map(nginxSize)).toEqual([MAX_REQUEST_BYTES]);
+  });
+
+  it('streams: no response or request buffering, read timeouts longer than the pool waits', () => {
+    for (const name of ['proxy_buffering', 'proxy_request_buffering', 'proxy_cache', 'gzip']) expect(nginxDirective(name), name).toEqual(['off']);
+    const longestPoolWait = Math.max(Number(defaults['REQUEST_TIMEOUT_MS']!.default), Number(defaults['STREAM_IDLE_TIMEOUT_MS']!.default));
+    for (const name of ['proxy_read_timeout', 'proxy_send_timeout']) expect(nginxMs(nginxDirective(name)[0] ?? ''), name).toBeGreaterThanOrEqual(longestPoolWait);
+  });
+
+  it('passes to the pool on loopback at its default port, saying the scheme and keeping connections open', () => {
+    expect(nginxDirective('server')).toEqual([`127.0.0.1:${String(defaults['PORT']!.default)}`]);
+    expect(nginxDirective('proxy_pass')).toEqual(['http://opengemini_pool']);
+    expect(nginxDirective('proxy_http_version')).toEqual(['1.1']);
+    expect(nginxDirective('proxy_set_header')).toEqual(expect.arrayContaining(['X-Forwarded-Proto $scheme', 'Connection ""', 'Host $host']));
+    // Not 443: without an ICP filing, mainland clouds block 80 and 443 (the comment says so).
+    expect(nginxDirective('listen')).toEqual(['8443 ssl', '[::]:8443 ssl']);
+  });
+
+  it('passes `nginx -t` with Debian\'s nginx, and a broken copy does not', () => {
+    const good = nginxTest(nginxSnippet);
+    if (!good) return;
+    expect(good.output).toContain('syntax is ok');
+    expect(good.status).toBe(0);
+    const broken = nginxTest(nginxSnippet.replace('proxy_buffering off;', 'proxy_buffering sometimes;'));
+    expect(broken!.output).toMatch(/invalid value "sometimes"/);
+    expect(broken!.status).not.toBe(0);
   });
 });
