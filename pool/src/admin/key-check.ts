@@ -8,6 +8,7 @@ import type { ForwardContext } from '../proxy';
 import { messageOf } from '../proxy';
 import type { KeyEntry } from '../keys';
 import { readAll } from '../proxy';
+import { DIRECT_ID, regionWarning } from '../upstreams';
 
 export type CheckOutcome = 'ok' | 'enabled' | 'disabled' | 'quota' | 'upstream_error' | 'error';
 
@@ -32,6 +33,8 @@ export interface CheckJob {
   done: number;
   counts: Record<CheckOutcome, number>;
   results: CheckResult[];
+  /** Set when the job ends with every upstream region-blocked: then no key can work, whatever its state. */
+  warning?: string;
 }
 
 export const PROBE_PATH = '/v1beta/models?pageSize=1';
@@ -130,6 +133,8 @@ export class KeyChecker {
     void Promise.all(Array.from({ length: Math.min(this.concurrency, entries.length) }, worker)).then(() => {
       job.running = false;
       job.finishedAt = new Date(this.ctx.now()).toISOString();
+      const warning = regionWarning(this.ctx.upstreams, DIRECT_ID);
+      if (warning) job.warning = warning;
       this.onChange();
     });
     if (entries.length === 0) {

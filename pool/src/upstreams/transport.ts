@@ -2,7 +2,9 @@
 // keep-alive Pool to a Worker over HTTP (here), and the Worker's handler run in-process in direct
 // mode (direct.ts). Both hand back the status, the headers and the body as a Node stream.
 import { Readable } from 'node:stream';
-import { type Dispatcher, Pool, errors as undiciErrors, util as undiciUtil } from 'undici';
+import { type Dispatcher, errors as undiciErrors, util as undiciUtil } from 'undici';
+import { type ProxySettings, upstreamDispatcher } from './egress';
+import { placeOf, type WorkerPlace } from './place';
 
 export interface HeaderGetter {
   get(name: string): string | null;
@@ -88,6 +90,8 @@ export interface Transport {
   fetchWhole?(req: WholeRequest): Promise<WholeReply>;
   /** Lets in-flight requests finish, then releases connections. */
   close(): Promise<void>;
+  /** Where the upstream last answered from (a Worker's Cloudflare data centre); undefined when unknown. */
+  readonly place?: WorkerPlace | undefined;
 }
 
 /** Thrown (as the cause) when undici's connect or headers timeout fired: an upstream timeout. */
@@ -137,40 +141,62 @@ export interface HttpTransportOptions {
   headersTimeoutMs: number;
   /** Max silence between body chunks. */
   bodyTimeoutMs: number;
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress.ts); none: straight to the Worker. */
+  proxy?: ProxySettings;
 }
 
+/** How often a Worker's place is read again from its answers (two header lookups per answer otherwise). */
+const PLACE_REFRESH_MS = 5_000;
+
 export class HttpTransport implements Transport {
-  private readonly pool: Pool;
+  private readonly pool: Dispatcher;
+  private readonly origin: string;
   private readonly prefix: string;
+  place: WorkerPlace | undefined;
 
   constructor(baseUrl: string, opts: HttpTransportOptions) {
     const url = new URL(baseUrl);
+    this.origin = url.origin;
     this.prefix = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, {
-      connections: opts.connections,
-      connectTimeout: opts.connectTimeoutMs,
-      headersTimeout: opts.headersTimeoutMs,
-      bodyTimeout: opts.bodyTimeoutMs,
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 600_000,
-    });
+    this.pool = upstreamDispatcher(
+      url.origin,
+      {
+        connections: opts.connections,
+        connectTimeout: opts.connectTimeoutMs,
+        headersTimeout: opts.headersTimeoutMs,
+        bodyTimeout: opts.bodyTimeoutMs,
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+      },
+      opts.proxy ?? {},
+    );
+  }
+
+  /** Notes where the Worker answered from (Cloudflare's cf-ray and cf-placement headers). */
+  noteAnswer(headers: HeaderGetter): void {
+    const now = Date.now();
+    if (this.place && now - this.place.seenAt < PLACE_REFRESH_MS) return;
+    this.place = placeOf(headers, now) ?? this.place;
   }
 
   async send(req: UpstreamRequest): Promise<UpstreamReply> {
     const res = await this.pool.request({
+      origin: this.origin,
       method: req.method as 'GET',
       path: this.prefix + req.path,
       headers: req.headers,
       body: req.body ?? null,
       signal: req.signal,
     });
-    return { status: res.statusCode, headers: headerGetter(res.headers), body: res.body as unknown as Readable };
+    const headers = headerGetter(res.headers);
+    this.noteAnswer(headers);
+    return { status: res.statusCode, headers, body: res.body as unknown as Readable };
   }
 
   fetchWhole(req: WholeRequest): Promise<WholeReply> {
     return new Promise((resolve, reject) => {
-      const opts: Dispatcher.DispatchOptions = { method: req.method as 'GET', path: this.prefix + req.path, headers: req.headers, body: req.body ?? null };
-      this.pool.dispatch(opts, new WholeHandler(req, resolve, reject));
+      const opts: Dispatcher.DispatchOptions = { origin: this.origin, method: req.method as 'GET', path: this.prefix + req.path, headers: req.headers, body: req.body ?? null };
+      this.pool.dispatch(opts, new WholeHandler(req, resolve, reject, (h) => this.noteAnswer(h)));
     });
   }
 
@@ -198,6 +224,7 @@ class WholeHandler implements Dispatcher.DispatchHandler {
     private readonly req: WholeRequest,
     private readonly resolve: (r: WholeReply) => void,
     private readonly reject: (err: unknown) => void,
+    private readonly onAnswer: (headers: HeaderGetter) => void,
   ) {
     // Cancelled while queued for a connection: fail now; undici drops it when it gets one.
     req.cancel.onCancel((reason) => {
@@ -215,6 +242,7 @@ class WholeHandler implements Dispatcher.DispatchHandler {
     if (status < 200) return true; // 1xx: the real answer follows
     this.status = status;
     this.headers = rawHeaderGetter(rawHeaders);
+    this.onAnswer(this.headers);
     this.limit = this.req.limit(status);
     return true;
   }
