@@ -16,8 +16,9 @@ import { repoRoot } from '../src/oracles/paths';
 
 const read = (path: string) => readFileSync(resolve(repoRoot, path), 'utf8');
 const known = new Set(Object.keys(configSchema.properties));
-/** Variables that are Node's, not the pool's. */
+/** Variables that are Node's, not the pool's, and the standard proxy variables (read by upstreams/egress.ts). */
 const NODE_VARS = new Set(['NODE_ENV']);
+const PROXY_VARS = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'];
 const defaults = configSchema.properties as Record<string, { default: unknown }>;
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -188,10 +189,13 @@ describe('systemd unit', () => {
     }
   });
 
-  it('pool.env.example names only variables the pool knows', () => {
+  it('pool.env.example names only variables the pool knows (its config, and the proxy variables egress.ts reads)', () => {
     const names = [...read('deploy/pool.env.example').matchAll(/^#?([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
     expect(names.length).toBeGreaterThan(3);
-    for (const name of names) expect(known, name).toContain(name);
+    const egress = read('pool/src/upstreams/egress.ts');
+    for (const name of PROXY_VARS) expect(egress, name).toContain(`'${name}'`);
+    expect(names).toEqual(expect.arrayContaining(PROXY_VARS));
+    for (const name of names) if (!PROXY_VARS.includes(name)) expect(known, name).toContain(name);
   });
 });
 
@@ -239,7 +243,7 @@ describe('key.txt.example and upstreams.txt.example', () => {
     expect(parseUpstreamFile(text)).toEqual({ upstreams: [], problems: [] });
     const samples = parseUpstreamFile(uncommented(text));
     expect(samples.problems).toEqual([]);
-    expect(samples.upstreams).toEqual([{ url: 'https://gemini-a.your-account.workers.dev' }, { url: 'https://gemini-b.your-account.workers.dev', secret: 'change-me' }]);
+    expect(samples.upstreams).toEqual([{ url: 'https://gemini-a.example.com' }, { url: 'https://gemini-b.example.com', secret: 'change-me' }]);
   });
 });
 
