@@ -4,9 +4,9 @@
 // the health check hits the route the pool serves, and the scripts parse (shellcheck too, where
 // installed). A rename in config.ts or a moved file breaks this test, not a user's deployment.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../pool/src/config';
@@ -196,6 +196,66 @@ describe('systemd unit', () => {
     for (const name of PROXY_VARS) expect(egress, name).toContain(`'${name}'`);
     expect(names).toEqual(expect.arrayContaining(PROXY_VARS));
     for (const name of names) if (!PROXY_VARS.includes(name)) expect(known, name).toContain(name);
+  });
+});
+
+describe('install.sh and Node in a home directory', () => {
+  /**
+   * Runs install.sh as root with `node` resolved from `nodeDir` first, every folder it writes in a
+   * temporary one, and stand-ins for systemctl (does nothing) and useradd (says it was called, then
+   * fails): whatever the script gets to, it changes nothing on this machine.
+   */
+  function runInstall(nodeDir: string, tmp: string) {
+    const bin = join(tmp, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'systemctl'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    writeFileSync(join(bin, 'useradd'), '#!/bin/sh\necho "useradd called" >&2\nexit 1\n', { mode: 0o755 });
+    return spawnSync('bash', [resolve(repoRoot, 'deploy/install.sh')], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PATH: `${nodeDir}:${bin}:${process.env.PATH}`,
+        OPENGEMINI_PREFIX: join(tmp, 'opt'),
+        OPENGEMINI_CONFIG_DIR: join(tmp, 'etc'),
+        OPENGEMINI_STATE_DIR: join(tmp, 'var'),
+        OPENGEMINI_UNIT_DIR: join(tmp, 'unit'),
+      },
+    });
+  }
+  const runnable = () => {
+    if (process.getuid?.() !== 0) return void console.warn('not root: the install.sh run is skipped (it refuses to run otherwise)');
+    if (!existsSync(resolve(repoRoot, 'pool/dist/main.js'))) return void console.warn('pool/dist/main.js not built: the install.sh run is skipped');
+    return true;
+  };
+  const userExists = spawnSync('id', ['-u', 'opengemini']).status === 0;
+
+  it('refuses a Node under /root or /home (where nvm puts it): the service user cannot reach it', () => {
+    if (!runnable()) return;
+    // A home directory of root's, as nvm's ~/.nvm/versions/node/... would be.
+    const tmp = mkdtempSync(join('/root', '.opengemini-install-test-'));
+    try {
+      writeFileSync(join(tmp, 'node'), `#!/bin/sh\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+      const r = runInstall(tmp, tmp);
+      expect(r.stderr).toContain(`install: node is at ${tmp}/node, inside a home directory the service cannot use: install Node.js system-wide`);
+      expect(r.stderr).not.toContain('useradd called');
+      expect(r.status).toBe(1);
+      expect(existsSync(join(tmp, 'opt'))).toBe(false);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts a system-wide Node and goes on to set up the service user', () => {
+    if (!runnable()) return;
+    if (userExists) return void console.warn('the opengemini user exists on this machine: the acceptance run is skipped');
+    const tmp = mkdtempSync(join(tmpdir(), 'install-'));
+    try {
+      const r = runInstall(dirname(process.execPath), tmp);
+      expect(r.stderr).not.toContain('node is at');
+      expect(r.stderr).toContain('useradd called');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 
