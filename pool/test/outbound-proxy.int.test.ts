@@ -7,8 +7,8 @@
 // exempt by default in undici's agent, so the proxy's own record proves each route.
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { listenOnLoopback } from './helpers/loopback';
 import { type Backend, type PoolUnderTest, startBackend, startTestPool, testKey } from './helpers/stack';
 
 const MODEL = 'gemini-2.5-flash';
@@ -41,20 +41,8 @@ async function startConnectProxy(): Promise<ConnectProxy> {
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    get tunnels() {
-      return state.tunnels;
-    },
-    refuse: state.refuse,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, close, tunnels: state.tunnels, refuse: state.refuse };
 }
 
 let backend: Backend;

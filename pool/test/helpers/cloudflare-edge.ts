@@ -3,7 +3,7 @@
 // answers, `cf-ray` ending in the data centre that took the request and, for a placed Worker,
 // `cf-placement`. workerd serves the Worker alone, without them. `place` can change while it runs.
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 export interface EdgePlace {
   /** Data centre in cf-ray, e.g. HKG. */
@@ -32,20 +32,15 @@ export async function startCloudflareEdge(workerUrl: string, place: EdgePlace): 
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    close,
     get place() {
       return state.place;
     },
     set place(p: EdgePlace) {
       state.place = p;
     },
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
   };
 }
