@@ -2,9 +2,12 @@
 // every variable of the pool (pool/src/config.ts, with its default) and of the Worker
 // (WorkerEnv in worker/src/handler.ts) and nothing else; every message the pool can stop with at
 // start is quoted in the troubleshooting section; the test command is the one CI runs; the two
-// languages have the same sections; relative links point at files that exist.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// languages have the same sections; relative links point at files that exist; the mainland path
+// quotes the placement, the nginx file and the limits the code has, and its tar commands work.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import { configSchema } from '../../pool/src/config';
@@ -204,6 +207,17 @@ describe.each(READMES)('%s, the mainland path', (file) => {
     const needed = [...new Set([...install.matchAll(/"\$repo\/([^"]+)"/g)].map((m) => m[1]!.replace('$UNIT_NAME', unit)))].filter((p) => !p.includes('$'));
     expect(needed).toEqual(expect.arrayContaining(['pool/dist/main.js', 'key.txt.example', 'deploy/opengemini-pool.service']));
     for (const path of needed) expect(tar.some((t) => path === t || path.startsWith(`${t.replace(/\/$/, '')}/`)), path).toBe(true);
+    // And the commands themselves, where the bundle is built: pack as written, unpack as written.
+    if (!existsSync(resolve(repoRoot, 'pool/dist/main.js'))) return void console.warn('pool/dist/main.js not built: the tar round trip is skipped');
+    const dir = mkdtempSync(join(tmpdir(), 'readme-tar-'));
+    try {
+      execFileSync('tar', ['-czf', join(dir, 'opengemini-pool.tgz'), ...tar], { cwd: repoRoot });
+      mkdirSync(join(dir, 'opengemini'));
+      execFileSync('tar', ['-xzf', join(dir, 'opengemini-pool.tgz'), '-C', join(dir, 'opengemini')]);
+      for (const path of needed) expect(existsSync(join(dir, 'opengemini', path)), path).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('documents the proxy variables the pool reads', () => {
