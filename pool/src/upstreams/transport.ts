@@ -1,6 +1,8 @@
 // How a request reaches an upstream. Two implementations look the same to forward.ts: an undici
-// keep-alive Pool to a Worker over HTTP (here), and the Worker's handler run in-process in direct
-// mode (direct.ts). Both hand back the status, the headers and the body as a Node stream.
+// keep-alive Pool to a Worker over HTTP (here; through HTTPS_PROXY when one is set, egress.ts),
+// and the Worker's handler run in-process in direct mode (direct.ts). Both hand back the status,
+// the headers and the body as a Node stream. The HTTP one also notes where the Worker answered
+// from (place.ts), for /status.
 import { Readable } from 'node:stream';
 import { type Dispatcher, errors as undiciErrors, util as undiciUtil } from 'undici';
 import { type ProxySettings, upstreamDispatcher } from './egress';
