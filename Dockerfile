@@ -14,6 +14,9 @@ COPY shared/package.json shared/
 COPY worker/package.json worker/
 COPY pool/package.json pool/
 COPY tools/package.json tools/
+# npm's registry, for npx fetching pnpm and for pnpm alike; from mainland China:
+#   docker compose build --build-arg npm_config_registry=https://registry.npmmirror.com
+ARG npm_config_registry=https://registry.npmjs.org/
 RUN npx -y pnpm@10 install --frozen-lockfile
 # Then the sources (.dockerignore keeps out node_modules, builds, secrets and state).
 COPY . .

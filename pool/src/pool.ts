@@ -18,7 +18,7 @@ import { Sessions, loadSessionSecret } from './admin';
 import { SignInLimiter } from './admin';
 import { type Mode, Sources, StartupError } from './sources';
 import { FileStateStore, type PersistedState, STATE_VERSION, StateKeeper } from './state';
-import { UpstreamSet } from './upstreams';
+import { allRegionBlockedMessage, DIRECT_ID, UpstreamSet } from './upstreams';
 import { Usage } from './accounting';
 import { type Watcher, watchContent } from './sources';
 
@@ -53,8 +53,12 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
 
   // 2. Keys and 3. upstreams.
   const keys = new KeyRing();
-  const upstreams = new UpstreamSet({ threshold: config.BREAKER_FAILURES, backoffMs: config.BREAKER_BACKOFF_MS, maxBackoffMs: config.BREAKER_MAX_BACKOFF_MS });
+  const upstreams = new UpstreamSet(
+    { threshold: config.BREAKER_FAILURES, backoffMs: config.BREAKER_BACKOFF_MS, maxBackoffMs: config.BREAKER_MAX_BACKOFF_MS },
+    { allRegionBlocked: (list) => log.warn(allRegionBlockedMessage(list, DIRECT_ID)) },
+  );
   const sources = new Sources(config, keys, upstreams, log, opts.directFetch);
+  if (sources.egress) log.info(sources.egress);
   await sources.loadKeys(true);
   await sources.loadUpstreams(true);
 

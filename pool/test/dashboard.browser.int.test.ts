@@ -12,6 +12,7 @@ import { fingerprint } from '@opengemini/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserContext, type Page, chromium } from '../../tools/node_modules/playwright-core';
 import { seedState } from './helpers/seed-state';
+import { type CloudflareEdge, startCloudflareEdge } from './helpers/cloudflare-edge';
 import { type Backend, type PoolUnderTest, eventually, startBackend, startTestPool, testKey } from './helpers/stack';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -25,6 +26,7 @@ const pasted = [testKey(11), testKey(12)];
 
 describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
   let backend: Backend;
+  let edge: CloudflareEdge;
   let p: PoolUnderTest;
   let browser: BrowserContext;
   let page: Page;
@@ -34,7 +36,9 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     backend = await startBackend();
     const dir = await mkdtemp(join(tmpdir(), 'pool-dash-'));
     await seedState(join(dir, 'data'), initial, 'sk-dashboard-seeded-client-000000000000');
-    p = await startTestPool({ keys: initial, upstreams: [backend.worker.url], dir, env: { ADMIN_KEY: ADMIN, KEY_BUDGETS: 'pro=50,flash=1500' } });
+    // The Worker behind a stand-in for Cloudflare's edge, so its answers say where it runs.
+    edge = await startCloudflareEdge(backend.worker.url, { edge: 'HKG', placement: 'remote-ORD' });
+    p = await startTestPool({ keys: initial, upstreams: [edge.url], dir, env: { ADMIN_KEY: ADMIN, KEY_BUDGETS: 'pro=50,flash=1500' } });
     profile = await mkdtemp(join(tmpdir(), 'pool-chromium-'));
     // A fresh profile directory per run (playwright passes it as --user-data-dir).
     browser = await chromium.launchPersistentContext(profile, {
@@ -53,6 +57,7 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await p?.close();
     await rm(p?.dir ?? '/nonexistent', { recursive: true, force: true });
     await rm(profile ?? '/nonexistent', { recursive: true, force: true });
+    await edge?.close();
     await backend?.close();
   });
 
@@ -93,6 +98,9 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     const detail = page.locator('#keys tr.detail');
     await detail.waitFor();
     expect(await detail.textContent()).toContain('You exceeded your current quota');
+
+    // The upstream list says where the Worker ran (cf-placement over cf-ray's edge).
+    await eventually(async () => expect(await page.textContent('#upstreams tbody')).toContain('ORD (placed; edge HKG)'), 8_000);
 
     // The overview follows within one refresh (5 s): one key cooling down.
     await eventually(async () => expect(await page.evaluate(`document.querySelector('#overview .meter .warn').style.width`)).not.toBe('0%'), 8_000);

@@ -4,9 +4,10 @@
 // the health check hits the route the pool serves, and the scripts parse (shellcheck too, where
 // installed). A rename in config.ts or a moved file breaks this test, not a user's deployment.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
+import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../pool/src/config';
 import { parseKeyFile } from '../../pool/src/keys/key-file';
@@ -15,8 +16,9 @@ import { repoRoot } from '../src/oracles/paths';
 
 const read = (path: string) => readFileSync(resolve(repoRoot, path), 'utf8');
 const known = new Set(Object.keys(configSchema.properties));
-/** Variables that are Node's, not the pool's. */
+/** Variables that are Node's, not the pool's, and the standard proxy variables (read by upstreams/egress.ts). */
 const NODE_VARS = new Set(['NODE_ENV']);
+const PROXY_VARS = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'];
 const defaults = configSchema.properties as Record<string, { default: unknown }>;
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -187,10 +189,73 @@ describe('systemd unit', () => {
     }
   });
 
-  it('pool.env.example names only variables the pool knows', () => {
+  it('pool.env.example names only variables the pool knows (its config, and the proxy variables egress.ts reads)', () => {
     const names = [...read('deploy/pool.env.example').matchAll(/^#?([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
     expect(names.length).toBeGreaterThan(3);
-    for (const name of names) expect(known, name).toContain(name);
+    const egress = read('pool/src/upstreams/egress.ts');
+    for (const name of PROXY_VARS) expect(egress, name).toContain(`'${name}'`);
+    expect(names).toEqual(expect.arrayContaining(PROXY_VARS));
+    for (const name of names) if (!PROXY_VARS.includes(name)) expect(known, name).toContain(name);
+  });
+});
+
+describe('install.sh and Node in a home directory', () => {
+  /**
+   * Runs install.sh as root with `node` resolved from `nodeDir` first, every folder it writes in a
+   * temporary one, and stand-ins for systemctl (does nothing) and useradd (says it was called, then
+   * fails): whatever the script gets to, it changes nothing on this machine.
+   */
+  function runInstall(nodeDir: string, tmp: string) {
+    const bin = join(tmp, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'systemctl'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    writeFileSync(join(bin, 'useradd'), '#!/bin/sh\necho "useradd called" >&2\nexit 1\n', { mode: 0o755 });
+    return spawnSync('bash', [resolve(repoRoot, 'deploy/install.sh')], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PATH: `${nodeDir}:${bin}:${process.env.PATH}`,
+        OPENGEMINI_PREFIX: join(tmp, 'opt'),
+        OPENGEMINI_CONFIG_DIR: join(tmp, 'etc'),
+        OPENGEMINI_STATE_DIR: join(tmp, 'var'),
+        OPENGEMINI_UNIT_DIR: join(tmp, 'unit'),
+      },
+    });
+  }
+  const runnable = () => {
+    if (process.getuid?.() !== 0) return void console.warn('not root: the install.sh run is skipped (it refuses to run otherwise)');
+    if (!existsSync(resolve(repoRoot, 'pool/dist/main.js'))) return void console.warn('pool/dist/main.js not built: the install.sh run is skipped');
+    return true;
+  };
+  const userExists = spawnSync('id', ['-u', 'opengemini']).status === 0;
+
+  it('refuses a Node under /root or /home (where nvm puts it): the service user cannot reach it', () => {
+    if (!runnable()) return;
+    // A home directory of root's, as nvm's ~/.nvm/versions/node/... would be.
+    const tmp = mkdtempSync(join('/root', '.opengemini-install-test-'));
+    try {
+      writeFileSync(join(tmp, 'node'), `#!/bin/sh\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+      const r = runInstall(tmp, tmp);
+      expect(r.stderr).toContain(`install: node is at ${tmp}/node, inside a home directory the service cannot use: install Node.js system-wide`);
+      expect(r.stderr).not.toContain('useradd called');
+      expect(r.status).toBe(1);
+      expect(existsSync(join(tmp, 'opt'))).toBe(false);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts a system-wide Node and goes on to set up the service user', () => {
+    if (!runnable()) return;
+    if (userExists) return void console.warn('the opengemini user exists on this machine: the acceptance run is skipped');
+    const tmp = mkdtempSync(join(tmpdir(), 'install-'));
+    try {
+      const r = runInstall(dirname(process.execPath), tmp);
+      expect(r.stderr).not.toContain('node is at');
+      expect(r.stderr).toContain('useradd called');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 
@@ -238,6 +303,68 @@ describe('key.txt.example and upstreams.txt.example', () => {
     expect(parseUpstreamFile(text)).toEqual({ upstreams: [], problems: [] });
     const samples = parseUpstreamFile(uncommented(text));
     expect(samples.problems).toEqual([]);
-    expect(samples.upstreams).toEqual([{ url: 'https://gemini-a.your-account.workers.dev' }, { url: 'https://gemini-b.your-account.workers.dev', secret: 'change-me' }]);
+    expect(samples.upstreams).toEqual([{ url: 'https://gemini-a.example.com' }, { url: 'https://gemini-b.example.com', secret: 'change-me' }]);
+  });
+});
+
+// ---- nginx in front of the pool ------------------------------------------------------------------
+
+const nginxSnippet = read('deploy/nginx-opengemini.conf');
+/** The values of one nginx directive in the snippet, comments dropped. */
+const nginxDirective = (name: string) => [...nginxSnippet.replace(/#.*$/gm, '').matchAll(new RegExp(`^[ \\t]*${name}[ \\t]+([^;{}\\n]*);`, 'gm'))].map((m) => m[1]!.trim());
+/** nginx sizes and times: 32m is 32 MiB, 600s is 600 000 ms. */
+const nginxSize = (v: string) => Number(v.slice(0, -1)) * { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[v.at(-1)!.toLowerCase() as 'k' | 'm' | 'g'];
+const nginxMs = (v: string) => Number(/^(\d+)s$/.exec(v)?.[1]) * 1000;
+
+/**
+ * `nginx -t` on a throwaway main configuration that includes `site` inside http {}, the way
+ * Debian's /etc/nginx/nginx.conf includes conf.d/*.conf, with a self-signed certificate in place
+ * of the snippet's. Undefined where nginx or openssl is missing.
+ */
+function nginxTest(site: string): { status: number | null; output: string } | undefined {
+  const nginx = ['/usr/sbin/nginx', 'nginx'].find((bin) => (bin.startsWith('/') ? existsSync(bin) : has(bin)));
+  if (!nginx) return void console.warn('nginx not installed (apt-get install nginx): `nginx -t` of deploy/nginx-opengemini.conf skipped');
+  if (!has('openssl')) return void console.warn('openssl not installed: `nginx -t` of deploy/nginx-opengemini.conf skipped');
+  const dir = mkdtempSync(join(tmpdir(), 'nginx-'));
+  try {
+    const [crt, key] = [join(dir, 'site.crt'), join(dir, 'site.key')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=gemini.example.com', '-keyout', key, '-out', crt], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'site.conf'), site.replace(/^(\s*ssl_certificate)\s+\S+;/m, `$1 ${crt};`).replace(/^(\s*ssl_certificate_key)\s+\S+;/m, `$1 ${key};`));
+    writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n  include ${dir}/site.conf;\n}\n`);
+    const r = spawnSync(nginx, ['-t', '-p', dir, '-e', 'stderr', '-c', join(dir, 'nginx.conf')], { encoding: 'utf8' });
+    return { status: r.status, output: r.stdout + r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('deploy/nginx-opengemini.conf', () => {
+  it('takes the same largest body as the pool, so nginx neither refuses less nor passes more', () => {
+    expect(nginxDirective('client_max_body_size').map(nginxSize)).toEqual([MAX_REQUEST_BYTES]);
+  });
+
+  it('streams: no response or request buffering, read timeouts longer than the pool waits', () => {
+    for (const name of ['proxy_buffering', 'proxy_request_buffering', 'proxy_cache', 'gzip']) expect(nginxDirective(name), name).toEqual(['off']);
+    const longestPoolWait = Math.max(Number(defaults['REQUEST_TIMEOUT_MS']!.default), Number(defaults['STREAM_IDLE_TIMEOUT_MS']!.default));
+    for (const name of ['proxy_read_timeout', 'proxy_send_timeout']) expect(nginxMs(nginxDirective(name)[0] ?? ''), name).toBeGreaterThanOrEqual(longestPoolWait);
+  });
+
+  it('passes to the pool on loopback at its default port, saying the scheme and keeping connections open', () => {
+    expect(nginxDirective('server')).toEqual([`127.0.0.1:${String(defaults['PORT']!.default)}`]);
+    expect(nginxDirective('proxy_pass')).toEqual(['http://opengemini_pool']);
+    expect(nginxDirective('proxy_http_version')).toEqual(['1.1']);
+    expect(nginxDirective('proxy_set_header')).toEqual(expect.arrayContaining(['X-Forwarded-Proto $scheme', 'Connection ""', 'Host $host']));
+    // Not 443: without an ICP filing, mainland clouds block 80 and 443 (the comment says so).
+    expect(nginxDirective('listen')).toEqual(['8443 ssl', '[::]:8443 ssl']);
+  });
+
+  it('passes `nginx -t` with Debian\'s nginx, and a broken copy does not', () => {
+    const good = nginxTest(nginxSnippet);
+    if (!good) return;
+    expect(good.output).toContain('syntax is ok');
+    expect(good.status).toBe(0);
+    const broken = nginxTest(nginxSnippet.replace('proxy_buffering off;', 'proxy_buffering sometimes;'));
+    expect(broken!.output).toMatch(/invalid value "sometimes"/);
+    expect(broken!.status).not.toBe(0);
   });
 });

@@ -2,10 +2,14 @@
 // every variable of the pool (pool/src/config.ts, with its default) and of the Worker
 // (WorkerEnv in worker/src/handler.ts) and nothing else; every message the pool can stop with at
 // start is quoted in the troubleshooting section; the test command is the one CI runs; the two
-// languages have the same sections; relative links point at files that exist.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// languages have the same sections; relative links point at files that exist; the mainland path
+// quotes the placement, the nginx file and the limits the code has, and its tar commands work.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import { configSchema } from '../../pool/src/config';
 import { repoRoot } from '../src/oracles/paths';
 
@@ -130,5 +134,111 @@ describe('README.md and README.zh-CN.md', () => {
     const en = configRows(read('README.md'), /^## Configuration$/m);
     const zh = configRows(read('README.zh-CN.md'), /^## 配置项$/m);
     expect(zh).toEqual(en);
+  });
+});
+
+// ---- the mainland path (issue 12) ------------------------------------------------------------------
+
+/** The fenced code blocks of `text` with their language tag. */
+const codeBlocks = (text: string) => [...text.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm)].map((m) => ({ lang: m[2]!, body: m[3]!.replace(new RegExp(`^${m[1]}`, 'gm'), '') }));
+/** `name value;` lines of an nginx text, comments dropped, as [name, value]. */
+const nginxLines = (text: string) => [...text.replace(/#.*$/gm, '').matchAll(/^[ \t]*([a-z_0-9]+)[ \t]+([^;{}\n]*);/gm)].map((m) => [m[1]!, m[2]!.trim()] as const);
+const placementRegion = /^\[placement\]\n(?:.*\n)*?region = "([^"]+)"/m.exec(read('worker/wrangler.toml'))?.[1];
+
+describe.each(READMES)('%s, the mainland path', (file) => {
+  const text = read(file);
+  const zh = file === 'README.zh-CN.md';
+
+  it('gives the placement worker/wrangler.toml sets, and the dashboard steps for a pasted Worker', () => {
+    expect(placementRegion).toMatch(/^gcp:/);
+    expect(text).toContain(`\`${placementRegion}\``);
+    expect(text).toContain(zh ? '**设置 → 运行时 → 放置（Placement）**' : '**Settings → Runtime → Placement**');
+    expect(text).toContain('[`worker/wrangler.toml`](worker/wrangler.toml)');
+  });
+
+  it('uses custom domains in its examples: workers.dev only as the thing to avoid', () => {
+    for (const m of text.matchAll(/[^\s`(]*workers\.dev/g)) expect(['*.workers.dev', 'https://<name>.<account>.workers.dev', 'https://<名字>.<账户>.workers.dev'], m[0]).toContain(m[0]);
+    for (const block of codeBlocks(text)) expect(block.body).not.toContain('workers.dev');
+    expect(text).toContain('custom_domain = true');
+  });
+
+  it('checks where a Worker runs from the server, and shows it in /status', () => {
+    expect(text).toContain('curl -s https://gemini-a.example.com/cdn-cgi/trace | grep colo=');
+    for (const needle of ['`runsIn`', '`hint`', 'runs in HKG: set placement', 'every Worker is region-blocked']) expect(text, needle).toContain(needle);
+  });
+
+  it('quotes nginx lines that deploy/nginx-opengemini.conf really has (nginx -t checks that file)', () => {
+    const blocks = codeBlocks(text).filter((b) => b.lang === 'nginx');
+    expect(blocks).toHaveLength(1);
+    const conf = nginxLines(read('deploy/nginx-opengemini.conf'));
+    const quoted = nginxLines(blocks[0]!.body);
+    expect(quoted.map(([n]) => n)).toEqual(expect.arrayContaining(['client_max_body_size', 'proxy_buffering', 'proxy_read_timeout', 'proxy_set_header']));
+    for (const line of quoted) expect(conf, line.join(' ')).toContainEqual(line);
+    expect(text).toContain('[`deploy/nginx-opengemini.conf`](deploy/nginx-opengemini.conf)');
+  });
+
+  it('gives Caddy the same body limit as the pool, and streams flushed at once', () => {
+    const caddy = codeBlocks(text).find((b) => b.body.includes('reverse_proxy'));
+    expect(caddy?.body).toContain(`max_size ${MAX_REQUEST_BYTES / 1024 / 1024}MiB`);
+    expect(caddy?.body).toContain('flush_interval -1');
+    expect(caddy?.body).toContain('reverse_proxy 127.0.0.1:7777');
+  });
+
+  it('installs a Node the project runs on, system-wide (never nvm), and says where the mirrors are', () => {
+    const engines = /^>=(\d+)\.(\d+)$/.exec(JSON.parse(read('package.json')).engines.node)!;
+    const majors = [...text.matchAll(/setup_(\d+)\.x|latest-v(\d+)\.x/g)].map((m) => Number(m[1] ?? m[2]));
+    expect(majors.length).toBeGreaterThanOrEqual(2);
+    for (const major of majors) expect(major).toBeGreaterThan(Number(engines[1]));
+    expect(text).toContain('-C /usr/local --strip-components=1');
+    expect(text).not.toMatch(/^\s*nvm install/m);
+    for (const needle of ['npm config set registry https://registry.npmmirror.com', '--build-arg npm_config_registry=https://registry.npmmirror.com', 'registry-mirrors']) expect(text, needle).toContain(needle);
+    expect(read('Dockerfile')).toMatch(/^ARG npm_config_registry=/m);
+  });
+
+  it('opens the port in the security group and the firewall, and offers the SSH tunnel instead of 80/443', () => {
+    for (const needle of ['ufw allow', 'firewall-cmd --permanent --add-port=7777/tcp', 'ssh -N -L 7777:127.0.0.1:7777', 'HOST=127.0.0.1', zh ? '备案' : 'ICP filing']) expect(text, needle).toContain(needle);
+  });
+
+  it('copies, when building elsewhere, every file deploy/install.sh reads', () => {
+    const tar = /^tar -czf \S+ (.+)$/m.exec(text)?.[1]?.split(/\s+/) ?? [];
+    const install = read('deploy/install.sh');
+    const unit = /^UNIT_NAME=(\S+)$/m.exec(install)?.[1] ?? '';
+    // Every "$repo/..." path; the bundle's optional extras ("$repo/pool/dist/$extra", copied only if built) aside.
+    const needed = [...new Set([...install.matchAll(/"\$repo\/([^"]+)"/g)].map((m) => m[1]!.replace('$UNIT_NAME', unit)))].filter((p) => !p.includes('$'));
+    expect(needed).toEqual(expect.arrayContaining(['pool/dist/main.js', 'key.txt.example', 'deploy/opengemini-pool.service']));
+    for (const path of needed) expect(tar.some((t) => path === t || path.startsWith(`${t.replace(/\/$/, '')}/`)), path).toBe(true);
+    // And the commands themselves, where the bundle is built: pack as written, unpack as written.
+    if (!existsSync(resolve(repoRoot, 'pool/dist/main.js'))) return void console.warn('pool/dist/main.js not built: the tar round trip is skipped');
+    const dir = mkdtempSync(join(tmpdir(), 'readme-tar-'));
+    try {
+      execFileSync('tar', ['-czf', join(dir, 'opengemini-pool.tgz'), ...tar], { cwd: repoRoot });
+      mkdirSync(join(dir, 'opengemini'));
+      execFileSync('tar', ['-xzf', join(dir, 'opengemini-pool.tgz'), '-C', join(dir, 'opengemini')]);
+      for (const path of needed) expect(existsSync(join(dir, 'opengemini', path)), path).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('documents the proxy variables the pool reads', () => {
+    for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY']) {
+      expect(read('pool/src/upstreams/egress.ts')).toContain(`'${name}'`);
+      expect(text, name).toContain(`\`${name}\``);
+    }
+  });
+});
+
+describe('README.zh-CN.md terminology', () => {
+  const prose = read('README.zh-CN.md').replace(/^( *)```[\s\S]*?^\1```$/gm, '');
+
+  it('one word per thing: 访问密钥 for the sk- key, 管理密钥 for ADMIN_KEY, WORKER_SECRET by name', () => {
+    expect(prose).toContain('访问密钥');
+    expect(prose).toContain('管理密钥（`ADMIN_KEY`）');
+    // 密钥 alone appears only as the Cloudflare dashboard's label for the Secret type.
+    const bare = [...prose.matchAll(/(.{0,2})密钥(.?)/g)].filter((m) => !/(访问|管理)$/.test(m[1]!) && !(m[1]!.endsWith('“') && m[2] === '”'));
+    expect(bare.map((m) => m[0])).toEqual([]);
+    expect(prose).not.toMatch(/客户端密钥|sk- 密钥|`sk-` 密钥/);
+    // The Worker's secret is named, not paraphrased in English.
+    expect(prose.replace(/`[^`\n]*`/g, '')).not.toMatch(/\bsecret\b/);
   });
 });

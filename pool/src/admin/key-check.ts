@@ -6,6 +6,7 @@
 import type { ErrorCode } from '@opengemini/shared';
 import { type PoolContext, attempt, decideFor, messageOf, settleAnswer, settleFailure } from '../proxy';
 import type { KeyEntry } from '../keys';
+import { DIRECT_ID, regionWarning } from '../upstreams';
 
 export type CheckOutcome = 'ok' | 'enabled' | 'disabled' | 'quota' | 'upstream_error' | 'error';
 
@@ -30,6 +31,8 @@ export interface CheckJob {
   done: number;
   counts: Record<CheckOutcome, number>;
   results: CheckResult[];
+  /** Set when the job ends with every upstream region-blocked: then no key can work, whatever its state. */
+  warning?: string;
 }
 
 export const PROBE_PATH = '/v1beta/models?pageSize=1';
@@ -105,6 +108,8 @@ export class KeyChecker {
     void Promise.all(Array.from({ length: Math.min(this.concurrency, entries.length) }, worker)).then(() => {
       job.running = false;
       job.finishedAt = new Date(this.ctx.now()).toISOString();
+      const warning = regionWarning(this.ctx.upstreams, DIRECT_ID);
+      if (warning) job.warning = warning;
       this.onChange();
     });
     if (entries.length === 0) {

@@ -8,7 +8,7 @@ import { DIRECT_ID, DirectTransport } from '../upstreams';
 import { parseKeyFile } from '../keys';
 import type { KeyRing } from '../keys';
 import { parseUpstreamFile } from '../upstreams';
-import { HttpTransport } from '../upstreams';
+import { describeProxy, HttpTransport, type ProxySettings, proxiedFetch, proxyProblem, proxySettings } from '../upstreams';
 import type { UpstreamDef, UpstreamSet } from '../upstreams';
 
 export type Mode = 'direct' | 'workers';
@@ -34,6 +34,8 @@ async function readOptional(path: string): Promise<string | undefined> {
 
 export class Sources {
   mode: Mode = 'direct';
+  /** Direct mode's fetch: the one given (tests), else through the proxy when one is set, else the global fetch. */
+  private readonly fetchForDirect: typeof fetch | undefined;
 
   constructor(
     private readonly config: Config,
@@ -41,8 +43,19 @@ export class Sources {
     private readonly upstreams: UpstreamSet,
     private readonly log: Logger,
     /** Direct mode's fetch (tests point it elsewhere); the global fetch by default. */
-    private readonly directFetch?: typeof fetch,
-  ) {}
+    directFetch?: typeof fetch,
+    /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY: read from the environment once, at start. */
+    private readonly proxy: ProxySettings = proxySettings(process.env),
+  ) {
+    const problem = proxyProblem(proxy);
+    if (problem) throw new StartupError(problem);
+    this.fetchForDirect = directFetch ?? proxiedFetch(proxy);
+  }
+
+  /** The start-up log line naming the outbound proxy (credentials dropped); undefined without one. */
+  get egress(): string | undefined {
+    return describeProxy(this.proxy);
+  }
 
   /**
    * Reads key.txt and applies it. At start a missing or keyless file is fatal (StartupError); on reload a
@@ -88,9 +101,10 @@ export class Sources {
               connectTimeoutMs: c.CONNECT_TIMEOUT_MS,
               headersTimeoutMs: c.REQUEST_TIMEOUT_MS,
               bodyTimeoutMs: c.STREAM_IDLE_TIMEOUT_MS,
+              proxy: this.proxy,
             }),
         }))
-      : [{ id: DIRECT_ID, secret: undefined, transport: () => new DirectTransport(c.GEMINI_BASE_URL, { idleTimeoutMs: c.STREAM_IDLE_TIMEOUT_MS, ...(this.directFetch ? { fetch: this.directFetch } : {}) }) }];
+      : [{ id: DIRECT_ID, secret: undefined, transport: () => new DirectTransport(c.GEMINI_BASE_URL, { idleTimeoutMs: c.STREAM_IDLE_TIMEOUT_MS, ...(this.fetchForDirect ? { fetch: this.fetchForDirect } : {}) }) }];
     const r = this.upstreams.replace(defs);
     const mode: Mode = upstreams.length ? 'workers' : 'direct';
     if (!initial && (r.added || r.removed.length)) {

@@ -1,9 +1,12 @@
 // How a request reaches an upstream. Two implementations look the same to the attempt loop: an
-// undici keep-alive Pool to a Worker over HTTP (here), and the Worker's handler run in-process in
-// direct mode (direct.ts). Both hand back the status, the headers and the body as a Node stream,
-// which proxy/attempt.ts reads the one way it reads every answer.
+// undici keep-alive Pool to a Worker over HTTP (here; through HTTPS_PROXY when one is set,
+// egress.ts), and the Worker's handler run in-process in direct mode (direct.ts). Both hand back
+// the status, the headers and the body as a Node stream, which proxy/attempt.ts reads the one way
+// it reads every answer. The HTTP one also notes where the Worker answered from (place.ts).
 import { Readable } from 'node:stream';
-import { Pool, errors as undiciErrors } from 'undici';
+import { type Dispatcher, errors as undiciErrors } from 'undici';
+import { type ProxySettings, upstreamDispatcher } from './egress';
+import { placeOf, type WorkerPlace } from './place';
 
 export interface HeaderGetter {
   get(name: string): string | null;
@@ -66,6 +69,8 @@ export interface Transport {
   send(req: UpstreamRequest): Promise<UpstreamReply>;
   /** Lets in-flight requests finish, then releases connections. */
   close(): Promise<void>;
+  /** Where the upstream last answered from (a Worker's Cloudflare data centre); undefined when unknown. */
+  readonly place?: WorkerPlace | undefined;
 }
 
 /** Thrown (as the cause) when undici's connect or headers timeout fired: an upstream timeout. */
@@ -95,34 +100,56 @@ export interface HttpTransportOptions {
   headersTimeoutMs: number;
   /** Max silence between body chunks. */
   bodyTimeoutMs: number;
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY (egress.ts); none: straight to the Worker. */
+  proxy?: ProxySettings;
 }
 
+/** How often a Worker's place is read again from its answers (two header lookups per answer otherwise). */
+const PLACE_REFRESH_MS = 5_000;
+
 export class HttpTransport implements Transport {
-  private readonly pool: Pool;
+  private readonly pool: Dispatcher;
+  private readonly origin: string;
   private readonly prefix: string;
+  place: WorkerPlace | undefined;
 
   constructor(baseUrl: string, opts: HttpTransportOptions) {
     const url = new URL(baseUrl);
+    this.origin = url.origin;
     this.prefix = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, {
-      connections: opts.connections,
-      connectTimeout: opts.connectTimeoutMs,
-      headersTimeout: opts.headersTimeoutMs,
-      bodyTimeout: opts.bodyTimeoutMs,
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 600_000,
-    });
+    this.pool = upstreamDispatcher(
+      url.origin,
+      {
+        connections: opts.connections,
+        connectTimeout: opts.connectTimeoutMs,
+        headersTimeout: opts.headersTimeoutMs,
+        bodyTimeout: opts.bodyTimeoutMs,
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+      },
+      opts.proxy ?? {},
+    );
+  }
+
+  /** Notes where the Worker answered from (Cloudflare's cf-ray and cf-placement headers). */
+  private noteAnswer(headers: HeaderGetter): void {
+    const now = Date.now();
+    if (this.place && now - this.place.seenAt < PLACE_REFRESH_MS) return;
+    this.place = placeOf(headers, now) ?? this.place;
   }
 
   async send(req: UpstreamRequest): Promise<UpstreamReply> {
     const res = await this.pool.request({
+      origin: this.origin,
       method: req.method as 'GET',
       path: this.prefix + req.path,
       headers: req.headers,
       body: req.body ?? null,
       signal: req.signal,
     });
-    return { status: res.statusCode, headers: headerGetter(res.headers), body: res.body as unknown as Readable };
+    const headers = headerGetter(res.headers);
+    this.noteAnswer(headers);
+    return { status: res.statusCode, headers, body: res.body as unknown as Readable };
   }
 
   close(): Promise<void> {

@@ -2,8 +2,12 @@
 // breakers and stats, and which upstream serves which key. Each key sticks to one upstream by
 // rendezvous hashing over the list, so Google sees each key from one egress; a key moves only
 // while its upstream is unavailable, and adding or removing an upstream moves only its own keys.
+import { faultCode } from '@opengemini/shared';
 import { Breaker, type BreakerOptions, type BreakerSnapshot } from './breaker';
 import type { Transport } from './transport';
+
+/** The failure Google gives a caller in a place it does not serve ("User location is not supported"). */
+export const REGION_BLOCKED = faultCode({ kind: 'upstream', reason: 'region_blocked' });
 
 export interface UpstreamStats {
   requests: number;
@@ -12,6 +16,13 @@ export interface UpstreamStats {
   latencyMs: number;
   lastError: string | undefined;
   lastErrorAt: number | undefined;
+  /** Its last answer was Google refusing its location (cleared by the next answer that is not). */
+  regionBlocked: boolean;
+}
+
+export interface UpstreamEvents {
+  /** Every upstream is region-blocked now (called once each time that becomes true). */
+  allRegionBlocked?(upstreams: readonly Upstream[]): void;
 }
 
 export interface Upstream {
@@ -53,8 +64,13 @@ export class UpstreamSet {
   private list: Upstream[] = [];
   /** Rendezvous order per key fingerprint; cleared whenever the list changes. */
   private order = new Map<string, Upstream[]>();
+  /** allRegionBlocked was reported and no upstream has answered since. */
+  private allBlockedReported = false;
 
-  constructor(private readonly breakerOpts: BreakerOptions) {}
+  constructor(
+    private readonly breakerOpts: BreakerOptions,
+    private readonly events: UpstreamEvents = {},
+  ) {}
 
   /**
    * Applies a new list. Upstreams still listed keep their transport, breaker and stats; removed
@@ -77,11 +93,12 @@ export class UpstreamSet {
         secret: def.secret,
         transport: def.transport(),
         breaker: new Breaker(this.breakerOpts),
-        stats: { requests: 0, errors: 0, latencyMs: 0, lastError: undefined, lastErrorAt: undefined },
+        stats: { requests: 0, errors: 0, latencyMs: 0, lastError: undefined, lastErrorAt: undefined, regionBlocked: false },
       });
     }
     this.list = next;
     this.order.clear();
+    this.allBlockedReported = false;
     return { added, kept: next.length - added, removed: [...old.values()] };
   }
 
@@ -132,6 +149,8 @@ export class UpstreamSet {
     u.stats.requests++;
     u.stats.latencyMs = u.stats.latencyMs === 0 ? latencyMs : u.stats.latencyMs * 0.8 + latencyMs * 0.2;
     u.breaker.success();
+    u.stats.regionBlocked = false;
+    this.allBlockedReported = false;
   }
 
   recordFailure(u: Upstream, reason: string, now: number): void {
@@ -140,6 +159,17 @@ export class UpstreamSet {
     u.stats.lastError = reason;
     u.stats.lastErrorAt = now;
     u.breaker.failure(now);
+    if (reason !== REGION_BLOCKED) return;
+    u.stats.regionBlocked = true;
+    if (!this.allBlockedReported && this.allRegionBlocked()) {
+      this.allBlockedReported = true;
+      this.events.allRegionBlocked?.(this.list);
+    }
+  }
+
+  /** True when there are upstreams and Google refused the location of each on its last answer. */
+  allRegionBlocked(): boolean {
+    return this.list.length > 0 && this.list.every((u) => u.stats.regionBlocked);
   }
 
   snapshot(): UpstreamSnapshot {

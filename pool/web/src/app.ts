@@ -91,7 +91,7 @@ function refreshAll(): Promise<void> {
     try {
       const [o, ups, clients, budgets] = await Promise.all([
         api<Overview>('GET', 'admin/overview'),
-        api<{ mode: string; upstreams: UpstreamRow[] }>('GET', 'admin/upstreams'),
+        api<{ mode: string; upstreams: UpstreamRow[]; warning?: string }>('GET', 'admin/upstreams'),
         api<{ clients: ClientRow[] }>('GET', 'admin/clients'),
         api<BudgetSettings>('GET', 'admin/budgets'),
       ]);
@@ -99,7 +99,7 @@ function refreshAll(): Promise<void> {
       renderBudgets(budgets); // before the keys: their detail rows edit per-key budgets
       await loadKeys();
       renderOverview(o);
-      renderUpstreams(ups.mode, ups.upstreams);
+      renderUpstreams(ups.mode, ups.upstreams, ups.warning);
       renderClients(clients.clients);
       const mode = document.getElementById('mode');
       if (mode) mode.textContent = o.mode === 'direct' ? 'direct' : `${o.upstreams.total} upstream${o.upstreams.total === 1 ? '' : 's'}`;

@@ -420,6 +420,7 @@ function renderCheck(job: CheckJob): void {
     els.checkPanel,
     h('div', { class: 'row' }, h('b', {}, job.running ? 'Checking keys…' : 'Check finished'), h('span', { class: 'muted' }, `${job.done} / ${job.total}`), bar, h('button', { class: 'btn small ghost', type: 'button', onclick: () => els.checkPanel.classList.add('hidden') }, 'Close')),
     h('div', { class: 'muted small' }, parts.length ? parts.join(' · ') : 'A models-list call per key: it costs no generation quota.'),
+    job.warning ? h('div', { class: 'small hint', role: 'alert' }, job.warning) : null,
   );
 }
 

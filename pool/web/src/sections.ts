@@ -90,12 +90,13 @@ export function renderOverview(o: Overview): void {
 
 /* --------------------------------------------------------------- upstreams */
 
-const up = {} as { tbody: HTMLTableSectionElement; mode: HTMLElement; form: HTMLFormElement };
+const up = {} as { tbody: HTMLTableSectionElement; mode: HTMLElement; form: HTMLFormElement; warning: HTMLElement };
 
 export function upstreamsSection(): HTMLElement {
   up.tbody = h('tbody');
   up.mode = h('span', { class: 'pill plain' }, '…');
-  const url = h('input', { class: 'input', type: 'url', placeholder: 'https://your-worker.workers.dev', required: true, 'aria-label': 'Worker URL' });
+  up.warning = h('p', { class: 'panel warn hidden', role: 'alert', id: 'upstreams-warning' });
+  const url = h('input', { class: 'input', type: 'url', placeholder: 'https://gemini.example.com', required: true, 'aria-label': 'Worker URL' });
   const secret = h('input', { class: 'input', type: 'password', placeholder: 'secret (optional)', autocomplete: 'off', 'aria-label': 'Worker secret' });
   up.form = h('form', { class: 'toolbar' }, url, secret, h('button', { class: 'btn primary', type: 'submit' }, 'Add upstream'));
   up.form.addEventListener('submit', (ev) => {
@@ -112,12 +113,16 @@ export function upstreamsSection(): HTMLElement {
     { class: 'card', id: 'upstreams' },
     h('header', {}, h('h2', {}, 'Upstreams'), up.mode, h('span', { class: 'spacer' }), h('span', { class: 'muted small' }, 'upstreams.txt')),
     up.form,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'cards' }, h('thead', {}, h('tr', {}, ...['Upstream', 'State', 'Latency', 'Requests', 'Errors', 'Last error', 'Keys', ''].map((t, i) => h('th', { class: i >= 2 && i <= 4 ? 'num' : '' }, t)))), up.tbody)),
+    up.warning,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'cards' }, h('thead', {}, h('tr', {}, ...['Upstream', 'Runs in', 'State', 'Latency', 'Requests', 'Errors', 'Last error', 'Keys', ''].map((t, i) => h('th', { class: i >= 3 && i <= 5 ? 'num' : '' }, t)))), up.tbody)),
   );
 }
 
-export function renderUpstreams(mode: string, rows: UpstreamRow[]): void {
+/** `warning`: every upstream is region-blocked (from GET /admin/upstreams). */
+export function renderUpstreams(mode: string, rows: UpstreamRow[], warning?: string): void {
   up.mode.textContent = mode === 'direct' ? 'direct mode: this server calls Gemini' : 'workers mode';
+  up.warning.textContent = warning ?? '';
+  up.warning.classList.toggle('hidden', !warning);
   up.form.classList.toggle('hidden', false);
   replace(
     up.tbody,
@@ -128,11 +133,12 @@ export function renderUpstreams(mode: string, rows: UpstreamRow[]): void {
         'tr',
         {},
         h('td', { 'data-label': 'Upstream' }, h('span', { class: 'mono' }, u.upstream), u.hasSecret ? h('span', { class: 'muted small' }, ' · secret') : null),
+        h('td', { 'data-label': 'Runs in' }, u.runsIn ? h('span', { class: 'mono', title: 'Cloudflare data centre of its last answers (cf-ray, cf-placement)' }, u.runsIn) : h('span', { class: 'muted' }, u.upstream === 'direct' ? 'this server' : '—')),
         h('td', { 'data-label': 'State' }, h('span', { class: `pill ${tone}` }, label), u.nextProbe && u.circuit !== 'closed' ? h('div', { class: 'muted small' }, 'next probe ', h('span', { 'data-until': u.nextProbe }, fmt.until(u.nextProbe))) : null),
         h('td', { class: 'num', 'data-label': 'Latency' }, u.requests ? `${fmt.n(u.latencyMs)} ms` : '—'),
         h('td', { class: 'num', 'data-label': 'Requests' }, fmt.n(u.requests)),
         h('td', { class: 'num', 'data-label': 'Errors' }, fmt.n(u.errors)),
-        h('td', { 'data-label': 'Last error' }, u.lastError ? h('span', { title: u.lastErrorAt ? fmt.time(u.lastErrorAt) : '' }, u.lastError.replace(/_/g, ' '), h('span', { class: 'muted small' }, u.lastErrorAt ? ` · ${fmt.ago(u.lastErrorAt)}` : '')) : h('span', { class: 'muted' }, '—')),
+        h('td', { 'data-label': 'Last error' }, u.lastError ? h('span', { title: u.lastErrorAt ? fmt.time(u.lastErrorAt) : '' }, u.lastError.replace(/_/g, ' '), h('span', { class: 'muted small' }, u.lastErrorAt ? ` · ${fmt.ago(u.lastErrorAt)}` : '')) : h('span', { class: 'muted' }, '—'), u.hint ? h('div', { class: 'small hint' }, u.hint) : null),
         h('td', { 'data-label': 'Keys' }, String(u.keys)),
         h('td', { class: 'num' }, u.upstream === 'direct' ? null : h('button', { class: 'btn small danger', type: 'button', onclick: () => { if (confirm(`Remove ${u.upstream} from upstreams.txt?`)) void run(async () => { await api('POST', 'admin/upstreams/delete', { url: u.upstream }); toast(`Removed ${u.upstream}`); }); } }, 'Remove')),
       );

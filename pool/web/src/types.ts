@@ -60,6 +60,7 @@ export interface CheckJob {
   done: number;
   counts: Record<string, number>;
   results: { key: string; outcome: string; code?: string; message?: string }[];
+  warning?: string;
 }
 
 export interface AddReport {
@@ -83,6 +84,11 @@ export interface UpstreamRow {
   lastErrorAt: string | null;
   hasSecret: boolean;
   keys: number;
+  /** The Cloudflare data centre it answers from ("HKG", "ORD (placed; edge HKG)"), once known. */
+  runsIn?: string;
+  colo?: string;
+  /** What to do when Google refused its location. */
+  hint?: string;
 }
 
 export interface ClientRow {

@@ -9,7 +9,7 @@ import { badRequest } from '../../http';
 import { FileEditError } from '../file-editor';
 import type { PoolContext } from '../../proxy';
 import { appendLines, removeLines } from '../line-edit';
-import { normaliseUpstreamUrl, parseUpstreamFile } from '../../upstreams';
+import { DIRECT_ID, normaliseUpstreamUrl, parseUpstreamFile, placeView, regionWarning } from '../../upstreams';
 import type { AdminServices } from './admin';
 
 interface Deps {
@@ -39,6 +39,7 @@ export function upstreamRows(ctx: PoolContext) {
     lastErrorAt: u.stats.lastErrorAt ? new Date(u.stats.lastErrorAt).toISOString() : null,
     hasSecret: u.secret !== undefined,
     keys: primary.get(u.id) ?? 0,
+    ...placeView(u, DIRECT_ID),
   }));
 }
 
@@ -46,7 +47,10 @@ export async function upstreamRoutes(app: FastifyInstance, { ctx, services, mode
   const file = ctx.config.UPSTREAM_FILE;
   const failed = (err: unknown) => apiError('write_failed', err instanceof FileEditError ? err.message : `could not update ${file}: ${(err as Error).message}`);
 
-  app.get('/admin/upstreams', async () => ({ mode: mode(), upstreams: upstreamRows(ctx) }));
+  app.get('/admin/upstreams', async () => {
+    const warning = regionWarning(ctx.upstreams, DIRECT_ID);
+    return { mode: mode(), upstreams: upstreamRows(ctx), ...(warning ? { warning } : {}) };
+  });
 
   app.post<{ Body: unknown }>('/admin/upstreams', async (request, reply) => {
     const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { url?: unknown; secret?: unknown };

@@ -1,10 +1,12 @@
 // GET /status: the operator's view. Per key fingerprint: state, the reason it was disabled (the
 // upstream's own message, scrubbed), cooldowns per model with their end time, usage today; per
-// upstream: breaker state, latency, errors; per client key: usage today. Never a key.
+// upstream: breaker state, latency, errors, the data centre it answers from and, when Google
+// refuses that location, what to do; per client key: usage today. Never a key.
 import type { FastifyInstance } from 'fastify';
 import type { AdminGuard } from '../admin-guard';
 import type { PoolContext } from '../../proxy';
 import { pacificDay } from '../../accounting';
+import { DIRECT_ID, placeView, regionWarning } from '../../upstreams';
 
 export interface StatusOptions {
   ctx: PoolContext;
@@ -36,8 +38,10 @@ export function statusReport(ctx: PoolContext, mode: string) {
     requests: u.stats.requests,
     errors: u.stats.errors,
     ...(u.stats.lastError ? { lastError: u.stats.lastError, lastErrorAt: new Date(u.stats.lastErrorAt ?? 0).toISOString() } : {}),
+    ...placeView(u, DIRECT_ID),
   }));
-  return { mode, day, now: new Date(now).toISOString(), keys, upstreams, clients: ctx.usage.clientDay(day), totalToday: ctx.usage.totalDay(day) };
+  const warning = regionWarning(ctx.upstreams, DIRECT_ID);
+  return { mode, day, now: new Date(now).toISOString(), ...(warning ? { warning } : {}), keys, upstreams, clients: ctx.usage.clientDay(day), totalToday: ctx.usage.totalDay(day) };
 }
 
 export async function statusRoutes(app: FastifyInstance, opts: StatusOptions): Promise<void> {
