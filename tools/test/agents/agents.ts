@@ -186,9 +186,30 @@ export async function geminiRun(endpoint: Endpoint, sandbox: AgentSandbox, model
   if (!bin) throw new Error(agentsMissingMessage);
   await mkdir(join(sandbox.home, '.gemini'), { recursive: true });
   await writeFile(join(sandbox.home, '.gemini/settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }));
-  return runAgent(bin, ['-p', task, '-m', model, '--yolo'], {
+  return runAgent(bin, ['-p', task, '-m', model, '--yolo', '--skip-trust'], {
     cwd: sandbox.project,
     timeoutMs,
     env: { HOME: sandbox.home, GEMINI_API_KEY: endpoint.apiKey, GOOGLE_GEMINI_BASE_URL: endpoint.base },
   });
+}
+
+/**
+ * Why an agent test cannot run here, or undefined when it can. A missing install skips the test
+ * on a developer's machine (saying how to install) but fails it in CI, where .ci/run installs.
+ */
+export function agentUnavailable(name: AgentName): string | undefined {
+  if (agentBin(name)) return undefined;
+  if (process.env['CI']) throw new Error(`${agentsMissingMessage}; CI must run the agent tests`);
+  return agentsMissingMessage;
+}
+
+/**
+ * Until the pool serves a dialect's route, its agent test cannot pass: this says so precisely when
+ * a POST to `path` gets the pool's 404 (undefined once the route answers anything else).
+ * TEMPORARY: removed when the Messages and Responses dialects and their pool routes are merged.
+ */
+export async function poolRouteMissing(endpoint: Endpoint, path: string, headers: Record<string, string>, body: unknown): Promise<string | undefined> {
+  const res = await fetch(`${endpoint.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await res.text();
+  return res.status === 404 ? `the pool has no POST ${path} route yet (it answered 404: ${text.slice(0, 200)})` : undefined;
 }

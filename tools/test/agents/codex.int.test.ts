@@ -1,0 +1,55 @@
+// Codex CLI 0.171.0, the real program, through the pool's OpenAI Responses route (pool -> the
+// built Worker in workerd -> the strict mock Gemini): `codex exec` runs a shell command that shows
+// notes.txt (and leaves checked.txt behind), patches the file with its freeform apply_patch tool,
+// and says done, on Gemini 2.5 and on Gemini 3 (whose thought signatures must survive Codex's
+// history, `store: false` with reasoning.encrypted_content: the mock requires each one back
+// unchanged). apply_patch reaches Gemini as a function with one string argument, `input` (the
+// Responses dialect's mapping of custom tools). The disk is the proof.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { declaresFunction, toolTask } from '../../src/mock-gemini/index';
+import { type CompatStack, GEMINI_KEYS, generateRequests, useCompatStack } from '../compat/stack';
+import { agentSandbox, agentUnavailable, codexRun, poolRouteMissing } from './agents';
+import { SHELL_MARK, TASK_EDITED, TASK_FILE, TASK_ORIGINAL, codexShellCommand, codexTask, taskPatch } from './task';
+
+let stack: CompatStack;
+useCompatStack((s) => (stack = s));
+
+const unavailable = agentUnavailable('codex');
+// TEMPORARY, until the Responses dialect (wt/resp) and the pool's /v1/responses route are merged:
+// the test skips, saying so, while the pool answers that route 404. Remove with the merge.
+let routeMissing: string | undefined;
+beforeAll(async () => {
+  routeMissing = await poolRouteMissing(stack, '/v1/responses', { authorization: `Bearer ${stack.apiKey}` }, { model: 'gemini-2.5-flash', input: 'probe' });
+});
+
+describe.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('Codex CLI on %s', (model) => {
+  it('runs a shell command, applies a patch, and exits 0', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable);
+    if (routeMissing) ctx.skip(routeMissing);
+    const sandbox = await agentSandbox({ [TASK_FILE]: TASK_ORIGINAL });
+    try {
+      stack.mock.script({
+        when: declaresFunction('exec_command'),
+        reply: toolTask([
+          { reply: { kind: 'toolCalls', calls: [{ name: 'exec_command', args: { cmd: codexShellCommand, workdir: sandbox.project } }] } },
+          { expect: 'The colour of the sky is blue.', reply: { kind: 'toolCalls', calls: [{ name: 'apply_patch', args: { input: taskPatch } }] } },
+          { expect: 'Success. Updated the following files', reply: { kind: 'text', text: 'Done: notes.txt now says color.' } },
+        ]),
+      });
+      const run = await codexRun(stack, sandbox, model, codexTask, 45_000);
+      const why = `exit ${run.code}${run.timedOut ? ' (killed after 45 s)' : ''}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr.slice(-3000)}`;
+      expect(await readFile(join(sandbox.project, SHELL_MARK), 'utf8').catch(() => 'missing'), why).toBe('ran\n');
+      expect(await readFile(join(sandbox.project, TASK_FILE), 'utf8'), why).toBe(TASK_EDITED);
+      expect(run.code, why).toBe(0);
+      expect(run.stdout, why).toContain('Done: notes.txt now says color.');
+      // The three task turns reached Gemini and passed the mock's checks (a 400 would show here).
+      const turns = generateRequests(stack.mock).filter(declaresFunction('exec_command'));
+      expect(turns.map((r) => r.status)).toEqual([200, 200, 200]);
+      for (const key of GEMINI_KEYS) expect(stack.output()).not.toContain(key);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
