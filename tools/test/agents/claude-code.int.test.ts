@@ -3,13 +3,12 @@
 // tool, fixes it with its Edit tool, and says done, on Gemini 2.5 and on Gemini 3 (whose thought
 // signatures must survive Claude Code's own history: the mock requires each one back unchanged).
 // The mock scripts Gemini's side from what it receives (toolTask); the file on disk is the proof.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { declaresFunction, toolTask } from '../../src/mock-gemini/index';
-import { type CompatStack, GEMINI_KEYS, generateRequests, useCompatStack } from '../compat/stack';
-import { agentSandbox, agentUnavailable, claudeRun, poolRouteMissing } from './agents';
-import { TASK_EDITED, TASK_FILE, TASK_ORIGINAL, claudeTask } from './task';
+import { type CompatStack, GEMINI_KEYS, useCompatStack } from '../compat/stack';
+import { agentUnavailable, claudeRun, poolRouteMissing } from './agents';
+import { AGENT_TIMEOUT_MS, runScriptedTask } from './scripted-task';
+import { TASK_EDITED, TASK_FILE, claudeTask } from './task';
 
 let stack: CompatStack;
 useCompatStack((s) => (stack = s));
@@ -28,28 +27,21 @@ describe.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('Claude Code on %s
   it('reads a file with Read, edits it with Edit, and exits 0', async (ctx) => {
     if (unavailable) ctx.skip(unavailable);
     if (routeMissing) ctx.skip(routeMissing);
-    const sandbox = await agentSandbox({ [TASK_FILE]: TASK_ORIGINAL });
-    try {
-      const file = join(sandbox.project, TASK_FILE);
-      stack.mock.script({
-        when: declaresFunction('Read'),
-        reply: toolTask([
-          { reply: { kind: 'toolCalls', text: 'Reading the file.', calls: [{ name: 'Read', args: { file_path: file } }] } },
-          { expect: 'The colour of the sky is blue.', reply: { kind: 'toolCalls', calls: [{ name: 'Edit', args: { file_path: file, old_string: 'colour', new_string: 'color' } }] } },
-          { expect: 'has been updated successfully', reply: { kind: 'text', text: 'Done: notes.txt now says color.' } },
-        ]),
-      });
-      const run = await claudeRun(stack, sandbox, model, claudeTask, 45_000);
-      const why = `exit ${run.code}${run.timedOut ? ' (killed after 45 s)' : ''}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr.slice(-3000)}`;
-      expect(await readFile(file, 'utf8'), why).toBe(TASK_EDITED);
-      expect(run.code, why).toBe(0);
-      expect(run.stdout, why).toContain('Done: notes.txt now says color.');
-      // The three task turns reached Gemini and passed the mock's checks (a 400 would show here).
-      const turns = generateRequests(stack.mock).filter(declaresFunction('Read'));
-      expect(turns.map((r) => r.status)).toEqual([200, 200, 200]);
-      for (const key of GEMINI_KEYS) expect(stack.output()).not.toContain(key);
-    } finally {
-      await sandbox.close();
-    }
+    const { run, why, files, taskStatuses } = await runScriptedTask(
+      stack,
+      'Read',
+      (project) => [
+        { reply: { kind: 'toolCalls', text: 'Reading the file.', calls: [{ name: 'Read', args: { file_path: join(project, TASK_FILE) } }] } },
+        { expect: 'The colour of the sky is blue.', reply: { kind: 'toolCalls', calls: [{ name: 'Edit', args: { file_path: join(project, TASK_FILE), old_string: 'colour', new_string: 'color' } }] } },
+        { expect: 'has been updated successfully', reply: { kind: 'text', text: 'Done: notes.txt now says color.' } },
+      ],
+      (sandbox) => claudeRun(stack, sandbox, model, claudeTask, AGENT_TIMEOUT_MS),
+    );
+    expect(files[TASK_FILE], why).toBe(TASK_EDITED);
+    expect(run.code, why).toBe(0);
+    expect(run.stdout, why).toContain('Done: notes.txt now says color.');
+    // The three task turns reached Gemini and passed the mock's checks (a 400 would show here).
+    expect(taskStatuses).toEqual([200, 200, 200]);
+    for (const key of GEMINI_KEYS) expect(stack.output()).not.toContain(key);
   });
 });

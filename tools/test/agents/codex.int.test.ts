@@ -5,13 +5,11 @@
 // history, `store: false` with reasoning.encrypted_content: the mock requires each one back
 // unchanged). apply_patch reaches Gemini as a function with one string argument, `input` (the
 // Responses dialect's mapping of custom tools). The disk is the proof.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { declaresFunction, toolTask } from '../../src/mock-gemini/index';
-import { type CompatStack, GEMINI_KEYS, generateRequests, useCompatStack } from '../compat/stack';
-import { agentSandbox, agentUnavailable, codexRun, poolRouteMissing } from './agents';
-import { SHELL_MARK, TASK_EDITED, TASK_FILE, TASK_ORIGINAL, codexShellCommand, codexTask, taskPatch } from './task';
+import { type CompatStack, GEMINI_KEYS, useCompatStack } from '../compat/stack';
+import { agentUnavailable, codexRun, poolRouteMissing } from './agents';
+import { AGENT_TIMEOUT_MS, runScriptedTask } from './scripted-task';
+import { SHELL_MARK, TASK_EDITED, TASK_FILE, codexShellCommand, codexTask, taskPatch } from './task';
 
 let stack: CompatStack;
 useCompatStack((s) => (stack = s));
@@ -25,31 +23,25 @@ beforeAll(async () => {
 });
 
 describe.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('Codex CLI on %s', (model) => {
-  it('runs a shell command, applies a patch, and exits 0', async (ctx) => {
+  it('runs a shell command, applies a patch with apply_patch, and exits 0', async (ctx) => {
     if (unavailable) ctx.skip(unavailable);
     if (routeMissing) ctx.skip(routeMissing);
-    const sandbox = await agentSandbox({ [TASK_FILE]: TASK_ORIGINAL });
-    try {
-      stack.mock.script({
-        when: declaresFunction('exec_command'),
-        reply: toolTask([
-          { reply: { kind: 'toolCalls', calls: [{ name: 'exec_command', args: { cmd: codexShellCommand, workdir: sandbox.project } }] } },
-          { expect: 'The colour of the sky is blue.', reply: { kind: 'toolCalls', calls: [{ name: 'apply_patch', args: { input: taskPatch } }] } },
-          { expect: 'Success. Updated the following files', reply: { kind: 'text', text: 'Done: notes.txt now says color.' } },
-        ]),
-      });
-      const run = await codexRun(stack, sandbox, model, codexTask, 45_000);
-      const why = `exit ${run.code}${run.timedOut ? ' (killed after 45 s)' : ''}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr.slice(-3000)}`;
-      expect(await readFile(join(sandbox.project, SHELL_MARK), 'utf8').catch(() => 'missing'), why).toBe('ran\n');
-      expect(await readFile(join(sandbox.project, TASK_FILE), 'utf8'), why).toBe(TASK_EDITED);
-      expect(run.code, why).toBe(0);
-      expect(run.stdout, why).toContain('Done: notes.txt now says color.');
-      // The three task turns reached Gemini and passed the mock's checks (a 400 would show here).
-      const turns = generateRequests(stack.mock).filter(declaresFunction('exec_command'));
-      expect(turns.map((r) => r.status)).toEqual([200, 200, 200]);
-      for (const key of GEMINI_KEYS) expect(stack.output()).not.toContain(key);
-    } finally {
-      await sandbox.close();
-    }
+    const { run, why, files, taskStatuses } = await runScriptedTask(
+      stack,
+      'exec_command',
+      (project) => [
+        { reply: { kind: 'toolCalls', calls: [{ name: 'exec_command', args: { cmd: codexShellCommand, workdir: project } }] } },
+        { expect: 'The colour of the sky is blue.', reply: { kind: 'toolCalls', calls: [{ name: 'apply_patch', args: { input: taskPatch } }] } },
+        { expect: 'Success. Updated the following files', reply: { kind: 'text', text: 'Done: notes.txt now says color.' } },
+      ],
+      (sandbox) => codexRun(stack, sandbox, model, codexTask, AGENT_TIMEOUT_MS),
+    );
+    expect(files[SHELL_MARK], why).toBe('ran\n');
+    expect(files[TASK_FILE], why).toBe(TASK_EDITED);
+    expect(run.code, why).toBe(0);
+    expect(run.stdout, why).toContain('Done: notes.txt now says color.');
+    // The three task turns reached Gemini and passed the mock's checks (a 400 would show here).
+    expect(taskStatuses).toEqual([200, 200, 200]);
+    for (const key of GEMINI_KEYS) expect(stack.output()).not.toContain(key);
   });
 });
