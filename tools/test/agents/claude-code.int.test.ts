@@ -5,8 +5,9 @@
 // The mock scripts Gemini's side from what it receives (toolTask); the file on disk is the proof.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CompatStack, GEMINI_KEYS, useCompatStack } from '../compat/stack';
+import { type CompatStack, GEMINI_KEYS, generateRequests, useCompatStack } from '../compat/stack';
 import { agentUnavailable, claudeRun, poolRouteMissing } from './agents';
+import { replayFixture, sseEventNames } from './fixtures';
 import { AGENT_TIMEOUT_MS, runScriptedTask } from './scripted-task';
 import { TASK_EDITED, TASK_FILE, claudeTask } from './task';
 
@@ -43,5 +44,33 @@ describe.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('Claude Code on %s
     // The three task turns reached Gemini and passed the mock's checks (a 400 would show here).
     expect(taskStatuses).toEqual([200, 200, 200]);
     for (const key of GEMINI_KEYS) expect(stack.output()).not.toContain(key);
+  });
+});
+
+describe('Claude Code, its recorded requests replayed', () => {
+  type Part = { text?: string; functionCall?: { name: string; args: Record<string, unknown> }; functionResponse?: { name: string; response: unknown } };
+  const geminiBody = () => generateRequests(stack.mock).at(-1)?.body as { contents: { role: string; parts: Part[] }[]; tools?: { functionDeclarations?: { name: string }[] }[] };
+
+  it('answers the first turn (?beta=true, x-api-key, a role "system" message, deferred tools) with a whole Messages stream', async (ctx) => {
+    if (routeMissing) ctx.skip(routeMissing);
+    const res = await replayFixture(stack, 'claude-code-first-turn');
+    expect(res.status, res.text).toBe(200);
+    const events = sseEventNames(res.text);
+    expect(events[0]).toBe('message_start');
+    expect(events.at(-1)).toBe('message_stop');
+    expect(events).not.toContain('error');
+    const declared = geminiBody().tools?.flatMap((t) => t.functionDeclarations ?? []).map((d) => d.name);
+    expect(declared).toEqual(expect.arrayContaining(['Read', 'Edit', 'Bash', 'Write']));
+  });
+
+  it('carries the tool calls and results of the third turn to Gemini in order', async (ctx) => {
+    if (routeMissing) ctx.skip(routeMissing);
+    const res = await replayFixture(stack, 'claude-code-tool-results-turn');
+    expect(res.status, res.text).toBe(200);
+    expect(sseEventNames(res.text).at(-1)).toBe('message_stop');
+    const parts = geminiBody().contents.flatMap((c) => c.parts);
+    expect(parts.flatMap((p) => (p.functionCall ? [p.functionCall.name] : []))).toEqual(['Read', 'Edit']);
+    expect(parts.flatMap((p) => (p.functionResponse ? [p.functionResponse.name] : []))).toEqual(['Read', 'Edit']);
+    expect(JSON.stringify(parts.filter((p) => p.functionResponse))).toContain('The colour of the sky is blue.');
   });
 });

@@ -6,8 +6,9 @@
 // unchanged). apply_patch reaches Gemini as a function with one string argument, `input` (the
 // Responses dialect's mapping of custom tools). The disk is the proof.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CompatStack, GEMINI_KEYS, useCompatStack } from '../compat/stack';
+import { type CompatStack, GEMINI_KEYS, generateRequests, useCompatStack } from '../compat/stack';
 import { agentUnavailable, codexRun, poolRouteMissing } from './agents';
+import { replayFixture, sseEventNames } from './fixtures';
 import { AGENT_TIMEOUT_MS, runScriptedTask } from './scripted-task';
 import { SHELL_MARK, TASK_EDITED, TASK_FILE, codexShellCommand, codexTask, taskPatch } from './task';
 
@@ -43,5 +44,38 @@ describe.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('Codex CLI on %s',
     // The three task turns reached Gemini and passed the mock's checks (a 400 would show here).
     expect(taskStatuses).toEqual([200, 200, 200]);
     for (const key of GEMINI_KEYS) expect(stack.output()).not.toContain(key);
+  });
+});
+
+describe('Codex CLI, its recorded requests replayed', () => {
+  type Part = { functionCall?: { name: string; args: Record<string, unknown> }; functionResponse?: { name: string; response: unknown } };
+  type Declaration = { name: string; parameters?: unknown; parametersJsonSchema?: unknown };
+  const geminiBody = () => generateRequests(stack.mock).at(-1)?.body as { contents: { role: string; parts: Part[] }[]; tools?: { functionDeclarations?: Declaration[] }[] };
+
+  it('answers the first turn (store false, encrypted reasoning, a namespace tool, custom apply_patch) with a whole Responses stream', async (ctx) => {
+    if (routeMissing) ctx.skip(routeMissing);
+    const res = await replayFixture(stack, 'codex-first-turn');
+    expect(res.status, res.text).toBe(200);
+    const events = sseEventNames(res.text);
+    expect(events[0]).toBe('response.created');
+    expect(events.at(-1)).toBe('response.completed');
+    expect(events).not.toContain('error');
+    const declarations = geminiBody().tools?.flatMap((t) => t.functionDeclarations ?? []) ?? [];
+    expect(declarations.map((d) => d.name)).toEqual(expect.arrayContaining(['exec_command', 'apply_patch']));
+    // The freeform tool becomes a function of one string argument, `input`.
+    const applyPatch = declarations.find((d) => d.name === 'apply_patch');
+    expect(JSON.stringify(applyPatch?.parametersJsonSchema ?? applyPatch?.parameters)).toMatch(/"input":\{"type":"string"/i);
+  });
+
+  it('carries the shell call, the patch and both outputs of the third turn to Gemini in order', async (ctx) => {
+    if (routeMissing) ctx.skip(routeMissing);
+    const res = await replayFixture(stack, 'codex-tool-results-turn');
+    expect(res.status, res.text).toBe(200);
+    expect(sseEventNames(res.text).at(-1)).toBe('response.completed');
+    const parts = geminiBody().contents.flatMap((c) => c.parts);
+    expect(parts.flatMap((p) => (p.functionCall ? [p.functionCall.name] : []))).toEqual(['exec_command', 'apply_patch']);
+    expect(parts.flatMap((p) => (p.functionResponse ? [p.functionResponse.name] : []))).toEqual(['exec_command', 'apply_patch']);
+    expect(parts.find((p) => p.functionCall?.name === 'apply_patch')?.functionCall?.args).toEqual({ input: expect.stringContaining('*** Begin Patch') });
+    expect(JSON.stringify(parts.filter((p) => p.functionResponse))).toContain('Success. Updated the following files');
   });
 });

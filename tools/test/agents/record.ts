@@ -57,7 +57,7 @@ function claudeAnswer(body: { model: string; tools?: { name: string }[]; message
   if (!isAgentTurn) return anthropicSse(body.model, [{ type: 'text', text: 'Recording' }]);
   const results = body.messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).filter((b: { type?: string }) => b.type === 'tool_result').length;
   const file = `${sandbox.project}/${TASK_FILE}`;
-  if (results === 0) return anthropicSse(body.model, [{ type: 'thinking', thinking: 'The file must be read first.', signature: 'recorded-signature-1' }, { type: 'text', text: 'Reading it.' }, { type: 'tool_use', name: 'Read', input: { file_path: file } }]);
+  if (results === 0) return anthropicSse(body.model, [{ type: 'thinking', thinking: 'The file must be read first.', signature: Buffer.from('recorded-signature-1').toString('base64') }, { type: 'text', text: 'Reading it.' }, { type: 'tool_use', name: 'Read', input: { file_path: file } }]);
   if (results === 1) return anthropicSse(body.model, [{ type: 'tool_use', name: 'Edit', input: { file_path: file, old_string: 'colour', new_string: 'color' } }]);
   return anthropicSse(body.model, [{ type: 'text', text: 'Done.' }]);
 }
@@ -96,7 +96,7 @@ function responsesSse(model: string, items: ResponsesItem[]): string {
 
 function codexAnswer(body: { model: string; tools?: { type: string; name?: string }[]; input: { type?: string }[] }, sandbox: AgentSandbox): string {
   const outputs = body.input.filter((i) => i.type === 'function_call_output' || i.type === 'custom_tool_call_output').length;
-  if (outputs === 0) return responsesSse(body.model, [{ type: 'reasoning', summary: 'Look at the file first.', encrypted: 'recorded-encrypted-1' }, { type: 'function_call', name: 'exec_command', arguments: JSON.stringify({ cmd: codexShellCommand, workdir: sandbox.project }) }]);
+  if (outputs === 0) return responsesSse(body.model, [{ type: 'reasoning', summary: 'Look at the file first.', encrypted: `gAAAAA${Buffer.from('recorded-encrypted-content-1').toString('base64')}` }, { type: 'function_call', name: 'exec_command', arguments: JSON.stringify({ cmd: codexShellCommand, workdir: sandbox.project }) }]);
   if (outputs === 1) return responsesSse(body.model, [{ type: 'custom_tool_call', name: 'apply_patch', input: taskPatch }]);
   return responsesSse(body.model, [{ type: 'message', text: 'Done.' }]);
 }
