@@ -46,8 +46,8 @@ export function runAgent(bin: string, args: string[], options: { cwd: string; en
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const kill = () => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
