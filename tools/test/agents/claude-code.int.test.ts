@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CompatStack, GEMINI_KEYS, generateRequests, useCompatStack } from '../compat/stack';
 import { agentUnavailable, claudeRun, poolRouteMissing } from './agents';
-import { replayFixture, sseEventNames } from './fixtures';
+import { replayFixture, sseEventNames } from './replay-recorded';
 import { AGENT_TIMEOUT_MS, runScriptedTask } from './scripted-task';
 import { TASK_EDITED, TASK_FILE, claudeTask } from './task';
 

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CompatStack, GEMINI_KEYS, generateRequests, useCompatStack } from '../compat/stack';
 import { agentUnavailable, codexRun, poolRouteMissing } from './agents';
-import { replayFixture, sseEventNames } from './fixtures';
+import { replayFixture, sseEventNames } from './replay-recorded';
 import { AGENT_TIMEOUT_MS, runScriptedTask } from './scripted-task';
 import { SHELL_MARK, TASK_EDITED, TASK_FILE, codexShellCommand, codexTask, taskPatch } from './task';
 
