@@ -14,7 +14,7 @@ export const AGENT_TIMEOUT_MS = 45_000;
 
 export interface TaskOutcome {
   run: AgentRun;
-  /** The run described for assertion messages: exit, stdout, the end of stderr. */
+  /** The run described for assertion messages: exit, stdout, the end of stderr, the pool's log. */
   why: string;
   /** The project folder's files after the run, by name. */
   files: Record<string, string>;
@@ -31,10 +31,14 @@ export async function runScriptedTask(
   const sandbox = await agentSandbox({ [TASK_FILE]: TASK_ORIGINAL });
   try {
     stack.mock.script({ when: declaresFunction(firstTool), reply: toolTask(steps(sandbox.project)) });
+    const poolLogStart = stack.output().length;
     const result = await run(sandbox);
+    // What the pool logged meanwhile (each request and its status): an agent that gets a 401 or
+    // a 400 often just waits or retries silently, and this is where it shows.
+    const poolLog = stack.output().slice(poolLogStart).slice(-4000);
     const files: Record<string, string> = {};
     for (const name of await readdir(sandbox.project)) files[name] = await readFile(join(sandbox.project, name), 'utf8');
-    const why = `exit ${result.code}${result.timedOut ? ` (killed after ${AGENT_TIMEOUT_MS} ms)` : ''}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr.slice(-3000)}`;
+    const why = `exit ${result.code}${result.timedOut ? ` (killed after ${AGENT_TIMEOUT_MS} ms)` : ''}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr.slice(-3000)}\npool log during the run:\n${poolLog}`;
     const taskStatuses = generateRequests(stack.mock)
       .filter(declaresFunction(firstTool))
       .map((r) => r.status);
