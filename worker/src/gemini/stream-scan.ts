@@ -27,12 +27,29 @@
 // - The text comes out exactly as JSON.stringify would write it: verbatim when the literal has no
 //   escapes and no surrogates (nearly always), else decoded and re-encoded on its own.
 
-/** A JSON string (RFC 8259 §7): no raw control characters, only the defined escapes. */
-const STRING = /"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"/y;
-/** A JSON string without escapes: nearly every string Gemini writes (tried first, it says so). */
+// The grammar's tokens (RFC 8259), as pattern source.
+const WS = String.raw`[ \t\n\r]*`;
+/** A string: no raw control characters, only the defined escapes (§7). */
+const STRING_SOURCE = String.raw`"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"`;
+/** A number (§6). */
+const NUMBER_SOURCE = String.raw`-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`;
+const SCALAR_SOURCE = `(?:${STRING_SOURCE}|${NUMBER_SOURCE}|true|false|null)`;
+/** `{...}` / `[...]` of `value`s. Each member is followed by a comma and another member, or by the
+ * closing bracket (looked at, not taken), so the member is written once. */
+const objectOf = (value: string) => String.raw`\{${WS}(?:${STRING_SOURCE}${WS}:${WS}${value}${WS}(?:,${WS}(?!\})|(?=\})))*\}`;
+const arrayOf = (value: string) => String.raw`\[${WS}(?:${value}${WS}(?:,${WS}(?!\])|(?=\])))*\]`;
+const FLAT_ARRAY = arrayOf(objectOf(SCALAR_SOURCE));
+
+const STRING = new RegExp(STRING_SOURCE, 'y');
+/** A string without escapes: nearly every string Gemini writes (tried first, it says so). */
 const PLAIN_STRING = /"[^"\\\u0000-\u001f]*"/y;
-/** A JSON number (RFC 8259 §6). */
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const NUMBER = new RegExp(NUMBER_SOURCE, 'y');
+/**
+ * A value skipped in one step: a scalar, an array of flat objects, or an object of scalars and
+ * such arrays (usageMetadata with its per-modality details, safety ratings...). What is nested
+ * deeper is skipped member by member.
+ */
+const FLAT_VALUE = new RegExp(`${WS}(?:${SCALAR_SOURCE}|${objectOf(`(?:${SCALAR_SOURCE}|${FLAT_ARRAY})`)}|${FLAT_ARRAY})`, 'y');
 /** A string literal whose escapes are all ones JSON.stringify writes (\u00XX of control
  * characters aside: rare, and re-encoding is always right). */
 const SHORT_ESCAPES_ONLY = /^"[^\\]*(?:\\["\\bfnrt][^\\]*)*"$/;
@@ -94,9 +111,6 @@ class Scanner {
   /** The last string literal read: s[start, i), quotes included, and whether it has escapes. */
   private start = 0;
   private escaped = false;
-  /** The last key read: s[keyStart, keyEnd), quotes included. */
-  private keyStart = 0;
-  private keyEnd = 0;
   private readonly s: string;
 
   constructor(s: string) {
@@ -105,26 +119,29 @@ class Scanner {
 
   // --- The shape ----------------------------------------------------------------------------
   // Each object is read member by member: `for (more = firstMember(); more; more = nextMember())`
-  // with the member's key just read, so `keyIs(...)` says which it is and the body reads its value.
+  // stops at each member's key; `key('"name"')` takes the key (and its colon) if it is that one,
+  // so the body reads its value; `otherKey()` takes, and checks, a key of no interest. Known keys
+  // are compared as text, not matched by a pattern: they are most of an event's tokens.
 
   event(): ScannedEvent {
     const out: ScannedEvent = { candidate: 0, json: '', thought: false, signature: undefined, finishReason: undefined, usage: undefined };
     let candidates = false;
     for (let more = this.firstMember(); more; more = this.nextMember()) {
-      if (this.keyIs('candidates')) {
+      if (this.key('"candidates"')) {
         if (candidates) throw DECLINE;
         candidates = true;
         this.expect(OPEN_BRACKET);
         this.candidate(out);
         this.expect(CLOSE_BRACKET);
-      } else if (this.keyIs('usageMetadata')) {
+      } else if (this.key('"usageMetadata"')) {
         if (out.usage !== undefined || this.peek() !== OPEN_BRACE) throw DECLINE;
         const start = this.i;
         this.skip(0);
         out.usage = this.s.slice(start, this.i);
-      } else if (this.keyIs('error') || this.keyIs('promptFeedback')) {
+      } else if (this.key('"error"') || this.key('"promptFeedback"')) {
         throw DECLINE; // the generic path's
       } else {
+        this.otherKey();
         this.skip(0);
       }
     }
@@ -138,25 +155,26 @@ class Scanner {
     let finish = false;
     let index = false;
     for (let more = this.firstMember(); more; more = this.nextMember()) {
-      if (this.keyIs('content')) {
+      if (this.key('"content"')) {
         if (content) throw DECLINE;
         content = true;
         this.content(out);
-      } else if (this.keyIs('finishReason')) {
+      } else if (this.key('"finishReason"')) {
         if (finish) throw DECLINE;
         finish = true;
         this.string();
         if (this.escaped) throw DECLINE;
         out.finishReason = this.s.slice(this.start + 1, this.i - 1);
-      } else if (this.keyIs('index')) {
+      } else if (this.key('"index"')) {
         if (index) throw DECLINE;
         index = true;
         const n = this.number();
         if (!INDEX.test(n)) throw DECLINE;
         out.candidate = Number(n);
-      } else if (this.keyIs('logprobsResult') || this.keyIs('groundingMetadata')) {
+      } else if (this.key('"logprobsResult"') || this.key('"groundingMetadata"')) {
         throw DECLINE; // the generic path's
       } else {
+        this.otherKey();
         this.skip(0); // safety ratings, citations, avgLogprobs...
       }
     }
@@ -166,7 +184,8 @@ class Scanner {
   private content(out: ScannedEvent): void {
     let parts = false;
     for (let more = this.firstMember(); more; more = this.nextMember()) {
-      if (!this.keyIs('parts')) {
+      if (!this.key('"parts"')) {
+        this.otherKey();
         this.skip(0); // role
         continue;
       }
@@ -187,14 +206,17 @@ class Scanner {
     let thought: boolean | undefined;
     let signature = false;
     for (let more = this.firstMember(); more; more = this.nextMember()) {
-      if (this.keyIs('text') && textStart < 0) {
+      if (this.key('"text"')) {
+        if (textStart >= 0) throw DECLINE;
         this.string();
         textStart = this.start;
         textEnd = this.i;
         escaped = this.escaped;
-      } else if (this.keyIs('thought') && thought === undefined) {
+      } else if (this.key('"thought"')) {
+        if (thought !== undefined) throw DECLINE;
         thought = this.boolean();
-      } else if (this.keyIs('thoughtSignature') && !signature) {
+      } else if (this.key('"thoughtSignature"')) {
+        if (signature) throw DECLINE;
         signature = true;
         this.string();
         const literal = this.s.slice(this.start, this.i);
@@ -238,36 +260,35 @@ class Scanner {
     if (!this.take(ch)) throw DECLINE;
   }
 
-  /** Opens an object; true when it has a member, whose key is then read. */
+  /** Opens an object; true when it has a member (the scanner is then at its key). */
   private firstMember(): boolean {
     this.expect(OPEN_BRACE);
-    if (this.take(CLOSE_BRACE)) return false;
-    this.key();
-    return true;
+    return !this.take(CLOSE_BRACE);
   }
 
-  /** After a member's value: true when another member follows, whose key is then read. */
+  /** After a member's value: true when another member follows (the scanner is then at its key). */
   private nextMember(): boolean {
-    if (this.take(COMMA)) {
-      this.key();
-      return true;
-    }
+    if (this.take(COMMA)) return true;
     this.expect(CLOSE_BRACE);
     return false;
   }
 
-  /** A key and its colon. A key written with escapes declines: it could spell one we read. */
-  private key(): void {
-    this.string();
-    if (this.escaped) throw DECLINE;
-    this.keyStart = this.start;
-    this.keyEnd = this.i;
+  /** Takes the key `quoted` (with its quotes) and its colon, if that is the key here. */
+  private key(quoted: string): boolean {
+    // A loop, not startsWith: most keys differ at their first letter, and this runs for most
+    // tokens of an event.
+    this.space();
+    for (let k = 0; k < quoted.length; k++) if (this.s.charCodeAt(this.i + k) !== quoted.charCodeAt(k)) return false;
+    this.i += quoted.length;
     this.expect(COLON);
+    return true;
   }
 
-  /** Whether the last key read is `name`. */
-  private keyIs(name: string): boolean {
-    return this.keyEnd - this.keyStart - 2 === name.length && this.s.startsWith(name, this.keyStart + 1);
+  /** Takes any other key and its colon. One written with escapes declines: it could spell one we read. */
+  private otherKey(): void {
+    this.string();
+    if (this.escaped) throw DECLINE;
+    this.expect(COLON);
   }
 
   /** A string literal, checked; its bounds are s[start, i). */
@@ -309,21 +330,24 @@ class Scanner {
 
   /** Skips any JSON value, checking it is one. */
   private skip(depth: number): void {
+    FLAT_VALUE.lastIndex = this.i;
+    if (FLAT_VALUE.test(this.s)) {
+      this.i = FLAT_VALUE.lastIndex;
+      return;
+    }
     const c = this.peek();
-    if (c === QUOTE) {
-      this.string();
-    } else if (c === OPEN_BRACE) {
-      if (depth >= MAX_DEPTH) throw DECLINE;
-      for (let more = this.firstMember(); more; more = this.nextMember()) this.skip(depth + 1);
-    } else if (c === OPEN_BRACKET) {
-      if (depth >= MAX_DEPTH) throw DECLINE;
+    if (depth >= MAX_DEPTH || (c !== OPEN_BRACE && c !== OPEN_BRACKET)) throw DECLINE;
+    if (c === OPEN_BRACE) {
+      for (let more = this.firstMember(); more; more = this.nextMember()) {
+        this.otherKey();
+        this.skip(depth + 1);
+      }
+    } else {
       this.i++;
       if (this.take(CLOSE_BRACKET)) return;
       do this.skip(depth + 1);
       while (this.take(COMMA));
       this.expect(CLOSE_BRACKET);
-    } else if (!this.literal('true') && !this.literal('false') && !this.literal('null')) {
-      this.number();
     }
   }
 }
