@@ -10,9 +10,15 @@ import { type CarriedCall, encodeToolCallId } from '../../gemini/signatures';
 
 const THINKING_PREFIX = 'gemini:';
 
-export function toolUseId(carried: CarriedCall): string {
-  return encodeToolCallId(carried, undefined, 'toolu_');
-}
+/** Mints a tool_use id carrying Gemini's call id and signature (tests pin the nonce). */
+export type ToolUseIdMinter = (carried: CarriedCall) => string;
+
+export const toolUseId: ToolUseIdMinter = (carried) => {
+  const c: CarriedCall = {};
+  if (carried.geminiId) c.geminiId = carried.geminiId;
+  if (carried.signature) c.signature = carried.signature;
+  return encodeToolCallId(c, undefined, 'toolu_');
+};
 
 export function thinkingSignature(geminiSignature: string | undefined): string {
   return THINKING_PREFIX + (geminiSignature ?? '');

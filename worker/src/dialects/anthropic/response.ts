@@ -18,13 +18,15 @@ import { ApiError } from '../../errors';
 import { type FinishCategory, finishCategory } from '../../gemini/finish';
 import { blockedPromptMessage, readParts } from '../../gemini/parts';
 import { readUsage } from '../../gemini/usage';
-import { thinkingSignature, toolUseId } from './carry';
+import { type ToolUseIdMinter, thinkingSignature, toolUseId } from './carry';
 
 export interface MessageContext {
   /** `msg_...` */
   id: string;
   /** The model as the client named it (echoed back, as Anthropic does). */
   model: string;
+  /** Tool use id minting; tests pin it, production carries signatures (carry.ts). */
+  toolUseId?: ToolUseIdMinter;
 }
 
 export function toMessage(res: Gemini.GenerateContentResponse, ctx: MessageContext): Anthropic.Message {
@@ -41,7 +43,7 @@ export function toMessage(res: Gemini.GenerateContentResponse, ctx: MessageConte
     for (const seg of segments) if (seg.kind !== 'calls') textSignature ??= seg.signature;
     for (const seg of segments) {
       if (seg.kind === 'calls') {
-        for (const call of seg.calls) content.push({ type: 'tool_use', id: toolUseId(call), name: call.name, input: call.args });
+        for (const call of seg.calls) content.push({ type: 'tool_use', id: (ctx.toolUseId ?? toolUseId)(call), name: call.name, input: call.args });
       } else if (seg.kind === 'thought') {
         content.push({ type: 'thinking', thinking: seg.text, signature: thinkingSignature(textSignature) });
       } else if (seg.text !== '') {

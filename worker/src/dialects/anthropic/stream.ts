@@ -113,7 +113,8 @@ export class MessagesStreamEncoder implements StreamEncoder {
   private toolUse(call: OutputCall): string {
     this.calledTools = true;
     const index = this.next++;
-    const start = { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolUseId(call), name: call.name, input: {} } };
+    const id = (this.ctx.toolUseId ?? toolUseId)(call);
+    const start = { type: 'content_block_start', index, content_block: { type: 'tool_use', id, name: call.name, input: {} } };
     const delta = { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(call.args) } };
     return (
       frame('content_block_start', JSON.stringify(start)) +
