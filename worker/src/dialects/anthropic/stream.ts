@@ -17,7 +17,7 @@
 import type { StreamEvent, TextEvent } from '../../gemini/stream';
 import type { OutputCall } from '../../gemini/parts';
 import { finishCategory } from '../../gemini/finish';
-import { type StreamEncoder, type StreamTiming, StreamConverter, createSseStream } from '../../sse-stream';
+import { type StreamEncoder, StreamConverter } from '../../sse-stream';
 import { thinkingSignature, toolUseId } from './carry';
 import { anthropicErrorEvent } from './errors';
 import { type MessageContext, stopReason, toUsage } from './response';
@@ -133,9 +133,4 @@ export class MessagesStreamConverter extends StreamConverter {
   constructor(ctx: MessageContext, options: { scan?: boolean } = {}) {
     super(new MessagesStreamEncoder(ctx), options);
   }
-}
-
-/** The converter as a stream pair for `geminiBody.pipeThrough(createMessagesStream(ctx))`. */
-export function createMessagesStream(ctx: MessageContext, timing: StreamTiming = {}): TransformStream<Uint8Array, Uint8Array> {
-  return createSseStream(new MessagesStreamConverter(ctx), timing);
 }
