@@ -81,7 +81,10 @@ function convert(pieces: Uint8Array[], scan = true): string {
 
 /** Parses the SSE text and checks Anthropic's grammar; returns the events' data. */
 function grammar(text: string): Array<Record<string, any>> {
-  const frames = text.split('\n\n').filter((f) => f !== '');
+  // The usage comment for the pool comes right before message_stop (clients skip comments).
+  const usageComment = /\n\n: usage \{"prompt_tokens":\d+,"completion_tokens":\d+,"total_tokens":\d+\}\n\nevent: message_stop\n/;
+  if (text.includes('event: message_stop')) expect(text).toMatch(usageComment);
+  const frames = text.split('\n\n').filter((f) => f !== '' && !f.startsWith(':'));
   const events = frames.map((f) => {
     const [eventLine, dataLine, ...rest] = f.split('\n');
     expect(rest).toEqual([]);

@@ -53,7 +53,7 @@ async function frames(res: Response): Promise<Array<[string, string]>> {
   const text = await res.text();
   return text
     .split('\n\n')
-    .filter((f) => f.trim() !== '')
+    .filter((f) => f.trim() !== '' && !f.startsWith(':'))
     .map((f) => {
       const lines = f.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? '';
