@@ -1,14 +1,15 @@
 // POST /v1/chat/completions: OpenAI request -> Gemini -> OpenAI response or SSE stream.
-import { readJsonBody } from '../body';
-import { callGemini, type GeminiTarget, modelPath, readJson } from '../gemini';
-import { SSE_HEADERS, json } from '../http';
+import { readJsonBody } from '../../body';
+import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
+import { SSE_HEADERS, json } from '../../http';
 import type { Gemini } from '@opengemini/shared';
-import { collectRemoteMedia, fetchRemoteMedia } from '../chat/media';
-import { toGeminiRequest } from '../chat/request';
-import { toChatCompletion } from '../chat/response';
-import { nonce } from '../chat/signatures';
-import { createChatStream } from '../chat/stream';
-import { parseChatRequest } from '../chat/validate';
+import { collectRemoteMedia, fetchRemoteMedia } from '../../chat/media';
+import { toGeminiRequest } from './request';
+import { toChatCompletion } from './response';
+import { nonce } from '../../gemini/signatures';
+import { convertSse } from '../../sse-stream';
+import { ChatStreamConverter } from './stream';
+import { parseChatRequest } from './validate';
 
 export interface ChatOptions {
   /** Passed to the stream converter; undefined keeps its default. */
@@ -24,12 +25,8 @@ export async function handleChat(request: Request, target: GeminiTarget, options
 
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
-    const stream = createChatStream({
-      ...ctx,
-      includeUsage: req.stream_options?.include_usage === true,
-      ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
-    });
-    return new Response(res.body!.pipeThrough(stream), { status: 200, headers: SSE_HEADERS });
+    const converter = new ChatStreamConverter({ ...ctx, includeUsage: req.stream_options?.include_usage === true });
+    return new Response(convertSse(res.body!, converter, options), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
   return json(toChatCompletion(await readJson<Gemini.GenerateContentResponse>(res), ctx));

@@ -1,3 +1,6 @@
+// FOR THE BENCHMARK ONLY: the stream reader's old fast path (one ~3,000-character regular
+// expression, replaced by worker/src/gemini/stream-scan.ts), kept so `pnpm bench` can print the
+// scanner's figures beside the old one's, as measured in the same run. Not used by the Worker.
 // The stream's fast path: reads the common Gemini stream event without JSON.parse.
 //
 // Nearly every event of a long answer is one candidate with one text part, cumulative usage and

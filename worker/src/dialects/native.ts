@@ -5,9 +5,9 @@
 import { NATIVE_REQUEST_HEADERS, NATIVE_RESPONSE_HEADERS, scrubKeys, uploadUrlAt } from '@opengemini/shared';
 import { MAX_BODY_BYTES } from '../body';
 import { ApiError } from '../errors';
-import { classifyGeminiError } from '../gemini-errors';
+import { classifyGeminiError } from '../gemini/errors';
 import type { ApiRoute } from '../api-path';
-import { type GeminiTarget, networkError } from '../gemini';
+import { type GeminiTarget, networkError } from '../gemini/client';
 import { CORS_HEADERS, faultHeaders } from '../http';
 import { readCapped } from '../read-capped';
 
