@@ -3,5 +3,6 @@ export { startMockGemini } from './server';
 export { MODELS, findModel, type ModelInfo } from './models';
 export { mockSignature } from './answers';
 export { MAX_BATCH } from './embed';
+export { FAULT_NAMES } from './faults';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './models-route';
 export type * from './types';
