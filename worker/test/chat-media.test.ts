@@ -2,7 +2,7 @@ import type { OpenAI } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/errors';
 import { bytesToBase64 } from '../src/base64';
-import { collectRemoteMedia, fetchRemoteMedia, mediaPart, parseDataUrl, sniffMime } from '../src/chat/media';
+import { collectRemoteMedia, fetchRemoteMedia, mediaPart, parseDataUrl, sniffMime } from '../src/dialects/openai-chat/media';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');

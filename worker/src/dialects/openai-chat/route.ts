@@ -3,7 +3,7 @@ import { readJsonBody } from '../../body';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
 import { SSE_HEADERS, json } from '../../http';
 import type { Gemini } from '@opengemini/shared';
-import { collectRemoteMedia, fetchRemoteMedia } from '../../chat/media';
+import { collectRemoteMedia, fetchRemoteMedia } from './media';
 import { toGeminiRequest } from './request';
 import { toChatCompletion } from './response';
 import { nonce } from '../../gemini/signatures';

@@ -1,10 +1,10 @@
 // Media in OpenAI content parts -> Gemini parts: data URLs parsed in place, Gemini file and
 // YouTube URIs passed by reference, any other http(s) URL fetched beforehand by the handler
 // (collectRemoteMedia + fetchRemoteMedia) with a size cap and a timeout, and inlined.
-import { readCapped } from '../read-capped';
-import { base64Head, bytesToBase64 } from '../base64';
+import { readCapped } from '../../read-capped';
+import { base64Head, bytesToBase64 } from '../../base64';
 import type { Gemini, OpenAI } from '@opengemini/shared';
-import { badRequest, unsupported } from '../errors';
+import { badRequest, unsupported } from '../../errors';
 
 export interface Media {
   mimeType: string;
