@@ -3,13 +3,12 @@
 // Google's format (native clients parse it) but are scrubbed of keys and labelled with the
 // contract header so the pool can act on them.
 import { scrubKeys } from '@opengemini/shared';
-import { MAX_BODY_BYTES } from '../body';
+import { readBodyBytes } from '../body';
 import { ApiError } from '../errors';
 import { classifyGeminiError } from '../gemini/errors';
 import type { ApiRoute } from '../api-path';
 import { type GeminiTarget, networkError } from '../gemini/client';
-import { CORS_HEADERS, faultHeaders } from '../http';
-import { readCapped } from '../read-capped';
+import { CORS_HEADERS, faultHeaders, json } from '../http';
 
 /** Request headers worth passing on to Google; everything else (auth, cookies, hop-by-hop per
  * RFC 9110 §7.6.1, Cloudflare's cf-*) stays behind. */
@@ -43,8 +42,12 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   }
   let body: Uint8Array | undefined;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    body = Number(request.headers.get('content-length')) > MAX_BODY_BYTES ? undefined : await readCapped(request.body, MAX_BODY_BYTES);
-    if (!body) throw new ApiError({ kind: 'client', reason: 'too_large' }, `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+    try {
+      body = await readBodyBytes(request);
+    } catch (err) {
+      if (err instanceof ApiError) return googleErrorResponse(err);
+      throw err;
+    }
   }
 
   let res: Response;
@@ -85,4 +88,11 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   for (const [name, value] of Object.entries(faultHeaders(err))) out.set(name, value);
   if (!out.has('content-type')) out.set('content-type', 'application/json');
   return new Response(scrubKeys(text), { status: res.status, headers: out });
+}
+
+/** One of our own errors in Google's envelope, which native clients parse (their SDKs read
+ * `error.message` and `error.status`), labelled for the pool like any other. */
+function googleErrorResponse(err: ApiError): Response {
+  const body = { error: { code: err.status, message: scrubKeys(err.message), status: 'INVALID_ARGUMENT' } };
+  return json(body, err.status, faultHeaders(err));
 }

@@ -51,12 +51,24 @@ export function networkError(err: unknown): ApiError {
   );
 }
 
-/** Parses a 2xx JSON body from Gemini; a body that is not JSON is Gemini's (or the egress') fault. */
+/** Parses a 2xx JSON body from Gemini. A body that breaks off, is empty or is not JSON is a 200
+ * that is not an answer: Gemini's fault (gemini_bad_answer), not the key's nor the Worker's. */
 export async function readJson<T>(res: Response): Promise<T> {
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    throw badAnswer(`Gemini's connection broke off in the middle of its answer (HTTP ${res.status})`, err);
+  }
+  if (text.trim() === '') throw badAnswer(`Gemini answered HTTP ${res.status} with an empty body`);
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new ApiError({ kind: 'gemini', reason: 'internal' }, `Gemini returned a body that is not JSON (HTTP ${res.status})`);
+    throw badAnswer(`Gemini returned a body that is not JSON (HTTP ${res.status})`);
   }
+}
+
+/** A 200 from Gemini that is not an answer (contract: gemini / bad_answer, HTTP 502). */
+export function badAnswer(message: string, cause?: unknown): ApiError {
+  return new ApiError({ kind: 'gemini', reason: 'bad_answer' }, message, cause === undefined ? {} : { cause });
 }

@@ -17,7 +17,8 @@
 // Parameters: see generationConfig() and tools(); each decision is commented where it is made.
 import type { Gemini, OpenAI } from '@opengemini/shared';
 import { badRequest } from '../../errors';
-import { type MediaMap, mediaPart, parseDataUrl } from './media';
+import { parseDataUrl } from '../../media';
+import { type MediaMap, mediaPart } from './media';
 import { isGemini3, isGemma, isLatestAlias, normalizeModel } from '../../gemini/models';
 import { convertSchemas, isEmptyObjectSchema } from '../../gemini/schema';
 import { SKIP_SIGNATURE, decodeToolCallId } from '../../gemini/signatures';

@@ -10,9 +10,12 @@
 // code = the contract fault code) and no [DONE], which is what OpenAI does and what makes the
 // openai SDKs throw (Stream.fromSSEResponse raises APIError on `data.error`):
 // - an `{"error":...}` event from Gemini: classified as any Gemini error (gemini-errors.ts);
-// - an event that is not JSON, or larger than 16 MiB: gemini_internal;
-// - the body ending before every choice has a finishReason or in the middle of an event, or
-//   erroring (connection lost): upstream_network. A cut must never look like a normal finish.
+// - an event larger than 16 MiB: gemini_internal;
+// - a 200 that is not an answer (contract: gemini_bad_answer, never blamed on the key or the
+//   Worker): an event that is not JSON, a body without candidates, a body ending before every
+//   choice has a finishReason or in the middle of an event, or erroring (Gemini's connection
+//   lost). A cut must never look like a normal finish. The route has already turned most of these
+//   into a status and header where they happen before the first event (gemini/answer.ts).
 import type { Gemini, OpenAI } from '@opengemini/shared';
 import { ApiError } from '../../errors';
 import { classifyGeminiError } from '../../gemini/errors';
@@ -32,6 +35,9 @@ export interface StreamContext extends ResponseContext {
    * stalled Gemini connection would hold the stream (and the pool's key) open forever. */
   silenceLimitMs?: number;
 }
+
+/** A 200 from Gemini that is not an answer: Gemini's fault, not the key's nor the Worker's. */
+const BAD_ANSWER = { kind: 'gemini', reason: 'bad_answer' } as const;
 
 export const DEFAULT_KEEPALIVE_MS = 15_000;
 export const DEFAULT_SILENCE_LIMIT_MS = 600_000;
@@ -108,7 +114,10 @@ export class ChatStreamConverter {
     if (this.done) return out;
     let complete = this.choices.size > 0;
     for (const st of this.choices.values()) complete &&= st.finished;
-    if (!complete) return out + this.error(new ApiError({ kind: 'upstream', reason: 'network' }, 'The Gemini stream ended before the answer was complete (no finishReason)'));
+    if (!complete) {
+      const why = this.choices.size === 0 ? 'The Gemini stream ended without an answer (no candidates)' : 'The Gemini stream ended before the answer was complete (no finishReason)';
+      return out + this.error(new ApiError(BAD_ANSWER, why));
+    }
     const usage = JSON.stringify(mapUsage(typeof this.usage === 'string' ? (JSON.parse(this.usage) as Gemini.UsageMetadata) : this.usage));
     // Without include_usage the client gets no usage chunk, but the pool still counts tokens: an
     // SSE comment, which every SSE client ignores (WHATWG HTML §9.2.6: lines starting with ':').
@@ -121,7 +130,7 @@ export class ChatStreamConverter {
   fail(reason: unknown): string {
     if (this.done) return '';
     const detail = reason instanceof Error ? reason.message : String(reason);
-    return this.error(new ApiError({ kind: 'upstream', reason: 'network' }, `The Gemini stream broke off: ${detail}`, { cause: reason }));
+    return this.error(new ApiError(BAD_ANSWER, `The Gemini stream broke off: ${detail}`, { cause: reason }));
   }
 
   /** Gemini sent nothing for `ms`: the error event (the stream is abandoned). */
@@ -157,8 +166,8 @@ export class ChatStreamConverter {
       res = null;
     }
     if (!res || typeof res !== 'object' || Array.isArray(res)) {
-      if (atEnd) return this.error(new ApiError({ kind: 'upstream', reason: 'network' }, 'The Gemini stream ended in the middle of an event'));
-      return this.error(new ApiError({ kind: 'gemini', reason: 'internal' }, 'Gemini sent a stream event that is not a JSON object'));
+      if (atEnd) return this.error(new ApiError(BAD_ANSWER, 'The Gemini stream ended in the middle of an event'));
+      return this.error(new ApiError(BAD_ANSWER, 'Gemini sent a stream event that is not a JSON object'));
     }
     if (res.error !== undefined) {
       const code = typeof res.error?.code === 'number' ? res.error.code : 500;
