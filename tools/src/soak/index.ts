@@ -1,4 +1,4 @@
-// `pnpm soak [--minutes 10] [--clients 16] [--seed 42]`: the pool under a realistic mix of Gemini
+// `pnpm soak [--minutes 10] [--clients 16] [--seed 42] [--faults 0.2]`: the pool under a realistic mix of Gemini
 // faults, end to end on loopback. Not part of CI's default run (it takes minutes).
 //
 // The strict mock Gemini injects ~20% faults at random (seeded): per-minute 429s with short
@@ -18,8 +18,9 @@ import { Sampler } from './sampler';
 import { poolMain, startSoakStack } from './stack';
 
 const MODEL = 'gemini-2.5-flash';
-/** The mix of issue 10: about 20% of generate calls fail in one way or another. */
-const FAULT_RATES = {
+/** The mix of issue 10: about 20% of generate calls fail in one way or another (`--faults`
+ * scales every rate alike). */
+const FAULT_MIX = {
   perMinute: 0.06,
   overloaded: 0.04,
   dropBeforeFirstByte: 0.02,
@@ -33,14 +34,22 @@ const FAULT_RATES = {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { minutes: { type: 'string', default: '10' }, clients: { type: 'string', default: '16' }, seed: { type: 'string', default: '42' } },
+    options: {
+      minutes: { type: 'string', default: '10' },
+      clients: { type: 'string', default: '16' },
+      seed: { type: 'string', default: '42' },
+      faults: { type: 'string', default: '0.2' },
+    },
   });
+  const faultShare = Number(values.faults);
   const minutes = Number(values.minutes);
   const clients = Number(values.clients);
   const seed = Number(values.seed);
-  if (!(minutes > 0 && minutes <= 120) || !(clients >= 1 && clients <= 64) || !Number.isInteger(seed)) {
-    throw new Error('usage: pnpm soak [--minutes 0.5..120] [--clients 1..64] [--seed <integer>]');
+  if (!(minutes > 0 && minutes <= 120) || !(clients >= 1 && clients <= 64) || !Number.isInteger(seed) || !(faultShare >= 0 && faultShare <= 0.9)) {
+    throw new Error('usage: pnpm soak [--minutes 0.5..120] [--clients 1..64] [--seed <integer>] [--faults 0..0.9]');
   }
+  const mixTotal = Object.values(FAULT_MIX).reduce((a, b) => a + b, 0);
+  const rates = Object.fromEntries(Object.entries(FAULT_MIX).map(([name, rate]) => [name, (rate * faultShare) / mixTotal]));
   for (const built of [poolMain, builtWorkerPath]) if (!existsSync(built)) throw new Error(`${built} is missing: run pnpm build first`);
 
   const keyCount = 10;
@@ -48,7 +57,7 @@ async function main(): Promise<void> {
   const stack = await startSoakStack({
     keys: keyCount,
     workers: workerCount,
-    faults: { rates: FAULT_RATES, seed, retryDelayMs: 2000, maxSpentKeys: 2, trickleMs: 1000 },
+    faults: { rates, seed, retryDelayMs: 2000, maxSpentKeys: 2, trickleMs: 1000 },
   });
   const sampler = new Sampler(stack.pool.pid!, stack.poolUrl, stack.accessKey);
   const outcomes: Outcome[] = [];
@@ -81,6 +90,7 @@ async function main(): Promise<void> {
       keys: keyCount,
       workers: workerCount,
       seed,
+      faultShare,
       outcomes,
       failures: [...failures.values()].sort((a, b) => b.count - a.count),
       injected: stack.faults.counts,

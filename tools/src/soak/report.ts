@@ -18,6 +18,7 @@ export interface SoakFigures {
   keys: number;
   workers: number;
   seed: number;
+  faultShare: number;
   outcomes: Outcome[];
   failures: FailureRow[];
   injected: Readonly<Record<FaultName, number>>;
@@ -40,7 +41,7 @@ export function formatReport(f: SoakFigures): string {
   const ok = f.outcomes.filter((o) => o.ok).length;
   const streamed = f.outcomes.filter((o) => o.streamed);
   const lines = [
-    `soak: ${f.minutes} min, ${f.clients} clients (half streamed), ${f.keys} keys, ${f.workers} Workers, fault seed ${f.seed}`,
+    `soak: ${f.minutes} min, ${f.clients} clients (half streamed), ${f.keys} keys, ${f.workers} Workers, ${pct(f.faultShare, 1)} faults injected at random (seed ${f.seed})`,
     '',
     `requests sent        ${sent}`,
     `answered in full     ${ok} (${pct(ok, sent)}); streamed ${streamed.filter((o) => o.ok).length}/${streamed.length}, whole ${ok - streamed.filter((o) => o.ok).length}/${sent - streamed.length}`,
@@ -50,10 +51,12 @@ export function formatReport(f: SoakFigures): string {
     ...f.failures.map((r) => `  ${r.reason.padEnd(40)} ${String(r.count).padStart(5)}   ${r.withHealthyKey} (${pct(r.withHealthyKey, r.count)})`),
     '',
     `faults the mock injected (of ${f.rolled} generate calls that rolled the dice; 429s include refusals of a cooling key)`,
-    `  ${Object.entries(f.injected)
-      .filter(([, n]) => n > 0)
-      .map(([name, n]) => `${name} ${n}`)
-      .join(', ')}`,
+    `  ${
+      Object.entries(f.injected)
+        .filter(([, n]) => n > 0)
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', ') || 'none'
+    }`,
     '',
     'pool process            RSS MiB   open fds   open breakers',
     ...pick(f.samples).map(([label, s]) => `  ${label.padEnd(6)} ${s ? `${(s.at / 1000).toFixed(0).padStart(5)} s  ${String(s.rssMiB).padStart(8)}   ${String(s.fds).padStart(8)}   ${String(s.openBreakers).padStart(13)}` : '(no sample)'}`),
