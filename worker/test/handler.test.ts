@@ -1,7 +1,7 @@
 // The handler in Node (it is Web-standard, so the same code as in workerd) for cases the local
 // wrangler dev proxy cannot carry: it reports a 503 of its own when a Worker answers before
 // reading a large body, which Cloudflare's edge does not.
-import type { OpenAI as Wire } from '@opengemini/shared';
+import { MAX_REQUEST_BYTES, type OpenAI as Wire } from '@opengemini/shared';
 import { describe, expect, it, vi } from 'vitest';
 import { createWorkerHandler } from '../src/handler';
 
@@ -28,6 +28,24 @@ describe('createWorkerHandler', () => {
     expect(((await res.json()) as ErrorEnvelope).error.code).toBe('client_too_large');
     expect(sent).toBeLessThan(40);
     expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('refuses a native call whose content-length is over MAX_REQUEST_BYTES before reading its body, in Google\'s envelope', async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        c.enqueue(new Uint8Array(1024 * 1024));
+      },
+    });
+    const handle = createWorkerHandler({}, { fetch: vi.fn<typeof fetch>() });
+    const res = await handle(
+      new Request('http://w/v1beta/models/gemini-2.5-flash:generateContent', { method: 'POST', headers: { 'x-goog-api-key': KEY, 'content-length': String(MAX_REQUEST_BYTES + 1) }, body, duplex: 'half' } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect(res.headers.get('x-opengemini-fault')).toBe('client; reason=too_large');
+    expect(await res.json()).toEqual({ error: { code: 413, message: expect.stringContaining('32 MiB'), status: 'INVALID_ARGUMENT' } });
+    expect(pulled).toBeLessThanOrEqual(1); // at most the one chunk a stream pulls ahead on its own
   });
 
   it('answers 413 from content-length alone', async () => {

@@ -1,11 +1,13 @@
 // Regression tests for issue 10, Worker side, through the BUILT Worker in workerd against the
-// strict mock Gemini: remote media only from public addresses (in one neutral message), one
-// body limit refused before reading, and Gemini's 200s that are not answers labelled as Gemini's
-// fault (gemini_bad_answer), never as the Worker's network.
-import { createServer, request as httpRequest, type Server } from 'node:http';
+// strict mock Gemini: remote media only from public addresses (in one neutral message), and
+// Gemini's 200s that are not answers labelled as Gemini's fault (gemini_bad_answer), never as
+// the Worker's network. The body limit is tested on the handler in Node (handler.test.ts): the
+// local wrangler proxy in front of workerd cannot carry an answer sent before a large body is
+// read (it answers 503 "worker restarted", or nothing), which Cloudflare's edge does.
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAULT_HEADER, MAX_REQUEST_BYTES, type OpenAI as Wire } from '@opengemini/shared';
+import { FAULT_HEADER, type OpenAI as Wire } from '@opengemini/shared';
 import type { FaultName } from '../../tools/src/mock-gemini/index';
 import { type Stack, TEST_KEY, readSse, startStack } from './support/stack';
 
@@ -102,63 +104,4 @@ describe("Gemini's 200s that are not answers: gemini_bad_answer, not the Worker'
     expect(res.headers.get(FAULT_HEADER)).toMatch(/^quota; reason=per_minute; retry-ms=7000/);
     expect(res.headers.get('retry-after')).toBe('7');
   });
-});
-
-/** Sends a POST whose head declares `declared` bytes, writes `send` bytes, and reports the
- * status (and body) as soon as they come, with how much had been written by then. */
-function partialPost(path: string, declared: number | 'chunked', send: number): Promise<{ status: number; body: string; written: number }> {
-  const { hostname, port } = new URL(stack.worker.url);
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' };
-    if (declared !== 'chunked') headers['content-length'] = String(declared);
-    const req = httpRequest({ hostname, port, path, method: 'POST', headers });
-    let written = 0;
-    req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body, written });
-        req.destroy();
-      });
-    });
-    req.on('error', (err) => (written > 0 ? undefined : reject(err)));
-    const chunk = Buffer.alloc(256 * 1024, 0x20);
-    const pump = () => {
-      while (written < send && !req.destroyed) {
-        written += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', pump);
-      }
-      // Never end a body shorter than declared: the answer must come without it.
-      if (declared === 'chunked') req.end();
-    };
-    req.write('{"model":"gemini-2.5-flash","messages":[],"pad":"');
-    pump();
-  });
-}
-
-describe('one body limit: MAX_REQUEST_BYTES from @opengemini/shared', () => {
-  it('refuses a declared Content-Length over the limit before the body is sent, naming the limit', async () => {
-    const { status, body, written } = await partialPost('/v1/chat/completions', MAX_REQUEST_BYTES + 1, 1024 * 1024);
-    expect(status).toBe(413);
-    expect(written).toBeLessThan(MAX_REQUEST_BYTES);
-    expect(JSON.parse(body).error).toMatchObject({ code: 'client_too_large', message: expect.stringContaining('32 MiB') });
-    expect(stack.mock.requests).toHaveLength(0);
-  });
-
-  it('answers native callers in Google\'s envelope, labelled for the pool', async () => {
-    const { status, body } = await partialPost('/v1beta/models/gemini-2.5-flash:generateContent', MAX_REQUEST_BYTES + 1, 1024 * 1024);
-    expect(status).toBe(413);
-    expect(JSON.parse(body)).toEqual({ error: { code: 413, message: expect.stringContaining('32 MiB'), status: 'INVALID_ARGUMENT' } });
-  });
-
-  // Last in the file: after a body of tens of MiB, wrangler's local workerd sometimes restarts
-  // the Worker under the next request ("Your worker restarted mid-request"), whatever the Worker
-  // did with the body (it happens after a 20 MiB body that is read whole, too).
-  it('cuts a body without a length off at the limit', async () => {
-    const { status, body } = await partialPost('/v1/chat/completions', 'chunked', MAX_REQUEST_BYTES + 512 * 1024);
-    expect(status).toBe(413);
-    expect(JSON.parse(body).error.code).toBe('client_too_large');
-  });
-
 });

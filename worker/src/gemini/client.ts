@@ -10,6 +10,9 @@ export interface GeminiTarget {
   baseUrl: string;
   key: string;
   fetch: typeof fetch;
+  /** Fetches the remote media a request names (image URLs...); default `fetch`. The pool's
+   * direct mode passes one that also checks DNS answers (worker/src/node/media-fetch.ts). */
+  mediaFetch?: typeof fetch | undefined;
   /** Aborts the upstream call when the client goes away. */
   signal?: AbortSignal | undefined;
 }

@@ -15,15 +15,12 @@ import { parseChatRequest } from './validate';
 export interface ChatOptions {
   /** Passed to the stream converter; undefined keeps its default. */
   keepAliveMs?: number | undefined;
-  /** Fetches remote media (image_url): the pool's direct mode passes one that also checks DNS
-   * answers (worker/src/node/media-fetch.ts). Default: the Gemini target's fetch. */
-  mediaFetch?: typeof fetch | undefined;
 }
 
 export async function handleChat(request: Request, target: GeminiTarget, options: ChatOptions = {}): Promise<Response> {
   const req = parseChatRequest(await readJsonBody(request));
   const remote = collectRemoteMedia(req);
-  const media = remote.length > 0 ? await fetchRemoteMedia(remote, options.mediaFetch ?? target.fetch) : undefined;
+  const media = remote.length > 0 ? await fetchRemoteMedia(remote, target.mediaFetch ?? target.fetch) : undefined;
   const { model, body } = toGeminiRequest(req, media);
   const ctx = { id: `chatcmpl-${nonce(24)}`, created: Math.floor(Date.now() / 1000), model: req.model };
 
