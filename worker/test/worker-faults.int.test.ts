@@ -104,4 +104,21 @@ describe("Gemini's 200s that are not answers: gemini_bad_answer, not the Worker'
     expect(res.headers.get(FAULT_HEADER)).toMatch(/^quota; reason=per_minute; retry-ms=7000/);
     expect(res.headers.get('retry-after')).toBe('7');
   });
+
+  it.each([
+    ['generateContent', 'emptyStream'],
+    ['generateContent', 'noCandidates'],
+    ['streamGenerateContent?alt=sse', 'emptyStream'],
+    ['streamGenerateContent?alt=sse', 'noDataPrefix'],
+  ] as const)('native %s with %s: 502 in Google\'s envelope, with the header', async (method, fault) => {
+    only(fault);
+    const res = await fetch(`${stack.worker.url}/v1beta/models/gemini-2.5-flash:${method}`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': TEST_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x' }] }] }),
+    });
+    expect(res.status).toBe(502);
+    expect(res.headers.get(FAULT_HEADER)).toBe('gemini; reason=bad_answer');
+    expect(await res.json()).toEqual({ error: { code: 502, message: expect.any(String), status: 'UNAVAILABLE' } });
+  });
 });

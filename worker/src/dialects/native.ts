@@ -5,6 +5,7 @@
 import { scrubKeys } from '@opengemini/shared';
 import { readBodyBytes } from '../body';
 import { ApiError } from '../errors';
+import { confirmStream, readAnswerText } from '../gemini/answer';
 import { classifyGeminiError } from '../gemini/errors';
 import type { ApiRoute } from '../api-path';
 import { type GeminiTarget, networkError } from '../gemini/client';
@@ -75,7 +76,14 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
     rewritten.searchParams.delete('key'); // never hand a key back; the Worker injects it again
     out.set('x-goog-upload-url', rewritten.toString());
   }
-  if (res.ok) return new Response(res.body, { status: res.status, headers: out });
+  if (res.ok) {
+    try {
+      return new Response(await confirmedAnswer(res, rest, query), { status: res.status, headers: out });
+    } catch (err) {
+      if (err instanceof ApiError) return googleErrorResponse(err);
+      throw err;
+    }
+  }
 
   const text = await res.text().catch(() => '');
   let parsed: unknown = text;
@@ -90,9 +98,21 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   return new Response(scrubKeys(text), { status: res.status, headers: out });
 }
 
+/**
+ * The body to relay for a 2xx: untouched, but a generateContent answer or an SSE stream that is
+ * not an answer (gemini/answer.ts) is refused as gemini_bad_answer, so the pool blames Gemini
+ * rather than the Worker (a stream is checked up to its first telling event, then relayed).
+ */
+async function confirmedAnswer(res: Response, rest: string, query: URLSearchParams): Promise<string | ReadableStream<Uint8Array> | null> {
+  if (rest.endsWith(':generateContent')) return (await readAnswerText(res)).text;
+  if (rest.endsWith(':streamGenerateContent') && query.get('alt') === 'sse') return confirmStream(res.body ?? new ReadableStream());
+  return res.body;
+}
+
 /** One of our own errors in Google's envelope, which native clients parse (their SDKs read
  * `error.message` and `error.status`), labelled for the pool like any other. */
 function googleErrorResponse(err: ApiError): Response {
-  const body = { error: { code: err.status, message: scrubKeys(err.message), status: 'INVALID_ARGUMENT' } };
+  const status = err.fault.kind === 'client' ? 'INVALID_ARGUMENT' : 'UNAVAILABLE';
+  const body = { error: { code: err.status, message: scrubKeys(err.message), status } };
   return json(body, err.status, faultHeaders(err));
 }

@@ -12,7 +12,7 @@
 import type { Gemini } from '@opengemini/shared';
 import { ApiError } from '../errors';
 import { SseParser } from '../sse';
-import { badAnswer, readJson } from './client';
+import { badAnswer, parseJson, readText } from './client';
 import { classifyGeminiError } from './errors';
 
 /** How long a stream's head waits for Gemini's first event, in ms. */
@@ -26,10 +26,16 @@ const isAnswer = (r: Event): boolean => (Array.isArray(r.candidates) && r.candid
 
 /** A generateContent body that is an answer: candidates, or a promptFeedback saying why not. */
 export async function readAnswer(res: Response): Promise<Gemini.GenerateContentResponse> {
-  const body = await readJson<Event>(res);
+  return (await readAnswerText(res)).body;
+}
+
+/** readAnswer, keeping the text as Gemini sent it (the native passthrough relays it as is). */
+export async function readAnswerText(res: Response): Promise<{ text: string; body: Gemini.GenerateContentResponse }> {
+  const text = await readText(res);
+  const body = parseJson<Event>(text, res.status);
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw badAnswer('Gemini returned a JSON body that is not an answer');
   if (!isAnswer(body)) throw badAnswer('Gemini answered without candidates or a reason for having none');
-  return body;
+  return { text, body };
 }
 
 /** What one event says about the stream: 'answer' to stop waiting, 'nothing' to keep going. */

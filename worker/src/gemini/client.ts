@@ -57,17 +57,25 @@ export function networkError(err: unknown): ApiError {
 /** Parses a 2xx JSON body from Gemini. A body that breaks off, is empty or is not JSON is a 200
  * that is not an answer: Gemini's fault (gemini_bad_answer), not the key's nor the Worker's. */
 export async function readJson<T>(res: Response): Promise<T> {
-  let text: string;
+  return parseJson<T>(await readText(res), res.status);
+}
+
+/** A 2xx body as text; a connection that breaks off mid-body is a bad answer. */
+export async function readText(res: Response): Promise<string> {
   try {
-    text = await res.text();
+    return await res.text();
   } catch (err) {
     throw badAnswer(`Gemini's connection broke off in the middle of its answer (HTTP ${res.status})`, err);
   }
-  if (text.trim() === '') throw badAnswer(`Gemini answered HTTP ${res.status} with an empty body`);
+}
+
+/** JSON.parse for a 2xx body; empty or not JSON is a bad answer. */
+export function parseJson<T>(text: string, status: number): T {
+  if (text.trim() === '') throw badAnswer(`Gemini answered HTTP ${status} with an empty body`);
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw badAnswer(`Gemini returned a body that is not JSON (HTTP ${res.status})`);
+    throw badAnswer(`Gemini returned a body that is not JSON (HTTP ${status})`);
   }
 }
 
