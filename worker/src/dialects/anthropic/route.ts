@@ -9,10 +9,10 @@ import { fetchRemoteMedia } from '../../media';
 import { normalizeModel } from '../../gemini/models';
 import { nonce } from '../../gemini/signatures';
 import { SSE_HEADERS, json } from '../../http';
-import type { StreamTiming } from '../../sse-stream';
+import { type StreamTiming, convertSse } from '../../sse-stream';
 import { collectMediaUrls, toGeminiRequest } from './request';
 import { toMessage } from './response';
-import { createMessagesStream } from './stream';
+import { MessagesStreamConverter } from './stream';
 import { parseMessagesRequest } from './validate';
 
 export async function handleMessages(request: Request, target: GeminiTarget, timing: StreamTiming = {}): Promise<Response> {
@@ -22,7 +22,7 @@ export async function handleMessages(request: Request, target: GeminiTarget, tim
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
     const answer = await confirmStream(res.body ?? new ReadableStream());
-    return new Response(answer.pipeThrough(createMessagesStream(ctx, timing)), { status: 200, headers: SSE_HEADERS });
+    return new Response(convertSse(answer, new MessagesStreamConverter(ctx), timing), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
   return json(toMessage(await readAnswer(res), ctx));

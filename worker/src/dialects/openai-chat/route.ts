@@ -3,13 +3,13 @@ import { readJsonBody } from '../../body';
 import { confirmStream, readAnswer } from '../../gemini/answer';
 import { callGemini, type GeminiTarget, modelPath } from '../../gemini/client';
 import { SSE_HEADERS, json } from '../../http';
-import type { Gemini } from '@opengemini/shared';
 import { fetchRemoteMedia } from '../../media';
 import { collectRemoteMedia } from './media';
 import { toGeminiRequest } from './request';
 import { toChatCompletion } from './response';
 import { nonce } from '../../gemini/signatures';
-import { createChatStream } from './stream';
+import { convertSse } from '../../sse-stream';
+import { ChatStreamConverter } from './stream';
 import { parseChatRequest } from './validate';
 
 export interface ChatOptions {
@@ -27,12 +27,8 @@ export async function handleChat(request: Request, target: GeminiTarget, options
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
     const answer = await confirmStream(res.body ?? new ReadableStream());
-    const stream = createChatStream({
-      ...ctx,
-      includeUsage: req.stream_options?.include_usage === true,
-      ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
-    });
-    return new Response(answer.pipeThrough(stream), { status: 200, headers: SSE_HEADERS });
+    const converter = new ChatStreamConverter({ ...ctx, includeUsage: req.stream_options?.include_usage === true });
+    return new Response(convertSse(answer, converter, options), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
   return json(toChatCompletion(await readAnswer(res), ctx));
