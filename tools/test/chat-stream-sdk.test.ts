@@ -125,6 +125,6 @@ describe('the openai SDK reads our streams', () => {
     const body = event({ candidates: [{ content: { role: 'model', parts: [{ text: 'Once upon a' }] } }] });
     const err = await clientFor(body).chat.completions.stream(params).finalChatCompletion().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(APIError);
-    expect(err).toMatchObject({ code: 'upstream_network' });
+    expect(err).toMatchObject({ code: 'gemini_bad_answer' });
   });
 });

@@ -1,23 +1,24 @@
-// Reading a client's JSON body: bounded in size, with errors that say what is wrong.
+// Reading a client's body: bounded by MAX_REQUEST_BYTES, the one body limit of both tiers
+// (@opengemini/shared limits.ts), refused before a byte is read when Content-Length says it is
+// larger, and cut off at the limit when there is no length to go by; errors say what is wrong.
+import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import { ApiError, badRequest } from './errors';
 import { readCapped } from './read-capped';
 
-/** 32 MiB: room for a few inline images or a PDF; Gemini's own inline limit is 20 MB. */
-export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** The body as bytes, at most `maxBytes` of them; 413 otherwise, before reading where it can. */
+export async function readBodyBytes(request: Request, maxBytes = MAX_REQUEST_BYTES): Promise<Uint8Array> {
+  if (Number(request.headers.get('content-length')) > maxBytes) throw tooLarge(maxBytes);
+  const bytes = await readCapped(request.body, maxBytes);
+  if (!bytes) throw tooLarge(maxBytes);
+  return bytes;
+}
 
-export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+export async function readJsonBody(request: Request, maxBytes = MAX_REQUEST_BYTES): Promise<unknown> {
   const declared = Number(request.headers.get('content-length'));
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  let text: string;
-  if (declared > 0 && !request.headers.has('content-encoding')) {
-    // Length known and within bounds (the runtime enforces content-length): the runtime's own
-    // decoder is the fastest path in workerd and in Node.
-    text = await request.text();
-  } else {
-    const bytes = await readCapped(request.body, maxBytes);
-    if (!bytes) throw tooLarge(maxBytes);
-    text = new TextDecoder().decode(bytes);
-  }
+  // Length known and within bounds (both runtimes hold a body to its content-length): the
+  // runtime's own decoder is the fastest path in workerd and in Node. Otherwise, read capped.
+  const text = declared > 0 && !request.headers.has('content-encoding') ? await request.text() : new TextDecoder().decode(await readBodyBytes(request, maxBytes));
   if (!text.trim()) throw badRequest('The request body is empty; expected a JSON object.');
   let body: unknown;
   try {
@@ -30,5 +31,5 @@ export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES):
 }
 
 function tooLarge(maxBytes: number): ApiError {
-  return new ApiError({ kind: 'client', reason: 'too_large' }, `The request body is larger than ${maxBytes / 1024 / 1024} MiB.`);
+  return new ApiError({ kind: 'client', reason: 'too_large' }, `The request body is larger than ${maxBytes / 1024 / 1024} MiB, the most this server reads.`);
 }

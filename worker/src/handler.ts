@@ -23,7 +23,12 @@ export interface WorkerEnv {
 }
 
 export interface WorkerDeps {
+  /** Calls Gemini. */
   fetch?: typeof fetch;
+  /** Fetches remote media a request names (image_url...); default: `fetch`. In Node, pass
+   * createNodeMediaFetch() (`@opengemini/worker/node`): it refuses names that resolve to private
+   * addresses, which the Worker's own literal checks cannot see. */
+  mediaFetch?: typeof fetch;
 }
 
 export type Handler = (request: Request) => Promise<Response>;
@@ -32,9 +37,9 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
   const baseUrl = (env.GEMINI_BASE_URL || DEFAULT_GEMINI_BASE_URL).replace(/\/+$/, '');
   const secret = env.WORKER_SECRET || undefined;
   const keepAlive = Number(env.SSE_KEEPALIVE_MS);
-  const chatOptions = { keepAliveMs: env.SSE_KEEPALIVE_MS && Number.isFinite(keepAlive) && keepAlive >= 0 ? keepAlive : undefined };
   // Bound at call time so tests and the pool can swap globalThis.fetch; workerd needs `this` kept.
   const doFetch: typeof fetch = deps.fetch ?? ((input, init) => fetch(input, init));
+  const chatOptions = { keepAliveMs: env.SSE_KEEPALIVE_MS && Number.isFinite(keepAlive) && keepAlive >= 0 ? keepAlive : undefined };
 
   return async function handle(request: Request): Promise<Response> {
     // Anthropic's routes answer every error in Anthropic's envelope, the others in OpenAI's
@@ -54,7 +59,7 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       const { key, secretOk } = extractKey(request, url, secret);
       if (!secretOk) throw badSecret();
       if (!key) throw missingKey();
-      const target: GeminiTarget = { baseUrl, key, fetch: doFetch, signal: request.signal };
+      const target: GeminiTarget = { baseUrl, key, fetch: doFetch, mediaFetch: deps.mediaFetch, signal: request.signal };
 
       const { version, rest } = route;
       const method = request.method;

@@ -128,7 +128,10 @@ describe('Anthropic request -> Gemini body', () => {
         ],
       }),
     );
-    expect(collectMediaUrls(req)).toEqual(['https://example.com/cat.png', 'https://example.com/shot.jpg']);
+    expect(collectMediaUrls(req)).toEqual([
+      { url: 'https://example.com/cat.png', param: 'messages.0.content.0.source.url', name: 'the image at messages.0.content.0' },
+      { url: 'https://example.com/shot.jpg', param: 'messages.0.content.2.content.0.source.url', name: 'the image at messages.0.content.2.content.0' },
+    ]);
     const media = new Map([
       ['https://example.com/cat.png', { mimeType: 'image/png', data: 'iVBO' }],
       ['https://example.com/shot.jpg', { mimeType: 'image/jpeg', data: '/9j/' }],

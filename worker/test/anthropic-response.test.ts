@@ -167,7 +167,7 @@ describe('Gemini stream -> Anthropic events', () => {
   it('a cut stream ends with event: error (no message_stop), labelled for the pool', () => {
     const text = convert([utf8.encode(sse(EVENTS.slice(0, 2)))]);
     const events = grammar(text);
-    expect(events.at(-1)).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining('ended before'), code: 'upstream_network' } });
+    expect(events.at(-1)).toEqual({ type: 'error', error: { type: 'api_error', message: expect.stringContaining('ended before'), code: 'gemini_bad_answer' } });
     expect(events.map((e) => e.type)).not.toContain('message_stop');
   });
 

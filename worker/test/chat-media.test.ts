@@ -2,7 +2,8 @@ import type { OpenAI } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/errors';
 import { bytesToBase64 } from '../src/base64';
-import { collectRemoteMedia, fetchRemoteMedia, mediaPart, parseDataUrl, sniffMime } from '../src/chat/media';
+import { collectRemoteMedia, mediaPart } from '../src/dialects/openai-chat/media';
+import { parseDataUrl, sniffMime } from '../src/media';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -17,15 +18,6 @@ function apiError(fn: () => unknown): ApiError {
   throw new Error('expected an ApiError');
 }
 
-async function rejected(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    return e as ApiError;
-  }
-  throw new Error('expected an ApiError');
-}
 
 describe('bytesToBase64', () => {
   it.each([0, 1, 2, 3, 32_765, 32_766, 32_767, 100_000, 1_000_003])('agrees with Buffer for %i bytes', (n) => {
@@ -122,7 +114,7 @@ describe('mediaPart', () => {
 });
 
 describe('collectRemoteMedia', () => {
-  it('lists distinct http(s) image URLs, skipping data URLs and URIs Gemini reads itself', () => {
+  it('lists http(s) image URLs with the part each sits in, skipping data URLs and URIs Gemini reads itself', () => {
     const req = {
       model: 'm',
       messages: [
@@ -132,136 +124,10 @@ describe('collectRemoteMedia', () => {
         { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://youtu.be/abc' } }, { type: 'image_url', image_url: { url: 'https://generativelanguage.googleapis.com/v1beta/files/f1' } }] },
       ],
     } as OpenAI.ChatCompletionRequest;
-    expect(collectRemoteMedia(req)).toEqual(['https://a.example/1.png', 'http://b.example/2.jpg']);
-  });
-});
-
-// ----- fetchRemoteMedia ---------------------------------------------------------------------------
-
-interface Served {
-  status?: number;
-  type?: string;
-  length?: number;
-  /** The body in chunks; `stall` never ends it. */
-  chunks?: Uint8Array[];
-  stall?: boolean;
-}
-
-/** A fetch that serves scripted bodies and records how much of each was pulled. */
-function fakeFetch(routes: Record<string, Served | 'hang' | 'fail'>) {
-  const pulled: Record<string, number> = {};
-  const cancelled: string[] = [];
-  const signals: AbortSignal[] = [];
-  const fn = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = String(input);
-    const route = routes[url];
-    const signal = init?.signal ?? undefined;
-    if (signal) signals.push(signal);
-    if (route === 'fail') throw new TypeError('fetch failed');
-    if (route === 'hang' || !route) {
-      return new Promise<Response>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
-    }
-    const chunks = route.chunks ?? [];
-    let i = 0;
-    pulled[url] = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (i < chunks.length) {
-          pulled[url]! += chunks[i]!.byteLength;
-          controller.enqueue(chunks[i++]!);
-        } else if (!route.stall) controller.close();
-        else return new Promise<void>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
-        return undefined;
-      },
-      cancel() {
-        cancelled.push(url);
-      },
-    });
-    const headers = new Headers();
-    if (route.type) headers.set('content-type', route.type);
-    if (route.length !== undefined) headers.set('content-length', String(route.length));
-    return new Response(body, { status: route.status ?? 200, headers });
-  }) as typeof fetch;
-  return { fn, pulled, cancelled, signals };
-}
-
-const req = (...urls: string[]) =>
-  ({ model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'see' }, ...urls.map((url) => ({ type: 'image_url', image_url: { url } }))] }] }) as OpenAI.ChatCompletionRequest;
-const limits = { maxBytes: 1000, timeoutMs: 200, maxCount: 3 };
-
-describe('fetchRemoteMedia', () => {
-  it('fetches and base64-encodes, taking the type from the header or from the bytes', async () => {
-    const { fn } = fakeFetch({
-      'https://x/a.png': { type: 'image/png; charset=binary', chunks: [PNG.subarray(0, 5), PNG.subarray(5)] },
-      'https://x/b': { type: 'application/octet-stream', chunks: [PNG] },
-      'https://x/c.jpg': { type: 'image/jpg', chunks: [Uint8Array.from([0xff, 0xd8, 0xff])] },
-    });
-    const media = await fetchRemoteMedia(collectRemoteMedia(req('https://x/a.png', 'https://x/b', 'https://x/c.jpg')), fn, limits);
-    expect(media.get('https://x/a.png')).toEqual({ mimeType: 'image/png', data: b64(PNG) });
-    expect(media.get('https://x/b')).toEqual({ mimeType: 'image/png', data: b64(PNG) });
-    expect(media.get('https://x/c.jpg')).toEqual({ mimeType: 'image/jpeg', data: '/9j/' });
-  });
-
-  it('refuses a declared Content-Length over the cap without reading the body', async () => {
-    const { fn, pulled } = fakeFetch({ 'https://x/big': { type: 'image/png', length: 5000, chunks: [new Uint8Array(500)] } });
-    const err = await rejected(fetchRemoteMedia(collectRemoteMedia(req('https://x/big')), fn, limits));
-    expect(err.message).toMatch(/larger than/);
-    expect(err.param).toBe('messages[0].content[1].image_url.url');
-    expect(pulled['https://x/big'] ?? 0).toBeLessThanOrEqual(500);
-  });
-
-  it('stops reading a body that outgrows the cap when no length was declared', async () => {
-    const chunk = new Uint8Array(400);
-    const { fn, pulled, cancelled } = fakeFetch({ 'https://x/stream': { type: 'image/png', chunks: Array.from({ length: 100 }, () => chunk) } });
-    const err = await rejected(fetchRemoteMedia(collectRemoteMedia(req('https://x/stream')), fn, limits));
-    expect(err.message).toMatch(/larger than/);
-    expect(pulled['https://x/stream']).toBeLessThan(2000);
-    expect(cancelled).toContain('https://x/stream');
-  });
-
-  it('also stops a body that lies with a small Content-Length', async () => {
-    const chunk = new Uint8Array(600);
-    const { fn } = fakeFetch({ 'https://x/liar': { type: 'image/png', length: 10, chunks: [chunk, chunk] } });
-    expect((await rejected(fetchRemoteMedia(collectRemoteMedia(req('https://x/liar')), fn, limits))).message).toMatch(/larger than/);
-  });
-
-  it.each([
-    ['an HTTP error', { 'https://x/a': { status: 404, type: 'text/html' } }, /HTTP 404/],
-    ['a web page', { 'https://x/a': { type: 'text/html', chunks: [new TextEncoder().encode('<html>')] } }, /not an image.*text\/html/],
-    ['unrecognisable bytes', { 'https://x/a': { type: 'application/octet-stream', chunks: [new TextEncoder().encode('hello')] } }, /not an image/],
-    ['a network failure', { 'https://x/a': 'fail' as const }, /Could not fetch.*fetch failed/],
-    ['no answer', { 'https://x/a': 'hang' as const }, /timed out after 0.2 s/],
-    ['a body that stalls', { 'https://x/a': { type: 'image/png', chunks: [PNG], stall: true } }, /timed out/],
-  ])('turns %s into a 400 naming the part', async (_name, routes, message) => {
-    const { fn } = fakeFetch(routes);
-    const err = await rejected(fetchRemoteMedia(collectRemoteMedia(req('https://x/a')), fn, limits));
-    expect(err.status).toBe(400);
-    expect(err.message).toMatch(message);
-    expect(err.param).toBe('messages[0].content[1].image_url.url');
-  });
-
-  it('names the part of the URL that failed, not the first one', async () => {
-    const { fn } = fakeFetch({ 'https://x/ok': { type: 'image/png', chunks: [PNG] }, 'https://x/bad': { status: 500 } });
-    const err = await rejected(fetchRemoteMedia(collectRemoteMedia(req('https://x/ok', 'https://x/bad')), fn, limits));
-    expect(err.param).toBe('messages[0].content[2].image_url.url');
-  });
-
-  it('refuses more URLs than the limit before fetching any', async () => {
-    const { fn, signals } = fakeFetch({});
-    const err = await rejected(fetchRemoteMedia(collectRemoteMedia(req('https://x/1', 'https://x/2', 'https://x/3', 'https://x/4')), fn, limits));
-    expect(err.param).toBe('messages[0].content[4].image_url.url');
-    expect(signals).toHaveLength(0);
-  });
-
-  it('cancels the other fetches after the first failure', async () => {
-    const { fn, signals } = fakeFetch({ 'https://x/slow': 'hang', 'https://x/bad': { status: 403 } });
-    await rejected(fetchRemoteMedia(collectRemoteMedia(req('https://x/slow', 'https://x/bad')), fn, { ...limits, timeoutMs: 60_000 }));
-    expect(signals).toHaveLength(2);
-    expect(signals.every((s) => s.aborted)).toBe(true);
-  });
-
-  it('names messages when handed URLs it did not collect', async () => {
-    const { fn } = fakeFetch({ 'https://x/a': { status: 404 } });
-    expect((await rejected(fetchRemoteMedia(['https://x/a'], fn, limits))).param).toBe('messages');
+    expect(collectRemoteMedia(req)).toEqual([
+      { url: 'https://a.example/1.png', param: 'messages[1].content[0].image_url.url', name: 'image_url at messages[1].content[0]' },
+      { url: 'https://a.example/1.png', param: 'messages[2].content[1].image_url.url', name: 'image_url at messages[2].content[1]' },
+      { url: 'http://b.example/2.jpg', param: 'messages[2].content[2].image_url.url', name: 'image_url at messages[2].content[2]' },
+    ]);
   });
 });

@@ -116,7 +116,7 @@ describe('cancellation and upstream failures', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('turns a Gemini body that errors mid-stream into an upstream_network error event and closes cleanly', async () => {
+  it('turns a Gemini body that errors mid-stream into a gemini_bad_answer error event (not the Worker\'s fault) and closes cleanly', async () => {
     const src = manualSource();
     const reader = src.stream.pipeThrough(createChatStream(ctx())).getReader();
     src.controller.enqueue(TEXT);
@@ -126,7 +126,7 @@ describe('cancellation and upstream failures', () => {
     const frames = out.trim().split('\n\n');
     expect(frames[1]).toContain('"content":"hi"');
     expect(JSON.parse(frames[2]!.slice(6))).toEqual({
-      error: { message: 'The Gemini stream broke off: Network connection lost.', type: 'server_error', param: null, code: 'upstream_network' },
+      error: { message: 'The Gemini stream broke off: Network connection lost.', type: 'server_error', param: null, code: 'gemini_bad_answer' },
     });
     expect(frames).toHaveLength(3);
   });

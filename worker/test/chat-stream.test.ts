@@ -303,35 +303,44 @@ describe('createChatStream: failures end with one OpenAI error event and no [DON
     expect(last(frames(text)).error.code).toBe('key_permission_denied');
   });
 
-  it('reports a complete event that is not JSON as gemini_internal', async () => {
+  it('reports a complete event that is not JSON as gemini_bad_answer', async () => {
     const out = frames(await run(`${ev({ candidates: [cand([{ text: 'a' }])] })}data: {"candidates": [\r\n\r\n`));
     expect(out.slice(0, 2)).toEqual([ROLE, chunk({ content: 'a' })]);
-    expect(last(out).error).toMatchObject({ code: 'gemini_internal', type: 'server_error' });
+    expect(last(out).error).toMatchObject({ code: 'gemini_bad_answer', type: 'server_error' });
     expect(out).toHaveLength(3);
   });
 
-  it('reports a stream that ends without a finishReason as upstream_network, not a normal finish', async () => {
+  it('reports a stream that ends without a finishReason as gemini_bad_answer (never blamed on the Worker), not a normal finish', async () => {
     const out = frames(await run(ev({ candidates: [cand([{ text: 'Once upon' }])] })));
     expect(out).toEqual([
       ROLE,
       chunk({ content: 'Once upon' }),
-      { error: { message: expect.stringContaining('ended before'), type: 'server_error', param: null, code: 'upstream_network' } },
+      { error: { message: expect.stringContaining('ended before'), type: 'server_error', param: null, code: 'gemini_bad_answer' } },
     ]);
   });
 
-  it('reports a stream cut in the middle of an event as upstream_network', async () => {
+  it('reports a stream cut in the middle of an event as gemini_bad_answer', async () => {
     const full = ev({ candidates: [cand([{ text: 'x' }], { finishReason: 'STOP' })] });
     const out = frames(await run(full.slice(0, full.length - 20)));
-    expect(out).toEqual([{ error: expect.objectContaining({ code: 'upstream_network', message: expect.stringContaining('middle of an event') }) }]);
+    expect(out).toEqual([{ error: expect.objectContaining({ code: 'gemini_bad_answer', message: expect.stringContaining('middle of an event') }) }]);
   });
 
-  it('reports an empty body as upstream_network', async () => {
-    expect(frames(await run(''))).toEqual([{ error: expect.objectContaining({ code: 'upstream_network' }) }]);
+  it('reports an empty body as gemini_bad_answer', async () => {
+    expect(frames(await run(''))).toEqual([{ error: expect.objectContaining({ code: 'gemini_bad_answer', message: expect.stringContaining('without an answer') }) }]);
   });
 
-  it('reports one unfinished candidate of two as upstream_network', async () => {
+  it('reports events with candidates: [] and nothing else as gemini_bad_answer', async () => {
+    expect(frames(await run(ev({ candidates: [], usageMetadata: { promptTokenCount: 3 } })))).toEqual([{ error: expect.objectContaining({ code: 'gemini_bad_answer' }) }]);
+  });
+
+  it('reports lines without the data: prefix as gemini_bad_answer', async () => {
+    const bare = JSON.stringify({ candidates: [cand([{ text: 'x' }], { finishReason: 'STOP' })] });
+    expect(frames(await run(`${bare}\r\n\r\n`))).toEqual([{ error: expect.objectContaining({ code: 'gemini_bad_answer' }) }]);
+  });
+
+  it('reports one unfinished candidate of two as gemini_bad_answer', async () => {
     const out = frames(await run(ev({ candidates: [cand([{ text: 'a' }], { finishReason: 'STOP' }), { ...cand([{ text: 'b' }]), index: 1 }] })));
-    expect(last(out).error.code).toBe('upstream_network');
+    expect(last(out).error.code).toBe('gemini_bad_answer');
     expect(out).not.toContain('[DONE]');
   });
 });

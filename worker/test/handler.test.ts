@@ -1,7 +1,7 @@
 // The handler in Node (it is Web-standard, so the same code as in workerd) for cases the local
 // wrangler dev proxy cannot carry: it reports a 503 of its own when a Worker answers before
 // reading a large body, which Cloudflare's edge does not.
-import type { OpenAI as Wire } from '@opengemini/shared';
+import { MAX_REQUEST_BYTES, type OpenAI as Wire } from '@opengemini/shared';
 import { describe, expect, it, vi } from 'vitest';
 import { createWorkerHandler } from '../src/handler';
 
@@ -30,6 +30,24 @@ describe('createWorkerHandler', () => {
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 
+  it('refuses a native call whose content-length is over MAX_REQUEST_BYTES before reading its body, in Google\'s envelope', async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        c.enqueue(new Uint8Array(1024 * 1024));
+      },
+    });
+    const handle = createWorkerHandler({}, { fetch: vi.fn<typeof fetch>() });
+    const res = await handle(
+      new Request('http://w/v1beta/models/gemini-2.5-flash:generateContent', { method: 'POST', headers: { 'x-goog-api-key': KEY, 'content-length': String(MAX_REQUEST_BYTES + 1) }, body, duplex: 'half' } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect(res.headers.get('x-opengemini-fault')).toBe('client; reason=too_large');
+    expect(await res.json()).toEqual({ error: { code: 413, message: expect.stringContaining('32 MiB'), status: 'INVALID_ARGUMENT' } });
+    expect(pulled).toBeLessThanOrEqual(1); // at most the one chunk a stream pulls ahead on its own
+  });
+
   it('answers 413 from content-length alone', async () => {
     const handle = createWorkerHandler({}, { fetch: vi.fn<typeof fetch>() });
     const res = await handle(new Request('http://w/v1/chat/completions', { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-length': String(64 * 1024 * 1024) }, body: '{}' }));
@@ -46,16 +64,12 @@ describe('createWorkerHandler', () => {
   });
 
   it('turns an unexpected exception into a labelled 500 in OpenAI format, never a crash', async () => {
-    const broken = new ReadableStream({
-      pull(c) {
-        c.error(new Error('boom'));
-      },
-    });
-    const handle = createWorkerHandler({}, { fetch: async () => new Response(broken, { status: 200 }) });
+    // A fetch that resolves to something that is not a Response: our code trips over it.
+    const handle = createWorkerHandler({}, { fetch: async () => null as unknown as Response });
     const res = await handle(new Request('http://w/v1/models', { headers: { authorization: `Bearer ${KEY}` } }));
     expect(res.status).toBe(500);
     expect(res.headers.get('x-opengemini-fault')).toBe('upstream; reason=worker_fault');
-    expect(((await res.json()) as ErrorEnvelope).error.message).toMatch(/boom/);
+    expect(((await res.json()) as ErrorEnvelope).error.message).toMatch(/Internal error in the OpenGemini Worker: .*null/);
   });
 });
 
@@ -112,5 +126,40 @@ describe('listGeminiModels follows nextPageToken to the last page', () => {
     const res = await handle(new Request('http://w/v1/models', { headers: { authorization: `Bearer ${KEY}` } }));
     expect(((await res.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toEqual(['a', 'b', 'c', 'd']);
     expect(seen).toEqual(['', 't1', 't2']);
+  });
+});
+
+describe('remote media', () => {
+  // 1x1 transparent PNG
+  const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+  const answer = { candidates: [{ content: { role: 'model', parts: [{ text: 'a cat' }] }, finishReason: 'STOP', index: 0 }] };
+
+  it('fetches a public image URL with the media fetch it is given (not the Gemini one) and sends it inline', async () => {
+    const sentToGemini: unknown[] = [];
+    const mediaAsked: string[] = [];
+    const handle = createWorkerHandler(
+      {},
+      {
+        fetch: async (_input, init) => {
+          sentToGemini.push(JSON.parse(String(init?.body)));
+          return new Response(JSON.stringify(answer), { headers: { 'content-type': 'application/json' } });
+        },
+        mediaFetch: async (input) => {
+          mediaAsked.push(String(input));
+          return new Response(PNG, { headers: { 'content-type': 'image/png' } });
+        },
+      },
+    );
+    const res = await handle(
+      new Request('http://w/v1/chat/completions', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'https://images.example/cat.png' } }] }] }),
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(mediaAsked).toEqual(['https://images.example/cat.png']);
+    const parts = (sentToGemini[0] as { contents: Array<{ parts: unknown[] }> }).contents[0]!.parts;
+    expect(parts[1]).toEqual({ inlineData: { mimeType: 'image/png', data: btoa(String.fromCharCode(...PNG)) } });
   });
 });

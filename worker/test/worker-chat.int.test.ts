@@ -149,7 +149,7 @@ describe('chat completions through workerd', () => {
     expect(text.length).toBeGreaterThan(0);
   });
 
-  it('ends a stream whose upstream connection drops with an error event, not a silent finish', async () => {
+  it('ends a stream whose Gemini connection drops with a gemini_bad_answer error event, not a silent finish', async () => {
     stack.mock.script({ reply: { kind: 'text', text: 'a b c d e f', chunks: 4 }, stream: { drop: { afterChunks: 2 } } });
     const res = await fetch(`${stack.worker.url}/v1/chat/completions`, {
       method: 'POST',
@@ -159,7 +159,7 @@ describe('chat completions through workerd', () => {
     const events = await readSse(res);
     expect(events).not.toContain('[DONE]');
     const last = JSON.parse(events.at(-1)!);
-    expect(last.error.code).toMatch(/^upstream_/);
+    expect(last.error.code).toBe('gemini_bad_answer');
     expectSpec('ErrorResponse', last);
   });
 

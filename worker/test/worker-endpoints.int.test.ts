@@ -1,7 +1,6 @@
 // The built Worker in workerd: embeddings, models, native passthrough with the official Google
-// SDK, the optional WORKER_SECRET, remote images, CORS, and bad input of every kind.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// SDK, the optional WORKER_SECRET, CORS, and bad input of every kind (remote media and body
+// limits: worker-faults.int.test.ts).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { GoogleGenAI } from '@google/genai';
@@ -14,34 +13,11 @@ import { oraclesPresent } from '../../tools/src/oracles/paths';
 import { type Stack, TEST_KEY, startStack } from './support/stack';
 
 let stack: Stack;
-let images: Server;
-let imagesUrl: string;
-// 1x1 transparent PNG
-const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
 
 beforeAll(async () => {
   stack = await startStack();
-  images = createServer((req, res) => {
-    if (req.url === '/cat.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
-    if (req.url === '/huge.png') {
-      res.writeHead(200, { 'content-type': 'image/png' });
-      const mib = new Uint8Array(1024 * 1024);
-      let sent = 0;
-      const pump = () => {
-        while (sent < 64 && res.write(mib)) sent++;
-        if (sent < 64) res.once('drain', pump);
-        else res.end();
-      };
-      return pump();
-    }
-    res.writeHead(404).end('nope');
-  }).listen(0, '127.0.0.1');
-  await new Promise((r) => images.once('listening', r));
-  imagesUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  images?.closeAllConnections();
-  images?.close();
   await stack?.close();
 });
 beforeEach(() => stack.mock.reset());
@@ -130,33 +106,6 @@ describe('native passthrough with the official Google SDK', () => {
     expect(text).not.toContain(TEST_KEY);
     expect(JSON.parse(text).error.status).toBe('PERMISSION_DENIED');
     expect(stack.mock.requests.at(-1)!.query.key).toBeUndefined();
-  });
-});
-
-describe('remote images', () => {
-  it('fetches an http(s) image URL and sends it inline', async () => {
-    stack.mock.script({ reply: { kind: 'text', text: 'a cat' } });
-    const res = await stack.openai.chat.completions.create({
-      model: 'gemini-2.5-flash',
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: `${imagesUrl}/cat.png` } }] }],
-    });
-    expect(res.choices[0]!.message.content).toBe('a cat');
-    const parts = (stack.mock.requests.at(-1)!.body as { contents: Array<{ parts: Array<Record<string, unknown>> }> }).contents[0]!.parts;
-    expect(parts[1]).toEqual({ inlineData: { mimeType: 'image/png', data: btoa(String.fromCharCode(...PNG)) } });
-  });
-
-  it.each([
-    ['a 404', '/missing.png'],
-    ['an image over the size cap', '/huge.png'],
-  ])('answers 400 naming the field for %s', async (_name, path) => {
-    const res = await post('/v1/chat/completions', {
-      model: 'gemini-2.5-flash',
-      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `${imagesUrl}${path}` } }] }],
-    });
-    expect(res.status).toBe(400);
-    const body = (await res.json()) as ErrorEnvelope;
-    expect(body.error.param).toBe('messages[0].content[0].image_url.url');
-    expect(stack.mock.requests).toHaveLength(0);
   });
 });
 

@@ -3,6 +3,7 @@
 // forward.ts treats it as one more upstream (with a circuit breaker, stats and all).
 import type { Readable } from 'node:stream';
 import { createWorkerHandler } from '@opengemini/worker/handler';
+import { createNodeMediaFetch } from '@opengemini/worker/node';
 import { errors as undiciErrors } from 'undici';
 import { fromFetchResponse, type Transport, type UpstreamReply, type UpstreamRequest } from './transport';
 
@@ -19,7 +20,9 @@ export class DirectTransport implements Transport {
   /** `idleTimeoutMs`: STREAM_IDLE_TIMEOUT_MS, the longest silence allowed inside a body (0: none). */
   constructor(geminiBaseUrl: string, deps: { fetch?: typeof fetch; idleTimeoutMs?: number } = {}) {
     const { idleTimeoutMs = 0, ...handlerDeps } = deps;
-    this.handle = createWorkerHandler({ GEMINI_BASE_URL: geminiBaseUrl }, handlerDeps);
+    // Remote media (image_url) is fetched from this server: only from names that resolve to
+    // public addresses, checked at connect time (the Worker's literal checks cannot see DNS).
+    this.handle = createWorkerHandler({ GEMINI_BASE_URL: geminiBaseUrl }, { mediaFetch: createNodeMediaFetch(), ...handlerDeps });
     this.idleTimeoutMs = idleTimeoutMs;
   }
 

@@ -23,6 +23,8 @@ interface Plan {
   thoughtsTokens: number;
   blockReason?: NonNullable<Gemini.PromptFeedback['blockReason']>;
   safety?: boolean;
+  /** `candidates: []` in every chunk: a 200 that is not an answer. */
+  noCandidates?: boolean;
 }
 
 const SAFETY_RATINGS: Gemini.SafetyRating[] = [
@@ -74,6 +76,8 @@ function plan(b: ContentBehaviour, ctx: AnswerContext): Plan {
     }
     case 'blocked':
       return { pieces: [], blockReason: b.blockReason ?? 'SAFETY', thoughtsTokens: 0 };
+    case 'noCandidates':
+      return { pieces: [[], []], thoughtsTokens: 0, noCandidates: true };
     case 'empty':
       return { pieces: [], finishReason: b.finishReason ?? 'STOP', thoughtsTokens };
     case 'finish': {
@@ -125,6 +129,7 @@ export function streamChunks(b: ContentBehaviour, ctx: AnswerContext): Response[
   const p = plan(b, ctx);
   const prompt = promptTokens(ctx.request);
   if (p.blockReason) return [blockedBody(p, ctx, prompt)];
+  if (p.noCandidates) return p.pieces.map(() => noCandidatesBody(ctx, prompt));
   const pieces = p.pieces.length > 0 ? p.pieces : [[]];
   let emitted = 0;
   return pieces.map((parts, i) => {
@@ -139,6 +144,7 @@ export function wholeAnswer(b: ContentBehaviour, ctx: AnswerContext): Response {
   const p = plan(b, ctx);
   const prompt = promptTokens(ctx.request);
   if (p.blockReason) return blockedBody(p, ctx, prompt);
+  if (p.noCandidates) return noCandidatesBody(ctx, prompt);
   const parts = mergeTexts(p.pieces.flat());
   return envelope(ctx, { candidates: [candidate(p, parts, true)], usageMetadata: usage(prompt, partTokens(parts), p.thoughtsTokens, true) });
 }
@@ -148,6 +154,10 @@ function blockedBody(p: Plan, ctx: AnswerContext, prompt: number): Response {
     promptFeedback: { ...(p.blockReason && { blockReason: p.blockReason }), safetyRatings: SAFETY_RATINGS },
     usageMetadata: { promptTokenCount: prompt, totalTokenCount: prompt, promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }] },
   });
+}
+
+function noCandidatesBody(ctx: AnswerContext, prompt: number): Response {
+  return envelope(ctx, { candidates: [], usageMetadata: { promptTokenCount: prompt, totalTokenCount: prompt } });
 }
 
 /** Joins neighbouring text parts of the same kind, as a non-streamed answer has them. */

@@ -1,6 +1,7 @@
 // Deterministic embeddings: the same text, model and size always give the same unit vector, and
 // different texts give different ones, so tests can compare vectors without a real model.
 import type { Gemini } from '@opengemini/shared';
+import { seededRandom } from './random';
 
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -11,20 +12,9 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-/** mulberry32: a tiny seeded PRNG with good enough spread for fake vectors. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A unit vector of `dimensions` values seeded by the text and model. */
 export function embed(text: string, model: string, dimensions: number): number[] {
-  const next = prng(fnv1a(`${model}\u0000${text}`));
+  const next = seededRandom(fnv1a(`${model}\u0000${text}`));
   const values = new Array<number>(dimensions);
   let norm = 0;
   for (let i = 0; i < dimensions; i++) {

@@ -6,7 +6,7 @@ import { defaultBehaviour, streamChunks, wholeAnswer, type AnswerContext } from 
 import { behaviourError } from './errors';
 import { camelKeys } from './fields';
 import type { ModelInfo } from './models';
-import { sendBody, sendError, writeHead, type Exchange } from './respond';
+import { sendBody, sendError, sendHalfThenDrop, writeHead, type Exchange } from './respond';
 import { isContentBehaviour, type RuleBook } from './rules';
 import { prelude, sendNonContent } from './scripted';
 import { checkGenerateRequest } from './semantic';
@@ -20,7 +20,7 @@ export async function handleGenerate(ex: Exchange, model: ModelInfo, body: unkno
   const problem = checkGenerateRequest(id, body);
   if (problem) return sendError(ex, problem);
 
-  const decision = rules.decide(ex.record);
+  const decision = rules.decide(ex.record) ?? rules.faults?.decide(ex.record, id);
   if (decision && !(await prelude(ex, decision.rule))) return;
   const scripted = decision?.behaviour;
   if (scripted && sendNonContent(ex, scripted, id)) return;
@@ -28,9 +28,12 @@ export async function handleGenerate(ex: Exchange, model: ModelInfo, body: unkno
   const request = camelKeys<Gemini.GenerateContentRequest>(body);
   const behaviour = scripted && isContentBehaviour(scripted) ? scripted : defaultBehaviour(request, model.thinking === true);
   const ctx: AnswerContext = { model: id, request, responseId: newResponseId() };
-  if (ex.record.action === 'generateContent') return sendBody(ex, 200, wholeAnswer(behaviour, ctx));
-
   const shape = decision?.rule.stream ?? {};
+  if (ex.record.action === 'generateContent') {
+    const answer = wholeAnswer(behaviour, ctx);
+    return shape.drop ? sendHalfThenDrop(ex, answer) : sendBody(ex, 200, answer);
+  }
+
   await writeStream(ex.res, {
     events: streamChunks(behaviour, ctx),
     mode: ex.url.searchParams.get('alt') === 'sse' ? 'sse' : 'json',

@@ -29,6 +29,13 @@ export function sendBody(ex: Exchange, status: number, body: unknown, headers: R
   ex.res.end(text);
 }
 
+/** The head and the first half of a JSON body, then a dead socket: a connection lost mid-answer. */
+export function sendHalfThenDrop(ex: Exchange, body: unknown): void {
+  const text = Buffer.from(JSON.stringify(body, null, 2));
+  writeHead(ex, 200, { 'content-type': JSON_TYPE, 'content-length': String(text.length) });
+  ex.res.write(text.subarray(0, text.length >> 1), () => ex.res.socket?.destroy());
+}
+
 /** True for streamGenerateContent without alt=sse: its errors come as `[{"error": ...}]`. */
 export const isJsonArrayStream = (ex: Exchange): boolean =>
   ex.record.action === 'streamGenerateContent' && ex.url.searchParams.get('alt') !== 'sse';

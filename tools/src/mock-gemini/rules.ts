@@ -1,9 +1,10 @@
 // The scripting store: rules in the order they were added; the first live rule that matches a
 // request decides its answer, and a rule with `times` is spent after that many answers.
-import type { Behaviour, GeminiMethod, RecordedRequest, Rule, ScriptedRule } from './types';
+import type { FaultDice } from './faults';
+import type { Behaviour, ContentBehaviour, GeminiMethod, RecordedRequest, Rule, ScriptedRule } from './types';
 
 const GENERATE: readonly GeminiMethod[] = ['generateContent', 'streamGenerateContent'];
-const CONTENT_KINDS = new Set<Behaviour['kind']>(['text', 'toolCalls', 'blocked', 'empty', 'finish']);
+const CONTENT_KINDS = new Set<Behaviour['kind']>(['text', 'toolCalls', 'blocked', 'empty', 'finish', 'noCandidates']);
 
 class LiveRule implements ScriptedRule {
   hits = 0;
@@ -30,6 +31,8 @@ export interface Decision {
 
 export class RuleBook {
   private rules: LiveRule[] = [];
+  /** Random faults for generate calls no rule answers (injectFaults). */
+  faults: FaultDice | undefined;
 
   add(rule: Rule): ScriptedRule {
     if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1)) {
@@ -42,6 +45,7 @@ export class RuleBook {
 
   clear(): void {
     this.rules = [];
+    this.faults = undefined;
   }
 
   /** The first live matching rule's behaviour (and counts the hit), or undefined. */
@@ -60,5 +64,4 @@ export class RuleBook {
   }
 }
 
-export const isContentBehaviour = (b: Behaviour): b is Extract<Behaviour, { kind: 'text' | 'toolCalls' | 'blocked' | 'empty' | 'finish' }> =>
-  CONTENT_KINDS.has(b.kind);
+export const isContentBehaviour = (b: Behaviour): b is ContentBehaviour => CONTENT_KINDS.has(b.kind);

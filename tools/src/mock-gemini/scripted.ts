@@ -3,10 +3,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { behaviourError } from './errors';
 import { sendBody, sendError, writeHead, type Exchange } from './respond';
-import type { Behaviour, Rule } from './types';
+import type { Behaviour, RuleShape } from './types';
 
 /** Waits out `delayMs` and performs `hangUp`; false when the exchange is over. */
-export async function prelude(ex: Exchange, rule: Rule): Promise<boolean> {
+export async function prelude(ex: Exchange, rule: RuleShape): Promise<boolean> {
   if (rule.delayMs) {
     try {
       await sleep(rule.delayMs, undefined, { signal: ex.signal });

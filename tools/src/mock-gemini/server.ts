@@ -6,6 +6,7 @@ import { fingerprint, scrubKeys } from '@opengemini/shared';
 import { requestKey } from './auth';
 import type { Exchange } from './respond';
 import { crashed, dispatch, parseRoute } from './routes';
+import { FaultDice } from './faults';
 import { RuleBook } from './rules';
 import type { MockGemini, MockGeminiOptions, RecordedRequest } from './types';
 
@@ -81,6 +82,7 @@ export async function startMockGemini(options: MockGeminiOptions = {}): Promise<
     url: `http://${urlHost}:${port}`,
     requests,
     script: (rule) => rules.add(rule),
+    injectFaults: (faultOptions) => (rules.faults = new FaultDice(faultOptions)),
     reset: () => {
       rules.clear();
       requests.length = 0;

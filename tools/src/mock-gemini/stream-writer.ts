@@ -67,8 +67,8 @@ async function writeEvent(res: ServerResponse, bytes: Buffer, shape: StreamShape
   return !res.destroyed;
 }
 
-function encoder(mode: 'sse' | 'json', framing: string): (event: unknown, index: number) => Buffer {
-  if (mode === 'sse') return (event) => Buffer.from(`data: ${JSON.stringify(event)}${framing}`);
+function encoder(mode: 'sse' | 'json', framing: string, prefix: string): (event: unknown, index: number) => Buffer {
+  if (mode === 'sse') return (event) => Buffer.from(`${prefix}${JSON.stringify(event)}${framing}`);
   return (event, index) => Buffer.from(`${index === 0 ? '[' : '\n,\r\n'}${JSON.stringify(event, null, 2)}`);
 }
 
@@ -79,7 +79,7 @@ export async function writeStream(res: ServerResponse, job: StreamJob): Promise<
   res.on('close', () => gone.abort());
   const signal = AbortSignal.any([job.signal, gone.signal]);
   const framing = shape.framing ?? '\r\n\r\n';
-  const encode = encoder(mode, framing);
+  const encode = encoder(mode, framing, shape.prefix ?? 'data: ');
 
   res.socket?.setNoDelay(true);
   job.head(200, { 'content-type': mode === 'sse' ? 'text/event-stream' : 'application/json; charset=UTF-8', 'cache-control': 'no-cache' });

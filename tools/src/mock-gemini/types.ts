@@ -98,6 +98,12 @@ export interface FinishBehaviour {
   finishMessage?: string;
 }
 
+/** A 200 that is not an answer: every chunk (or the whole body) has `candidates: []` and no
+ * promptFeedback, as Gemini sometimes sends under load. */
+export interface NoCandidatesBehaviour {
+  kind: 'noCandidates';
+}
+
 // ---- error behaviours: Google's error bodies (any method) ----
 
 interface ErrorCommon {
@@ -144,7 +150,7 @@ export interface HttpBehaviour {
   headers?: Record<string, string>;
 }
 
-export type ContentBehaviour = TextBehaviour | ToolCallsBehaviour | BlockedBehaviour | EmptyBehaviour | FinishBehaviour;
+export type ContentBehaviour = TextBehaviour | ToolCallsBehaviour | BlockedBehaviour | EmptyBehaviour | FinishBehaviour | NoCandidatesBehaviour;
 export type ErrorBehaviour = QuotaBehaviour | KeyErrorBehaviour | ServerErrorBehaviour | RegionBlockedBehaviour;
 export type Behaviour = ContentBehaviour | ErrorBehaviour | HttpBehaviour;
 
@@ -156,10 +162,13 @@ export interface StreamShape {
   /** Stop sending after N events without ending the response: for `ms` ms, or forever
    * (until the client leaves or the mock closes) when `ms` is omitted. */
   stall?: { afterChunks: number; ms?: number };
-  /** Destroy the socket after N events (no terminating chunk: the client sees a broken body). */
+  /** Destroy the socket after N events (no terminating chunk: the client sees a broken body).
+   * On generateContent: the head and the first half of the JSON body, then the socket dies. */
   drop?: { afterChunks: number };
   /** After N events, send `data: {"error": ...}` for this error, then end the body. */
   errorAfter?: { chunks: number; error: ErrorBehaviour };
+  /** What precedes each event's JSON. Gemini sends "data: "; '' sends bare JSON lines. */
+  prefix?: string;
   /** The blank line after each event. Gemini sends "\r\n\r\n". */
   framing?: '\r\n\r\n' | '\n\n' | '\r\r';
   /** How bytes are cut into network writes: 'awkward' cuts every event inside "data:", inside
@@ -188,6 +197,9 @@ export interface Rule {
   stream?: StreamShape;
 }
 
+/** How a rule sends its answer, apart from what it sends. */
+export type RuleShape = Pick<Rule, 'delayMs' | 'hangUp' | 'stream'>;
+
 /** What `script()` returns: a live view of one rule. */
 export interface ScriptedRule {
   readonly hits: number;
@@ -201,7 +213,10 @@ export interface MockGemini {
   readonly requests: readonly RecordedRequest[];
   /** Adds a rule; the first live rule that matches a request decides its answer. */
   script(rule: Rule): ScriptedRule;
-  /** Forgets all rules and recorded requests. */
+  /** Turns on random faults for generate calls that no rule answers (replacing earlier ones);
+   * see FaultOptions. */
+  injectFaults(options: FaultOptions): FaultInjector;
+  /** Forgets all rules, faults and recorded requests. */
   reset(): void;
   /** Stops listening and cuts every open connection (stalled streams included). */
   close(): Promise<void>;
@@ -212,4 +227,52 @@ export interface MockGeminiOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+}
+
+// ---- random faults (soak tests) ----
+
+/** The faults the mock can inject at random into generateContent / streamGenerateContent. */
+export type FaultName =
+  /** 429 per-minute quota with a short retryDelay; the (key, model) then refuses for that long. */
+  | 'perMinute'
+  /** 429 per-day quota; the (key, model) then refuses for the rest of the mock's life. */
+  | 'perDay'
+  /** 503 UNAVAILABLE "The model is overloaded." */
+  | 'overloaded'
+  /** The socket is destroyed before any byte of the answer. */
+  | 'dropBeforeFirstByte'
+  /** 200 with an empty body (a stream with zero events). */
+  | 'emptyStream'
+  /** 200 whose chunks (or body) have `candidates: []`. */
+  | 'noCandidates'
+  /** Stream events without the `data: ` prefix; a non-JSON 200 body for generateContent. */
+  | 'noDataPrefix'
+  /** The connection dies after the first event (half the body for generateContent). */
+  | 'dropMidStream'
+  /** Every event after `trickleMs` of silence (the first byte after it, for generateContent). */
+  | 'slowTrickle';
+
+export interface FaultOptions {
+  /** Probability of each fault per request, in [0, 1]; their sum at most 1. */
+  rates: Partial<Record<FaultName, number>>;
+  /** Seed of the dice (default 1): the same seed and request order give the same faults. */
+  seed?: number;
+  /** The retryDelay of injected per-minute 429s, in ms (default 2000). */
+  retryDelayMs?: number;
+  /** How many (key, model) pairs a per-day 429 may spend at most (default: no limit); a roll
+   * beyond it answers normally. */
+  maxSpentKeys?: number;
+  /** The pause of 'slowTrickle', in ms (default 1000). */
+  trickleMs?: number;
+}
+
+/** A live view of the injected faults, and of which keys the mock would have let through. */
+export interface FaultInjector {
+  /** Injected faults so far, by name (refusals of a cooling key count as perMinute/perDay). */
+  readonly counts: Readonly<Record<FaultName, number>>;
+  /** Generate requests that reached the dice (passed every check, no rule answered them). */
+  readonly rolled: number;
+  /** Of `keys`, those the mock would not have refused by quota for `model` at time `at` (ms since
+   * the epoch, default now): not inside a per-minute cooldown, not spent for the day. */
+  healthyKeys(keys: readonly string[], model: string, at?: number): string[];
 }

@@ -3,13 +3,13 @@
 // Google's format (native clients parse it) but are scrubbed of keys and labelled with the
 // contract header so the pool can act on them.
 import { NATIVE_REQUEST_HEADERS, NATIVE_RESPONSE_HEADERS, scrubKeys, uploadUrlAt } from '@opengemini/shared';
-import { MAX_BODY_BYTES } from '../body';
+import { readBodyBytes } from '../body';
 import { ApiError } from '../errors';
+import { confirmStream, readAnswerText } from '../gemini/answer';
 import { classifyGeminiError } from '../gemini/errors';
 import type { ApiRoute } from '../api-path';
 import { type GeminiTarget, networkError } from '../gemini/client';
-import { CORS_HEADERS, faultHeaders } from '../http';
-import { readCapped } from '../read-capped';
+import { CORS_HEADERS, faultHeaders, json } from '../http';
 
 export async function handleNative(request: Request, url: URL, target: GeminiTarget, route: ApiRoute): Promise<Response> {
   const { version, rest } = route;
@@ -25,8 +25,12 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   }
   let body: Uint8Array | undefined;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    body = Number(request.headers.get('content-length')) > MAX_BODY_BYTES ? undefined : await readCapped(request.body, MAX_BODY_BYTES);
-    if (!body) throw new ApiError({ kind: 'client', reason: 'too_large' }, `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+    try {
+      body = await readBodyBytes(request);
+    } catch (err) {
+      if (err instanceof ApiError) return googleErrorResponse(err);
+      throw err;
+    }
   }
 
   let res: Response;
@@ -54,7 +58,14 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
     const rewritten = uploadUrlAt(uploadUrl, url.origin, route.mount);
     if (rewritten) out.set('x-goog-upload-url', rewritten);
   }
-  if (res.ok) return new Response(res.body, { status: res.status, headers: out });
+  if (res.ok) {
+    try {
+      return new Response(await confirmedAnswer(res, rest, query), { status: res.status, headers: out });
+    } catch (err) {
+      if (err instanceof ApiError) return googleErrorResponse(err);
+      throw err;
+    }
+  }
 
   const text = await res.text().catch(() => '');
   let parsed: unknown = text;
@@ -67,4 +78,23 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   for (const [name, value] of Object.entries(faultHeaders(err))) out.set(name, value);
   if (!out.has('content-type')) out.set('content-type', 'application/json');
   return new Response(scrubKeys(text), { status: res.status, headers: out });
+}
+
+/**
+ * The body to relay for a 2xx: untouched, but a generateContent answer or an SSE stream that is
+ * not an answer (gemini/answer.ts) is refused as gemini_bad_answer, so the pool blames Gemini
+ * rather than the Worker (a stream is checked up to its first telling event, then relayed).
+ */
+async function confirmedAnswer(res: Response, rest: string, query: URLSearchParams): Promise<string | ReadableStream<Uint8Array> | null> {
+  if (rest.endsWith(':generateContent')) return (await readAnswerText(res)).text;
+  if (rest.endsWith(':streamGenerateContent') && query.get('alt') === 'sse') return confirmStream(res.body ?? new ReadableStream());
+  return res.body;
+}
+
+/** One of our own errors in Google's envelope, which native clients parse (their SDKs read
+ * `error.message` and `error.status`), labelled for the pool like any other. */
+function googleErrorResponse(err: ApiError): Response {
+  const status = err.fault.kind === 'client' ? 'INVALID_ARGUMENT' : 'UNAVAILABLE';
+  const body = { error: { code: err.status, message: scrubKeys(err.message), status } };
+  return json(body, err.status, faultHeaders(err));
 }

@@ -10,6 +10,9 @@ export interface GeminiTarget {
   baseUrl: string;
   key: string;
   fetch: typeof fetch;
+  /** Fetches the remote media a request names (image URLs...); default `fetch`. The pool's
+   * direct mode passes one that also checks DNS answers (worker/src/node/media-fetch.ts). */
+  mediaFetch?: typeof fetch | undefined;
   /** Aborts the upstream call when the client goes away. */
   signal?: AbortSignal | undefined;
 }
@@ -51,12 +54,32 @@ export function networkError(err: unknown): ApiError {
   );
 }
 
-/** Parses a 2xx JSON body from Gemini; a body that is not JSON is Gemini's (or the egress') fault. */
+/** Parses a 2xx JSON body from Gemini. A body that breaks off, is empty or is not JSON is a 200
+ * that is not an answer: Gemini's fault (gemini_bad_answer), not the key's nor the Worker's. */
 export async function readJson<T>(res: Response): Promise<T> {
-  const text = await res.text();
+  return parseJson<T>(await readText(res), res.status);
+}
+
+/** A 2xx body as text; a connection that breaks off mid-body is a bad answer. */
+export async function readText(res: Response): Promise<string> {
+  try {
+    return await res.text();
+  } catch (err) {
+    throw badAnswer(`Gemini's connection broke off in the middle of its answer (HTTP ${res.status})`, err);
+  }
+}
+
+/** JSON.parse for a 2xx body; empty or not JSON is a bad answer. */
+export function parseJson<T>(text: string, status: number): T {
+  if (text.trim() === '') throw badAnswer(`Gemini answered HTTP ${status} with an empty body`);
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new ApiError({ kind: 'gemini', reason: 'internal' }, `Gemini returned a body that is not JSON (HTTP ${res.status})`);
+    throw badAnswer(`Gemini returned a body that is not JSON (HTTP ${status})`);
   }
+}
+
+/** A 200 from Gemini that is not an answer (contract: gemini / bad_answer, HTTP 502). */
+export function badAnswer(message: string, cause?: unknown): ApiError {
+  return new ApiError({ kind: 'gemini', reason: 'bad_answer' }, message, cause === undefined ? {} : { cause });
 }

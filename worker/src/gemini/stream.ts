@@ -9,10 +9,12 @@
 //   end                      Gemini's body ended and every candidate finished; the last usage
 //   error                    and nothing after it, for:
 //     - an `{"error":...}` event from Gemini: classified as any Gemini error (errors.ts);
-//     - an event that is not JSON, or larger than 16 MiB: gemini_internal;
-//     - the body ending before every candidate has a finishReason or in the middle of an
-//       event, or failing (connection lost): upstream_network. A cut must never look like a
-//       normal end;
+//     - an event larger than 16 MiB: gemini_internal;
+//     - a 200 that is not an answer (gemini_bad_answer: Gemini's fault, never the key's or the
+//       Worker's): an event that is not JSON, a body without candidates, a body ending before
+//       every candidate has a finishReason or in the middle of an event, or failing (Gemini's
+//       connection lost). A cut must never look like a normal end. Most of these are caught
+//       before the client's head is sent, with a status and header (answer.ts);
 //     - Gemini silent for too long (silence()), or a bug of ours (abort()).
 //
 // Nearly every event is read by the scanner (stream-scan.ts) without JSON.parse; the rest by
@@ -23,6 +25,9 @@ import { SseEventTooLargeError, SseParser } from '../sse';
 import { classifyGeminiError } from './errors';
 import { type OutputCall, blockedPromptMessage, readParts } from './parts';
 import { scanEvent } from './stream-scan';
+
+/** A 200 from Gemini that is not an answer: Gemini's fault, not the key's nor the Worker's. */
+const BAD_ANSWER = { kind: 'gemini', reason: 'bad_answer' } as const;
 
 export type StreamEvent =
   | { type: 'start'; usage: Gemini.UsageMetadata | undefined }
@@ -105,7 +110,8 @@ export class GeminiStreamReader {
     let complete = this.candidates.size > 0;
     for (const finished of this.candidates.values()) complete &&= finished;
     if (!complete) {
-      out.push(this.error(new ApiError({ kind: 'upstream', reason: 'network' }, 'The Gemini stream ended before the answer was complete (no finishReason)')));
+      const why = this.candidates.size === 0 ? 'The Gemini stream ended without an answer (no candidates)' : 'The Gemini stream ended before the answer was complete (no finishReason)';
+      out.push(this.error(new ApiError(BAD_ANSWER, why)));
       return out;
     }
     this.finished = true;
@@ -117,7 +123,7 @@ export class GeminiStreamReader {
   fail(reason: unknown): StreamEvent[] {
     if (this.finished) return [];
     const detail = reason instanceof Error ? reason.message : String(reason);
-    return [this.error(new ApiError({ kind: 'upstream', reason: 'network' }, `The Gemini stream broke off: ${detail}`, { cause: reason }))];
+    return [this.error(new ApiError(BAD_ANSWER, `The Gemini stream broke off: ${detail}`, { cause: reason }))];
   }
 
   /** Gemini sent nothing for `ms`: the stream is abandoned. */
@@ -163,8 +169,8 @@ export class GeminiStreamReader {
       res = null;
     }
     if (!res || typeof res !== 'object' || Array.isArray(res)) {
-      if (atEnd) out.push(this.error(new ApiError({ kind: 'upstream', reason: 'network' }, 'The Gemini stream ended in the middle of an event')));
-      else out.push(this.error(new ApiError({ kind: 'gemini', reason: 'internal' }, 'Gemini sent a stream event that is not a JSON object')));
+      if (atEnd) out.push(this.error(new ApiError(BAD_ANSWER, 'The Gemini stream ended in the middle of an event')));
+      else out.push(this.error(new ApiError(BAD_ANSWER, 'Gemini sent a stream event that is not a JSON object')));
       return;
     }
     if (res.error !== undefined) {

@@ -31,7 +31,10 @@
 // disable_parallel_tool_use has no Gemini counterpart: Claude Code runs several calls anyway.
 import type { Anthropic } from '@opengemini/shared';
 import { badRequest, unsupported } from '../../errors';
-import { type MediaMap, isGeminiFileUri } from '../../chat/media';
+import { type Media, type RemoteMediaRef, isGeminiFileUri } from '../../media';
+
+/** Fetched media by URL. */
+export type MediaMap = ReadonlyMap<string, Media>;
 import { CallLedger, type RecordedCall, resultResponse } from '../../gemini/calls';
 import type { CallPart, Conversation, Effort, MediaPart, Part, ThinkingRequest, Tool, ToolChoice, Turn } from '../../gemini/conversation';
 import { isGemini3, normalizeModel } from '../../gemini/models';
@@ -218,20 +221,22 @@ function mapThinking(req: Anthropic.MessagesRequest, model: string): ThinkingReq
 // Remote media
 // ---------------------------------------------------------------------------------------------
 
-/** The distinct http(s) image and document URLs to fetch before mapping (Gemini's own file
- * URIs excepted: Gemini reads those itself). */
-export function collectMediaUrls(req: Anthropic.MessagesRequest): string[] {
-  const urls = new Set<string>();
-  const visit = (block: Anthropic.ContentBlockParam): void => {
+/** The http(s) image and document URLs to fetch before mapping, with the block each sits in
+ * (Gemini's own file URIs excepted: Gemini reads those itself). */
+export function collectMediaUrls(req: Anthropic.MessagesRequest): RemoteMediaRef[] {
+  const refs: RemoteMediaRef[] = [];
+  const visit = (block: Anthropic.ContentBlockParam, p: string): void => {
     if (block.type === 'image' || block.type === 'document') {
       const source = (block as Anthropic.ImageBlock).source;
-      if (source.type === 'url' && !isGeminiFileUri(source.url)) urls.add(source.url);
-      if (source.type === 'content' && Array.isArray(source.content)) source.content.forEach(visit);
+      if (source.type === 'url' && !isGeminiFileUri(source.url)) refs.push({ url: source.url, param: `${p}.source.url`, name: `the ${block.type} at ${p}` });
+      if (source.type === 'content' && Array.isArray(source.content)) source.content.forEach((inner, k) => visit(inner, `${p}.source.content.${k}`));
     } else if (block.type === 'tool_result') {
       const content = (block as Anthropic.ToolResultBlock).content;
-      if (Array.isArray(content)) content.forEach(visit);
+      if (Array.isArray(content)) content.forEach((inner, k) => visit(inner, `${p}.content.${k}`));
     }
   };
-  for (const m of req.messages) if (m.role === 'user' && Array.isArray(m.content)) m.content.forEach(visit);
-  return [...urls];
+  req.messages.forEach((m, i) => {
+    if (m.role === 'user' && Array.isArray(m.content)) m.content.forEach((block, j) => visit(block, `messages.${i}.content.${j}`));
+  });
+  return refs;
 }

@@ -3,8 +3,9 @@
 import type { Gemini } from '@opengemini/shared';
 import { readJsonBody } from '../../body';
 import { ApiError } from '../../errors';
-import { fetchRemoteMedia } from '../../chat/media';
+import { confirmStream, readAnswer } from '../../gemini/answer';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
+import { fetchRemoteMedia } from '../../media';
 import { normalizeModel } from '../../gemini/models';
 import { nonce } from '../../gemini/signatures';
 import { SSE_HEADERS, json } from '../../http';
@@ -20,10 +21,11 @@ export async function handleMessages(request: Request, target: GeminiTarget, tim
   const ctx = { id: `msg_${nonce(24)}`, model: req.model };
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
-    return new Response(convertSse(res.body!, new MessagesStreamConverter(ctx), timing), { status: 200, headers: SSE_HEADERS });
+    const answer = await confirmStream(res.body ?? new ReadableStream());
+    return new Response(convertSse(answer, new MessagesStreamConverter(ctx), timing), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
-  return json(toMessage(await readJson<Gemini.GenerateContentResponse>(res), ctx));
+  return json(toMessage(await readAnswer(res), ctx));
 }
 
 /** Gemini's countTokens over the whole request (system, tools and all), as Anthropic counts. */
@@ -37,8 +39,8 @@ export async function handleCountTokens(request: Request, target: GeminiTarget):
 
 async function prepare(req: Parameters<typeof toGeminiRequest>[0], target: GeminiTarget) {
   refuseClaudeModel(req.model);
-  const urls = collectMediaUrls(req);
-  const media = urls.length > 0 ? await fetchRemoteMedia(urls, target.fetch) : undefined;
+  const remote = collectMediaUrls(req);
+  const media = remote.length > 0 ? await fetchRemoteMedia(remote, target.mediaFetch ?? target.fetch) : undefined;
   return toGeminiRequest(req, media);
 }
 

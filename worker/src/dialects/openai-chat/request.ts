@@ -14,7 +14,8 @@
 // Turn merging, empty parts, system-only requests, signatures: the core (gemini/request.ts).
 import type { Gemini, OpenAI } from '@opengemini/shared';
 import { badRequest } from '../../errors';
-import { type MediaMap, mediaPart, parseDataUrl } from '../../chat/media';
+import { parseDataUrl } from '../../media';
+import { type MediaMap, mediaPart } from './media';
 import { CallLedger, resultResponse } from '../../gemini/calls';
 import type { Conversation, MediaPart, Part, Tool, ToolChoice, Turn } from '../../gemini/conversation';
 import { isGemini3, normalizeModel } from '../../gemini/models';

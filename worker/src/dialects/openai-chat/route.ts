@@ -1,9 +1,10 @@
 // POST /v1/chat/completions: OpenAI request -> Gemini -> OpenAI response or SSE stream.
 import { readJsonBody } from '../../body';
-import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
+import { confirmStream, readAnswer } from '../../gemini/answer';
+import { callGemini, type GeminiTarget, modelPath } from '../../gemini/client';
 import { SSE_HEADERS, json } from '../../http';
-import type { Gemini } from '@opengemini/shared';
-import { collectRemoteMedia, fetchRemoteMedia } from '../../chat/media';
+import { fetchRemoteMedia } from '../../media';
+import { collectRemoteMedia } from './media';
 import { toGeminiRequest } from './request';
 import { toChatCompletion } from './response';
 import { nonce } from '../../gemini/signatures';
@@ -18,16 +19,17 @@ export interface ChatOptions {
 
 export async function handleChat(request: Request, target: GeminiTarget, options: ChatOptions = {}): Promise<Response> {
   const req = parseChatRequest(await readJsonBody(request));
-  const urls = collectRemoteMedia(req);
-  const media = urls.length > 0 ? await fetchRemoteMedia(urls, target.fetch) : undefined;
+  const remote = collectRemoteMedia(req);
+  const media = remote.length > 0 ? await fetchRemoteMedia(remote, target.mediaFetch ?? target.fetch) : undefined;
   const { model, body } = toGeminiRequest(req, media);
   const ctx = { id: `chatcmpl-${nonce(24)}`, created: Math.floor(Date.now() / 1000), model: req.model };
 
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
+    const answer = await confirmStream(res.body ?? new ReadableStream());
     const converter = new ChatStreamConverter({ ...ctx, includeUsage: req.stream_options?.include_usage === true });
-    return new Response(convertSse(res.body!, converter, options), { status: 200, headers: SSE_HEADERS });
+    return new Response(convertSse(answer, converter, options), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
-  return json(toChatCompletion(await readJson<Gemini.GenerateContentResponse>(res), ctx));
+  return json(toChatCompletion(await readAnswer(res), ctx));
 }

@@ -1,0 +1,6 @@
+// Media for every dialect: data URLs, Gemini file URIs, media types, and remote fetching with the
+// SSRF and size rules. Pure except fetch.ts, which is handed its fetch.
+export { isFetchableHost, isPublicAddress } from './address';
+export { type Media, isDataUrl, isGeminiFileUri, isHttpUrl, parseDataUrl } from './data-url';
+export { DEFAULT_MEDIA_LIMITS, type MediaLimits, type RemoteMediaRef, fetchRemoteMedia, fetchableUrl } from './fetch';
+export { mimeFromFilename, sniffMime } from './mime';
