@@ -271,7 +271,24 @@ export class ChatStreamConverter {
  * body, and stops the keep-alive timer.
  */
 export function createChatStream(ctx: StreamContext): TransformStream<Uint8Array, Uint8Array> {
-  const converter = new ChatStreamConverter(ctx);
+  return createConverterStream(new ChatStreamConverter(ctx), ctx);
+}
+
+/** A converter from Gemini's SSE bytes to a dialect's SSE text, as createConverterStream drives it. */
+export interface SseConverter {
+  /** True once the stream is answered (its last event sent) or abandoned. */
+  readonly done: boolean;
+  abandon(): void;
+  push(bytes: Uint8Array): string;
+  end(): string;
+  fail(reason: unknown): string;
+  silence(ms: number): string;
+  crash(err: unknown): string;
+}
+
+/** Any dialect's converter as the stream pair described above, with its keep-alives and silence limit. */
+export function createConverterStream(converter: SseConverter, timing: { keepAliveMs?: number; silenceLimitMs?: number }): TransformStream<Uint8Array, Uint8Array> {
+  const ctx = timing;
   const encoder = new Utf8Encoder();
   const keepAliveMs = ctx.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
   const silenceLimitMs = ctx.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS;
