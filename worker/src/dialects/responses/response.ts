@@ -180,8 +180,10 @@ export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseCon
   const { status, incomplete } = outcome(candidate.finishReason, false);
   const output: OutputItem[] = [];
   const signature = ctx.includeEncrypted ? watcher.first() : undefined;
-  if (reasoning !== undefined || signature) {
-    const item: OutputItem = { id: mint('rs'), type: 'reasoning', summary: reasoning ? [{ type: 'summary_text', text: reasoning }] : [] };
+  // The signature goes with the thought summary when there is one, else in a reasoning item of
+  // its own just before the calls: the order the stream produces them in.
+  if (reasoning !== undefined) {
+    const item: OutputItem = { id: mint('rs'), type: 'reasoning', summary: [{ type: 'summary_text', text: reasoning }] };
     if (signature) item.encrypted_content = encryptedContent(signature);
     output.push(item);
   }
@@ -189,6 +191,7 @@ export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseCon
     const annotations = text ? citations(candidate.groundingMetadata, parts, text, offsets) : [];
     output.push({ id: mint('msg'), type: 'message', role: 'assistant', status: status === 'completed' ? 'completed' : 'incomplete', content: [{ type: 'output_text', text, annotations, logprobs: [] }] });
   }
+  if (reasoning === undefined && signature) output.push({ id: mint('rs'), type: 'reasoning', summary: [], encrypted_content: encryptedContent(signature) });
   for (const call of calls) output.push(callItem(call, ctx));
   return responseObject(ctx, status, output, { usage, incomplete });
 }

@@ -96,6 +96,8 @@ export class ResponsesStreamConverter implements SseConverter {
     if (this.finished) return out;
     if (!this.answered) return out + this.error(new ApiError({ kind: 'upstream', reason: 'network' }, 'The Gemini stream ended before the answer was complete (no finishReason)'));
     out += this.closeOpen();
+    // As in the non-streamed answer: a turn with neither text nor calls still has its message.
+    if (!this.output.some((item) => item.type !== 'reasoning')) out += this.openMessage() + this.closeOpen();
     const usage = toResponseUsage(typeof this.usage === 'string' ? (JSON.parse(this.usage) as Gemini.UsageMetadata) : this.usage);
     const { status, incomplete } = outcome(this.finishReason, this.blocked);
     const response = responseObject(this.ctx, status, this.output, { usage, incomplete });
