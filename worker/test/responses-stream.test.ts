@@ -58,8 +58,8 @@ describe('ResponsesStreamConverter', () => {
       'response.completed',
     ]);
     expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
-    const done = events.at(-1)!.response as { output_text: string; usage: { total_tokens: number } };
-    expect(done.output_text).toBe('Hello!');
+    const done = events.at(-1)!.response as { output: Array<{ content: Array<{ text: string }> }>; usage: { total_tokens: number } };
+    expect(done.output[0]!.content[0]!.text).toBe('Hello!');
     expect(done.usage.total_tokens).toBe(11);
     expectValid(events);
   });
@@ -73,7 +73,7 @@ describe('ResponsesStreamConverter', () => {
     ['a blocked prompt: a refusal message, incomplete', [{ promptFeedback: { blockReason: 'PROHIBITED_CONTENT' }, usageMetadata: usage }], {}, false],
     ['an empty STOP: completed, no items', [chunk([], 'STOP')], {}, false],
     ['grounding: annotations before the text is done', [chunk([{ text: 'Paris is nice.' }], 'STOP', { groundingMetadata: { groundingChunks: [{ web: { uri: 'https://x.example', title: 'x' } }], groundingSupports: [{ segment: { startIndex: 0, endIndex: 5, text: 'Paris' }, groundingChunkIndices: [0] }] } })], { tools: [{ type: 'web_search' }] }, false],
-    ['text with escapes and non-ASCII across events', [chunk([{ text: 'é "q"\n' }]), chunk([{ text: '\u2028✓ \\ 😀' }], 'STOP')], {}, false],
+    ['text with escapes and non-ASCII across events', [chunk([{ text: 'é "q"\n\u0000og-x-0\u0000' }]), chunk([{ text: '\u2028✓ \\ 😀' }], 'STOP')], {}, false],
   ];
 
   it.each(scenarios)('%s: valid at every split point, and the final Response is the non-streamed one', (_name, geminiEvents, body, include) => {

@@ -42,7 +42,7 @@ export interface ResponseContext {
 export const newItemId = (prefix: string): string => `${prefix}_${nonce(24)}`;
 
 /** The Response object around `output`: every field OpenAI's schema requires, echoed from the request. */
-export function responseObject(ctx: ResponseContext, status: ResponseStatus, output: OutputItem[], extra: { usage?: ResponseUsage; incomplete?: ResponseObject['incomplete_details'] } = {}): ResponseObject {
+export function responseObject(ctx: ResponseContext, status: ResponseStatus, output: OutputItem[], extra: { usage?: ResponseUsage; incomplete?: ResponseObject['incomplete_details']; outputText?: boolean } = {}): ResponseObject {
   const { req } = ctx;
   const res: ResponseObject = {
     id: ctx.id,
@@ -68,7 +68,7 @@ export function responseObject(ctx: ResponseContext, status: ResponseStatus, out
     truncation: 'disabled',
     metadata: req.metadata ?? {},
   };
-  if (status !== 'in_progress') res.output_text = outputText(output);
+  if (status !== 'in_progress' && extra.outputText !== false) res.output_text = outputText(output);
   if (extra.usage) res.usage = extra.usage;
   if (typeof req.user === 'string') res.user = req.user;
   if (typeof req.prompt_cache_key === 'string') res.prompt_cache_key = req.prompt_cache_key;

@@ -33,7 +33,7 @@ import { encryptedContent } from './carry';
 import { type ResponseContext, callItem, citations, newItemId, outcome, responseObject, signatureWatcher, toResponseUsage } from './response';
 import type { OutputItem, OutputReasoning, ResponseObject } from './types';
 
-/** The item being streamed: its text is kept as JSON string literals, decoded once, at its end. */
+/** The item being streamed: its text is kept as the JSON string literals Gemini sent (see texts). */
 interface OpenItem {
   kind: 'message' | 'reasoning';
   id: string;
@@ -59,6 +59,7 @@ export class ResponsesStreamConverter implements SseConverter {
   private readonly watcher;
   private signatureSent = false;
   private readonly itemId: (prefix: string) => string;
+  private readonly texts = new TextTokens();
 
   constructor(private readonly ctx: ResponseContext) {
     this.watcher = signatureWatcher(ctx);
@@ -100,7 +101,8 @@ export class ResponsesStreamConverter implements SseConverter {
     if (!this.output.some((item) => item.type !== 'reasoning')) out += this.openMessage() + this.closeOpen();
     const usage = toResponseUsage(typeof this.usage === 'string' ? (JSON.parse(this.usage) as Gemini.UsageMetadata) : this.usage);
     const { status, incomplete } = outcome(this.finishReason, this.blocked);
-    const response = responseObject(this.ctx, status, this.output, { usage, incomplete });
+    // No output_text: it is an SDK convenience the SDKs compute themselves, and the items hold tokens.
+    const response = responseObject(this.ctx, status, this.output, { usage, incomplete, outputText: false });
     this.finished = true;
     return out + this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
   }
@@ -216,7 +218,8 @@ export class ResponsesStreamConverter implements SseConverter {
     const item = this.open;
     if (!item) return '';
     this.open = undefined;
-    const text = item.literals.length === 1 ? (JSON.parse(item.literals[0]!) as string) : (JSON.parse(`"${item.literals.map((l) => l.slice(1, -1)).join('')}"`) as string);
+    const literal = item.literals.length === 1 ? item.literals[0]! : `"${item.literals.map((l) => l.slice(1, -1)).join('')}"`;
+    const text = this.texts.token(literal);
     const at = { item_id: item.id, output_index: item.index };
     if (item.kind === 'reasoning') {
       const done: OutputReasoning = { id: item.id, type: 'reasoning', summary: [{ type: 'summary_text', text }] };
@@ -229,7 +232,7 @@ export class ResponsesStreamConverter implements SseConverter {
         this.event('response.output_item.done', { output_index: item.index, item: done })
       );
     }
-    const annotations = this.grounding ? citations(this.grounding, [], text, []) : [];
+    const annotations = this.grounding ? citations(this.grounding, [], JSON.parse(literal) as string, []) : [];
     const part = { type: 'output_text' as const, text, annotations, logprobs: [] as [] };
     const status = this.answered && outcome(this.finishReason, false).status !== 'completed' ? 'incomplete' : 'completed';
     const done: OutputItem = { id: item.id, type: 'message', role: 'assistant', status, content: [part] };
@@ -325,6 +328,39 @@ export class ResponsesStreamConverter implements SseConverter {
 
   /** One SSE frame: `event:` names the type, as OpenAI sends it; JSON.stringify output is one line. */
   private event(type: string, fields: Record<string, unknown> | { response: ResponseObject }): string {
-    return `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: this.seq++ })}\n\n`;
+    return `event: ${type}\ndata: ${this.texts.expand(JSON.stringify({ type, ...fields, sequence_number: this.seq++ }))}\n\n`;
+  }
+}
+
+/**
+ * An item's whole text appears in four events (its done events and response.completed). Decoding
+ * it from the JSON literals Gemini sent and encoding it four times again was a third of a long
+ * stream's CPU; instead the items hold a token, and each frame's JSON gets the literal spliced in
+ * where the token's own literal stands. Tokens are NUL-delimited with a random part: model text
+ * cannot forge one.
+ */
+class TextTokens {
+  private readonly literals: string[] = [];
+  private readonly mark = `\u0000og-${Math.random().toString(36).slice(2, 10)}-`;
+  /** `"\u0000og-xxxx-` : how JSON.stringify writes the start of a token. */
+  private readonly written = JSON.stringify(this.mark).slice(0, -1);
+
+  /** A stand-in string for the text whose JSON literal is `literal`. */
+  token(literal: string): string {
+    this.literals.push(literal);
+    return `${this.mark}${this.literals.length - 1}\u0000`;
+  }
+
+  /** The JSON with every token's literal replaced by the text's own literal. */
+  expand(json: string): string {
+    if (this.literals.length === 0 || !json.includes(this.written)) return json;
+    let out = '';
+    let at = 0;
+    for (let start = json.indexOf(this.written); start !== -1; start = json.indexOf(this.written, at)) {
+      const end = json.indexOf('\\u0000"', start + this.written.length);
+      out += json.slice(at, start) + this.literals[Number(json.slice(start + this.written.length, end))];
+      at = end + 7; // past the token's closing \u0000"
+    }
+    return out + json.slice(at);
   }
 }
