@@ -4,7 +4,7 @@ import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/errors';
 import { encryptedContent } from '../src/dialects/responses/carry';
-import { toConversation, toGeminiBody } from '../src/dialects/responses/request';
+import { toGeminiBody } from '../src/dialects/responses/request';
 import { parseResponsesRequest } from '../src/dialects/responses/validate';
 import { SKIP_SIGNATURE, decodeToolCallId, encodeToolCallId } from '../src/gemini/signatures';
 
@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 
 function map(body: Json, media?: Map<string, { mimeType: string; data: string }>): Gemini.GenerateContentRequest {
   const req = parseResponsesRequest(structuredClone({ model: 'gemini-2.5-flash', ...body }));
-  return toGeminiBody(toConversation(req), req, media).body;
+  return toGeminiBody(req, media).body;
 }
 
 function mapError(body: Json): ApiError {
@@ -167,7 +167,6 @@ describe('tools and tool_choice', () => {
     ['a named function', { type: 'function', name: 'shell' }, { mode: 'ANY', allowedFunctionNames: ['shell'] }],
     ['a named custom tool', { type: 'custom', name: 'apply_patch' }, { mode: 'ANY', allowedFunctionNames: ['apply_patch'] }],
     ['allowed_tools required', { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'shell' }] }, { mode: 'ANY', allowedFunctionNames: ['shell'] }],
-    ['allowed_tools auto: VALIDATED, text still allowed', { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'custom', name: 'apply_patch' }] }, { mode: 'VALIDATED', allowedFunctionNames: ['apply_patch'] }],
     ['a hosted tool: the model decides', { type: 'web_search_preview' }, { mode: 'AUTO' }],
   ])('tool_choice %s', (_name, choice, config) => {
     expect(map({ input: 'Go', tools: [fn, patch], tool_choice: choice }).toolConfig?.functionCallingConfig).toEqual(config);
@@ -191,7 +190,7 @@ describe('parameters -> generationConfig', () => {
 
   it('uses thinking levels on Gemini 3', () => {
     const req = parseResponsesRequest({ model: 'gemini-3-flash-preview', input: 'Go', reasoning: { effort: 'max', summary: 'detailed' } });
-    expect(toGeminiBody(toConversation(req), req).body.generationConfig?.thinkingConfig).toEqual({ thinkingLevel: 'HIGH', includeThoughts: true });
+    expect(toGeminiBody(req).body.generationConfig?.thinkingConfig).toEqual({ thinkingLevel: 'HIGH', includeThoughts: true });
   });
 
   it('accepts metadata, user, prompt_cache_key, service_tier, store, include and sends none of them', () => {

@@ -64,13 +64,15 @@ describe('toResponse', () => {
   });
 
   it.each<[string, boolean, Gemini.Part[], unknown[]]>([
-    ['with include: the signature in the reasoning item\'s encrypted_content', true, [{ text: 'hmm', thought: true }, { functionCall: { name: 'f', args: {} }, thoughtSignature: 'c2ln' }], [
-      { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'hmm' }], encrypted_content: 'gemini-thought-signature:c2ln' },
+    ['with include: the signature in a reasoning item of its own, just before the calls', true, [{ text: 'hmm', thought: true }, { text: 'Looking.' }, { functionCall: { name: 'f', args: {} }, thoughtSignature: 'c2ln' }], [
+      { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'hmm' }] },
+      expect.objectContaining({ type: 'message' }),
+      { id: 'rs_3', type: 'reasoning', summary: [], encrypted_content: 'gemini-thought-signature:c2ln' },
       expect.objectContaining({ type: 'function_call', call_id: 'call_c2ln' }),
     ]],
-    ['with include and no thought summaries: a reasoning item of its own', true, [{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'c2ln' }], [
-      { id: 'rs_1', type: 'reasoning', summary: [], encrypted_content: 'gemini-thought-signature:c2ln' },
-      expect.objectContaining({ type: 'function_call' }),
+    ['with include, a signature that came with text: last', true, [{ text: 'Hello', thoughtSignature: 'dGV4dA==' }], [
+      expect.objectContaining({ type: 'message' }),
+      { id: 'rs_2', type: 'reasoning', summary: [], encrypted_content: 'gemini-thought-signature:dGV4dA==' },
     ]],
     ['without include: no encrypted_content (the call id still carries it)', false, [{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'c2ln' }], [
       expect.objectContaining({ type: 'function_call', call_id: 'call_c2ln' }),

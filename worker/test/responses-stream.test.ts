@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { checkResponsesStream } from '../../tools/src/oracles/responses-stream';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
 import { toResponse } from '../src/dialects/responses/response';
-import { ResponsesStreamConverter } from '../src/dialects/responses/stream';
+import { ResponsesStreamEncoder } from '../src/dialects/responses/stream';
+import { StreamConverter } from '../src/sse-stream';
 import { pinnedContext } from './support/responses';
 
 type Event = Record<string, unknown> & { type: string };
@@ -23,7 +24,7 @@ const chunk = (parts: Gemini.Part[], finishReason?: string, extra: Record<string
 
 /** Runs the converter over `chunks` (byte arrays) and parses what it wrote into events. */
 function run(chunks: Uint8Array[], body: Record<string, unknown> = {}, include = false, finish: 'end' | 'fail' = 'end'): { events: Event[]; raw: string } {
-  const conv = new ResponsesStreamConverter(pinnedContext(body, include));
+  const conv = new StreamConverter(new ResponsesStreamEncoder(pinnedContext(body, include)));
   let raw = '';
   for (const c of chunks) raw += conv.push(c);
   raw += finish === 'end' ? conv.end() : conv.fail(new Error('Network connection lost.'));
@@ -72,7 +73,7 @@ describe('ResponsesStreamConverter', () => {
     ['MAX_TOKENS: response.incomplete', [chunk([{ text: 'cut' }]), chunk([], 'MAX_TOKENS')], {}, false],
     ['a blocked prompt: a refusal message, incomplete', [{ promptFeedback: { blockReason: 'PROHIBITED_CONTENT' }, usageMetadata: usage }], {}, false],
     ['an empty STOP: completed, no items', [chunk([], 'STOP')], {}, false],
-    ['grounding: annotations before the text is done', [chunk([{ text: 'Paris is nice.' }], 'STOP', { groundingMetadata: { groundingChunks: [{ web: { uri: 'https://x.example', title: 'x' } }], groundingSupports: [{ segment: { startIndex: 0, endIndex: 5, text: 'Paris' }, groundingChunkIndices: [0] }] } })], { tools: [{ type: 'web_search' }] }, false],
+    ['a signature with the last text (include): its reasoning item last', [chunk([{ text: 'Hi' }]), chunk([{ text: '', thoughtSignature: 'dGV4dA==' }], 'STOP')], {}, true],
     ['text with escapes and non-ASCII across events', [chunk([{ text: 'é "q"\n\u0000og-x-0\u0000' }]), chunk([{ text: '\u2028✓ \\ 😀' }], 'STOP')], {}, false],
   ];
 

@@ -1,252 +1,269 @@
-// OpenAI Responses request -> the conversation the Gemini core reads. Pure.
-//
-// The core's conversation today is the Chat Completions shape that openai-chat/request.ts turns
-// into a generateContent body (media, schemas, thinking by family, signatures, tool results,
-// Gemini 3 placeholders: all of it written once, there). This module only says how Responses
-// items map onto it, so nothing Gemini-side is written twice:
+// OpenAI Responses request -> the neutral conversation (gemini/conversation.ts), which the core
+// turns into Gemini's generateContent body. Pure: remote media is fetched beforehand and handed in.
 //
 // | Responses                                  | conversation                                    |
 // |--------------------------------------------|-------------------------------------------------|
-// | instructions                               | a system message, first                         |
-// | message system / developer                 | system message (-> systemInstruction)           |
-// | message user: input_text, input_image,     | user message: text, image_url (data: / http(s)) |
-// |   input_file (file_data, file_url, file_id)|   or file parts; a Gemini file id by reference  |
-// | message assistant: output_text, refusal    | assistant message                               |
-// | function_call, custom_tool_call            | tool calls of one assistant turn (a custom      |
-// |                                            |   call's input becomes {"input": "..."})        |
-// | function_call_output, custom_tool_call_... | tool messages (-> functionResponse, in order)   |
-// | reasoning (our encrypted_content)          | the signature of the next call of its turn      |
+// | instructions                               | system text, first                              |
+// | message system / developer                 | system text, in order, wherever it sits         |
+// | message user: input_text, input_image,     | a user turn: text and media (data: URLs inline, |
+// |   input_file (file_data, file_url, file_id)|   http(s) fetched beforehand, Gemini files by   |
+// |                                            |   reference)                                    |
+// | message assistant: output_text, refusal    | a model turn's text                             |
+// | function_call, custom_tool_call            | calls of that model turn (a custom call's input |
+// |                                            |   becomes the one argument {"input": "..."})    |
+// | function_call_output, custom_tool_call_... | results, in the order of the calls they answer  |
+// | reasoning with our encrypted_content       | the signature of the next call of its turn (or  |
+// |                                            |   of its last text when no call follows)        |
 // | reasoning summaries, foreign encrypted_... | dropped: Gemini takes no thoughts as input      |
 // | tools: function (strict accepted)          | function tools                                  |
-// | tools: custom (Codex's apply_patch)        | a function with one string argument, `input`    |
+// | tools: custom (Codex's apply_patch)        | a function with one string argument, `input`,   |
+// |                                            |   the grammar in its description                |
 // | tools: web_search*, code_interpreter       | Google Search grounding, code execution         |
-// | tool_choice none/auto/required/function/   | the same; allowed_tools -> allowedFunctionNames |
-// |   custom                                   |   (see restrictTools)                           |
-// | reasoning.effort                           | reasoning_effort (max -> xhigh)                 |
+// | tool_choice none / auto / required /       | none / auto / any / any of one; allowed_tools:  |
+// |   {function|custom, name} / allowed_tools  |   the allowed names, any or auto by its mode    |
+// | reasoning.effort                           | thinking effort (max -> xhigh)                  |
 // | reasoning.summary absent                   | no thought summaries asked of Gemini            |
-// | text.format json_schema / json_object      | response_format                                 |
+// | text.format json_schema / json_object      | JSON output (with its schema)                   |
 // | max_output_tokens, temperature, top_p, stop| the same                                        |
-import type { Gemini, OpenAI } from '@opengemini/shared';
-import type { MediaMap } from '../../chat/media';
-import { decodeToolCallId, encodeToolCallId } from '../../gemini/signatures';
-import { type GeminiChatRequest, toGeminiRequest } from '../openai-chat/request';
+// Call ids carry Gemini's call id and signature (gemini/signatures.ts), as in the chat dialect.
+import { ApiError, badRequest } from '../../errors';
+import { type MediaMap, isGeminiFileUri, mediaPart } from '../../chat/media';
+import { CallLedger, type RecordedCall, type ToolResult, resultResponse } from '../../gemini/calls';
+import type { Conversation, MediaPart, Part, Tool, ToolChoice, Turn } from '../../gemini/conversation';
+import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
+import { decodeToolCallId } from '../../gemini/signatures';
 import { signatureFrom } from './carry';
-import { withParam } from './errors';
-import type { InputContent, InputItem, ResponsesRequest, ToolChoice } from './types';
-
-export interface Conversation {
-  chat: OpenAI.ChatCompletionRequest;
-  /** Names of the custom tools: Gemini calls to these come back as custom_tool_call. */
-  customTools: ReadonlySet<string>;
-  /** Where each chat message came from (`input[3]`, `instructions`), for error params. */
-  origins: readonly Origin[];
-}
-
-interface Origin {
-  path: string;
-  /** What the item calls its content list: `content` for messages, `output` for tool results. */
-  list: 'content' | 'output';
-}
+import type { CustomToolParam, InputContent, InputItem, ResponsesRequest } from './types';
 
 export const WEB_SEARCH_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11']);
 
-/** The description Gemini sees for a custom tool's one argument. */
-function customInputDescription(tool: { format?: { type: string; syntax?: string; definition?: string } }): string {
-  const f = tool.format;
-  if (f?.type === 'grammar' && f.definition) return `The raw input, exactly in this ${f.syntax ?? ''} grammar:\n${f.definition}`;
-  return 'The raw input for the tool, as plain text.';
+/** The generateContent body, and the custom tools (Gemini's calls to these come back as custom_tool_call). */
+export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiRequest & { customTools: ReadonlySet<string> } {
+  const { conversation, customTools } = toConversation(req, media);
+  const out = toGenerateContent(conversation);
+  if (out.body.contents!.length === 0) throw badRequest('`input` holds no content: every item is empty.', 'input');
+  return { ...out, customTools };
 }
 
-export function toConversation(req: ResponsesRequest): Conversation {
-  const messages: OpenAI.ChatMessage[] = [];
-  const origins: Origin[] = [];
-  const add = (m: OpenAI.ChatMessage, path: string, list: Origin['list'] = 'content') => {
-    messages.push(m);
-    origins.push({ path, list });
-  };
-  if (req.instructions) add({ role: 'system', content: req.instructions }, 'instructions');
-  mapItems(req.input, add);
-
-  const chat: OpenAI.ChatCompletionRequest = { model: req.model, messages };
+export function toConversation(req: ResponsesRequest, media?: MediaMap): { conversation: Conversation; customTools: Set<string> } {
+  const system: string[] = req.instructions ? [req.instructions] : [];
+  const turns = mapItems(req.input, system, media);
   const customTools = new Set<string>();
-  const tools: OpenAI.FunctionTool[] = [];
+  const tools: Tool[] = [];
   for (const tool of req.tools ?? []) {
-    if (WEB_SEARCH_TOOLS.has(tool.type)) chat.web_search_options = {};
-    else if (tool.type === 'code_interpreter') tools.push({ type: 'code_execution' } as unknown as OpenAI.FunctionTool);
+    if (WEB_SEARCH_TOOLS.has(tool.type)) tools.push({ kind: 'google_search' });
+    else if (tool.type === 'code_interpreter') tools.push({ kind: 'code_execution' });
     else if (tool.type === 'custom' && 'name' in tool) {
       customTools.add(tool.name);
-      const fn: OpenAI.FunctionTool['function'] = {
-        name: tool.name,
-        parameters: { type: 'object', properties: { input: { type: 'string', description: customInputDescription(tool as never) } }, required: ['input'] },
-      };
-      if ('description' in tool && tool.description) fn.description = tool.description;
-      tools.push({ type: 'function', function: fn });
+      tools.push({ kind: 'function', name: tool.name, description: (tool as CustomToolParam).description, parameters: customParameters(tool as CustomToolParam) });
     } else if (tool.type === 'function' && 'name' in tool) {
-      const fn: OpenAI.FunctionTool['function'] = { name: tool.name };
-      if ('description' in tool && tool.description) fn.description = tool.description;
-      if ('parameters' in tool && tool.parameters) fn.parameters = tool.parameters;
-      tools.push({ type: 'function', function: fn });
+      const fn = tool as Extract<ResponsesRequest['tools'], unknown[]>[number] & { name: string; description?: string | null; parameters?: unknown };
+      tools.push({ kind: 'function', name: fn.name, description: fn.description ?? undefined, parameters: fn.parameters ?? undefined });
     }
   }
-  if (tools.length > 0) chat.tools = tools;
-  const choice = chatToolChoice(req.tool_choice);
-  if (choice !== undefined) chat.tool_choice = choice;
-
-  const effort = req.reasoning?.effort;
-  if (effort) chat.reasoning_effort = effort === 'max' ? 'xhigh' : effort;
-  // OpenAI returns reasoning summaries only when asked; so does this dialect (Codex asks).
-  if (!req.reasoning?.summary) chat.google = { thinking_config: { include_thoughts: false } };
   const format = req.text?.format;
-  if (format?.type === 'json_object') chat.response_format = { type: 'json_object' };
-  else if (format?.type === 'json_schema') {
-    chat.response_format = { type: 'json_schema', json_schema: { name: format.name, ...(format.schema ? { schema: format.schema } : {}), strict: format.strict ?? null } };
+  const effort = req.reasoning?.effort;
+  const conversation: Conversation = {
+    model: req.model,
+    system,
+    turns,
+    tools,
+    toolChoice: toolChoice(req.tool_choice),
+    options: {
+      temperature: req.temperature,
+      topP: req.top_p,
+      maxOutputTokens: req.max_output_tokens,
+      stopSequences: typeof req.stop === 'string' ? [req.stop] : (req.stop ?? undefined),
+      json: format?.type === 'json_object' || format?.type === 'json_schema' ? { schema: format.type === 'json_schema' ? format.schema : undefined } : undefined,
+      // OpenAI returns reasoning summaries only when asked; so does this dialect (Codex asks).
+      thinking: { effort: effort === 'max' ? 'xhigh' : effort, includeThoughts: req.reasoning?.summary ? undefined : false },
+    },
+  };
+  return { conversation, customTools };
+}
+
+/** A custom (freeform) tool as a function of one string, with its grammar for the model to follow. */
+function customParameters(tool: CustomToolParam): Record<string, unknown> {
+  const f = tool.format;
+  const description = f?.type === 'grammar' ? `The raw input, exactly in this ${f.syntax} grammar:\n${f.definition}` : 'The raw input for the tool, as plain text.';
+  return { type: 'object', properties: { input: { type: 'string', description } }, required: ['input'] };
+}
+
+function toolChoice(choice: ResponsesRequest['tool_choice']): ToolChoice | undefined {
+  if (choice === undefined) return undefined;
+  if (choice === 'none') return { mode: 'none' };
+  if (choice === 'auto') return { mode: 'auto' };
+  if (choice === 'required') return { mode: 'any' };
+  if ((choice.type === 'function' || choice.type === 'custom') && 'name' in choice) return { mode: 'any', only: choice.name };
+  if (choice.type === 'allowed_tools' && 'tools' in choice) {
+    const names = choice.tools.map((t) => t.name).filter((n): n is string => typeof n === 'string');
+    return { mode: choice.mode === 'required' ? 'any' : 'auto', ...(names.length === 1 && choice.mode === 'required' ? { only: names[0] } : {}) };
   }
-  if (req.max_output_tokens != null) chat.max_completion_tokens = req.max_output_tokens;
-  if (req.temperature != null) chat.temperature = req.temperature;
-  if (req.top_p != null) chat.top_p = req.top_p;
-  if (req.stop != null) chat.stop = req.stop;
-  if (req.parallel_tool_calls != null) chat.parallel_tool_calls = req.parallel_tool_calls;
-  return { chat, customTools, origins };
+  return { mode: 'auto' }; // a hosted tool: Gemini cannot force one
 }
 
-/** The generateContent body for the conversation (remote media fetched beforehand); errors name the Responses field. */
-export function toGeminiBody(conv: Conversation, req: ResponsesRequest, media?: MediaMap): GeminiChatRequest {
-  try {
-    const out = toGeminiRequest(conv.chat, media);
-    restrictTools(out.body, req.tool_choice);
-    return out;
-  } catch (err) {
-    throw withParam(err, (param) => requestParam(param, conv.origins));
+/** The distinct http(s) URLs of images and files that must be fetched before mapping. */
+export function remoteMediaUrls(req: ResponsesRequest): string[] {
+  const urls = new Set<string>();
+  const add = (url: string | null | undefined) => {
+    if (url && /^https?:\/\//i.test(url) && !isGeminiFileUri(url)) urls.add(url);
+  };
+  for (const item of req.input) {
+    const list = item.type === 'message' ? item.content : item.type === 'function_call_output' || item.type === 'custom_tool_call_output' ? item.output : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const p of list) {
+      if (p.type === 'input_image') add(p.image_url);
+      else if (p.type === 'input_file' && !p.file_data) add(p.file_url);
+    }
   }
-}
-
-function chatToolChoice(choice: ToolChoice | undefined): OpenAI.ToolChoice | undefined {
-  if (choice === undefined || typeof choice === 'string') return choice;
-  if ((choice.type === 'function' || choice.type === 'custom') && 'name' in choice) return { type: 'function', function: { name: choice.name } };
-  if (choice.type === 'allowed_tools' && 'mode' in choice) return choice.mode;
-  return 'auto'; // a hosted tool: Gemini cannot force one
-}
-
-/**
- * `allowed_tools` narrows the functions the model may call without removing their declarations
- * (so the prompt cache stays warm, as OpenAI explains): Gemini's allowedFunctionNames, with mode
- * ANY for `required` and VALIDATED (call one of these, or answer in text) for `auto`.
- */
-export function restrictTools(body: Gemini.GenerateContentRequest, choice: ToolChoice | undefined): void {
-  if (typeof choice !== 'object' || choice.type !== 'allowed_tools' || !('tools' in choice) || !body.tools?.some((t) => t.functionDeclarations)) return;
-  const names = choice.tools.map((t) => t.name).filter((n): n is string => typeof n === 'string');
-  if (names.length === 0) return;
-  body.toolConfig = { functionCallingConfig: { mode: choice.mode === 'required' ? 'ANY' : 'VALIDATED', allowedFunctionNames: names } };
+  return [...urls];
 }
 
 // ---------------------------------------------------------------------------------------------
 // Items
 // ---------------------------------------------------------------------------------------------
 
-function mapItems(items: readonly InputItem[], add: (m: OpenAI.ChatMessage, path: string, list?: Origin['list']) => void): void {
-  /** call_id -> the id the conversation uses (the call_id, or one that also carries a signature). */
-  const ids = new Map<string, string>();
-  /** The signature of the last reasoning item, waiting for the first call of its turn. */
-  let pendingSignature: string | undefined;
-  /** The assistant message tool calls of the current turn gather in. */
-  let turn: OpenAI.ChatMessage | undefined;
+function mapItems(items: readonly InputItem[], system: string[], media: MediaMap | undefined): Turn[] {
+  const turns: Turn[] = [];
+  const ledger = new CallLedger();
+  /** The model turn being gathered: assistant text, reasoning and calls until the next other item. */
+  let model: { parts: Part[]; calls: RecordedCall[]; signature: string | undefined } | undefined;
+  /** The tool results being gathered, and the images they carried. */
+  let results: { items: ToolResult[]; media: Part[] } | undefined;
+
+  const flushModel = () => {
+    if (!model) return;
+    // A signature no call took belongs to the turn's last text (Gemini 3 gives one there).
+    if (model.signature) {
+      const last = model.parts.findLast((p) => p.kind === 'text');
+      if (last && !last.signature) last.signature = model.signature;
+    }
+    ledger.addTurn(model.calls);
+    turns.push({ role: 'model', parts: model.parts });
+    model = undefined;
+  };
+  const flushResults = () => {
+    if (!results) return;
+    turns.push({ role: 'user', parts: [...ledger.results(results.items), ...results.media] });
+    results = undefined;
+  };
+  const modelTurn = () => {
+    flushResults();
+    return (model ??= { parts: [], calls: [], signature: undefined });
+  };
 
   items.forEach((item, i) => {
-    const path = `input[${i}]`;
+    const p = `input[${i}]`;
     switch (item.type) {
-      case 'reasoning':
-        pendingSignature = signatureFrom(item.encrypted_content) ?? pendingSignature;
+      case 'reasoning': {
+        const signature = signatureFrom(item.encrypted_content);
+        if (signature) modelTurn().signature = signature;
         return;
+      }
       case 'function_call':
       case 'custom_tool_call': {
-        const args = item.type === 'function_call' ? item.arguments : JSON.stringify({ input: item.input });
-        let id = item.call_id;
-        const carried = decodeToolCallId(id);
-        if (pendingSignature && !carried.signature) id = encodeToolCallId({ ...carried, signature: pendingSignature });
-        pendingSignature = undefined;
-        ids.set(item.call_id, id);
-        const call: OpenAI.ToolCall = { id, type: 'function', function: { name: item.name, arguments: args } };
-        if (turn) turn.tool_calls!.push(call);
-        else add((turn = { role: 'assistant', content: null, tool_calls: [call] }), path);
+        const turn = modelTurn();
+        const carried = decodeToolCallId(item.call_id);
+        const signature = carried.signature ?? turn.signature;
+        turn.signature = undefined;
+        const args = item.type === 'function_call' ? parseArguments(item.arguments) : { input: item.input };
+        turn.parts.push({ kind: 'call', name: item.name, args, geminiId: carried.geminiId, signature });
+        turn.calls.push({ id: item.call_id, name: item.name, geminiId: carried.geminiId });
         return;
       }
       case 'function_call_output':
-      case 'custom_tool_call_output':
-        turn = undefined;
-        add({ role: 'tool', tool_call_id: ids.get(item.call_id) ?? item.call_id, content: toolOutput(item.output) }, path, 'output');
-        return;
-      case 'message': {
-        if (item.role === 'assistant') {
-          // Text before the calls of the same turn (Gemini writes text, then calls).
-          add((turn = { role: 'assistant', content: assistantContent(item.content), tool_calls: [] }), path);
-          return;
-        }
-        turn = undefined;
-        pendingSignature = undefined;
-        if (item.role === 'system' || item.role === 'developer') add({ role: 'system', content: textContent(item.content) }, path);
-        else add({ role: 'user', content: userContent(item.content) }, path);
+      case 'custom_tool_call_output': {
+        flushModel();
+        results ??= { items: [], media: [] };
+        results.items.push({ id: item.call_id, response: resultResponse(outputText(item.output, `${p}.output`, media, results.media)) });
         return;
       }
+      case 'message':
+        if (item.role === 'assistant') {
+          const turn = modelTurn();
+          for (const text of texts(item.content)) turn.parts.push({ kind: 'text', text });
+          return;
+        }
+        flushModel();
+        flushResults();
+        if (item.role === 'user') turns.push({ role: 'user', parts: userParts(item.content, `${p}.content`, media) });
+        else system.push(...texts(item.content));
+        return;
     }
+  });
+  flushModel();
+  flushResults();
+  return turns;
+}
+
+/** The texts of a string or of text and refusal parts; empty ones dropped. */
+function texts(content: string | InputContent[]): string[] {
+  if (typeof content === 'string') return content ? [content] : [];
+  const out: string[] = [];
+  for (const part of content) {
+    const text = part.type === 'refusal' ? part.refusal : 'text' in part ? part.text : '';
+    if (text) out.push(text);
+  }
+  return out;
+}
+
+function userParts(content: string | InputContent[], p: string, media: MediaMap | undefined): Part[] {
+  if (typeof content === 'string') return [{ kind: 'text', text: content }];
+  return content.map((part, j): Part => {
+    if (part.type === 'input_image' || part.type === 'input_file') return mediaOf(part, `${p}[${j}]`, media);
+    return { kind: 'text', text: part.type === 'refusal' ? part.refusal : part.text };
   });
 }
 
-function textContent(content: string | InputContent[]): string | OpenAI.ContentPart[] {
-  if (typeof content === 'string') return content;
-  return content.map((p) => ({ type: 'text', text: 'text' in p ? p.text : '' }));
-}
-
-function assistantContent(content: string | InputContent[]): string | OpenAI.ContentPart[] {
-  if (typeof content === 'string') return content;
-  return content.map((p): OpenAI.ContentPart => (p.type === 'refusal' ? { type: 'refusal', refusal: p.refusal } : { type: 'text', text: 'text' in p ? p.text : '' }));
-}
-
-/** One chat part per input part, in the same order, so error params translate index for index. */
-function userContent(content: string | InputContent[]): string | OpenAI.ContentPart[] {
-  if (typeof content === 'string') return content;
-  return content.map(userPart);
-}
-
-function userPart(p: InputContent): OpenAI.ContentPart {
-  switch (p.type) {
-    case 'input_text':
-    case 'output_text':
-      return { type: 'text', text: p.text };
-    case 'refusal':
-      return { type: 'text', text: p.refusal };
-    case 'input_image':
-      if (p.image_url) return { type: 'image_url', image_url: { url: p.image_url } };
-      return { type: 'file', file: { file_id: p.file_id ?? '' } };
-    case 'input_file': {
-      // A remote file is fetched like a remote image (size cap, timeout), then inlined.
-      if (!p.file_data && p.file_url) return { type: 'image_url', image_url: { url: p.file_url } };
-      const file: OpenAI.FilePart['file'] = {};
-      if (p.file_data) file.file_data = p.file_data;
-      if (p.file_id) file.file_id = p.file_id;
-      if (p.filename) file.filename = p.filename;
-      return { type: 'file', file };
-    }
-  }
-}
-
-function toolOutput(output: string | InputContent[]): string | OpenAI.ContentPart[] {
+/** A tool output's text; its images and files are appended to `out`. */
+function outputText(output: string | InputContent[], p: string, media: MediaMap | undefined, out: Part[]): string {
   if (typeof output === 'string') return output;
-  return output.map(userPart);
+  const lines: string[] = [];
+  output.forEach((part, j) => {
+    if (part.type === 'input_image' || part.type === 'input_file') out.push(mediaOf(part, `${p}[${j}]`, media));
+    else lines.push(part.type === 'refusal' ? part.refusal : part.text);
+  });
+  return lines.join('\n');
 }
 
 /**
- * An error param of the conversation (`messages[3].content[1].image_url.url`) in the client's
- * terms (`input[2].content[1].image_url`).
+ * An input_image or input_file as a media part, through the core's media reader (data URLs, bare
+ * base64 with a filename, Gemini files, fetched URLs); its errors name the Responses field.
  */
-export function requestParam(param: string | null, origins: readonly Origin[]): string | null {
-  if (param === null) return null;
-  if (param.startsWith('response_format')) return 'text.format.schema';
-  const m = /^messages\[(\d+)\](.*)$/.exec(param);
-  const origin = m ? origins[Number(m[1])] : undefined;
-  if (!m || !origin) return param === 'messages' ? 'input' : param;
-  const rest = m[2]!
-    .replace(/^\.content/, `.${origin.list}`)
-    .replace(/\.image_url\.url$/, '.image_url')
-    .replace(/\.file\.(file_data|file_id|filename)$/, '.$1');
-  return origin.path + rest;
+function mediaOf(part: Extract<InputContent, { type: 'input_image' | 'input_file' }>, p: string, media: MediaMap | undefined): MediaPart {
+  let gemini;
+  try {
+    if (part.type === 'input_image') {
+      gemini = part.image_url ? mediaPart({ type: 'image_url', image_url: { url: part.image_url } }, p, media) : mediaPart({ type: 'file', file: { file_id: part.file_id ?? '' } }, p, media);
+    } else if (!part.file_data && part.file_url) {
+      gemini = mediaPart({ type: 'image_url', image_url: { url: part.file_url } }, p, media);
+    } else {
+      const file: { file_data?: string; file_id?: string; filename?: string } = {};
+      if (part.file_data) file.file_data = part.file_data;
+      if (part.file_id) file.file_id = part.file_id;
+      if (part.filename) file.filename = part.filename;
+      gemini = mediaPart({ type: 'file', file }, p, media);
+    }
+  } catch (err) {
+    throw renamed(err, part.type === 'input_file' && !part.file_data && part.file_url ? 'file_url' : undefined);
+  }
+  return { kind: 'media', inlineData: gemini.inlineData, fileData: gemini.fileData };
+}
+
+/** The media reader names chat fields (`.image_url.url`, `.file.file_data`): the Responses ones instead. */
+function renamed(err: unknown, urlField = 'image_url'): unknown {
+  if (!(err instanceof ApiError) || err.param === null) return err;
+  const param = err.param.replace(/\.image_url\.url$/, `.${urlField}`).replace(/\.file\.(file_data|file_id|filename)$/, '.$1');
+  return param === err.param ? err : new ApiError(err.fault, err.message, { param, status: err.status, cause: err });
+}
+
+function parseArguments(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    return { arguments: value };
+  } catch {
+    return { arguments: text };
+  }
 }

@@ -4,25 +4,27 @@
 // | Gemini (candidate 0)                      | Responses output                                 |
 // |-------------------------------------------|--------------------------------------------------|
 // | thought parts (thought summaries)         | one reasoning item, first, summary_text          |
-// | thoughtSignature of the first call        | that reasoning item's encrypted_content, only    |
-// |                                           |   with include reasoning.encrypted_content       |
+// | the first thoughtSignature                | a reasoning item of its own, only with include   |
+// |                                           |   reasoning.encrypted_content: just before the   |
+// |                                           |   calls (or last, when it came with text)        |
 // | text and other visible parts              | one message item, output_text (+ url_citation    |
 // |                                           |   annotations from Google Search grounding)      |
-// | functionCall                              | function_call (call_id carries the signature,    |
-// |                                           |   gemini/signatures.ts), or custom_tool_call     |
-// |                                           |   when it calls a custom tool: input = args.input|
+// | functionCall                              | function_call (call_id carries Gemini's id and   |
+// |                                           |   signature, gemini/signatures.ts), or           |
+// |                                           |   custom_tool_call for a custom tool: its input  |
+// |                                           |   is args.input                                  |
 // | finishReason MAX_TOKENS                   | status incomplete, reason max_output_tokens      |
 // | SAFETY, RECITATION... (content_filter)    | status incomplete, reason content_filter         |
 // | no candidates, promptFeedback.blockReason | a refusal message, incomplete, content_filter    |
 // | usageMetadata                             | usage: input (cached), output (reasoning) tokens |
-import type { Gemini, OpenAI } from '@opengemini/shared';
+import type { Gemini } from '@opengemini/shared';
 import { ApiError } from '../../errors';
-import { mapFinishReason, mapUsage } from '../../gemini/finish';
-import { nonce } from '../../gemini/signatures';
-import { type ToolCallIdMinter, defaultToolCallId, groundingAnnotations, mapParts } from '../openai-chat/parts';
-import { blockedPromptMessage } from '../openai-chat/response';
+import { finishCategory } from '../../gemini/finish';
+import { type OutputCall, blockedPromptMessage, groundingCitations, readParts } from '../../gemini/parts';
+import { type CarriedCall, encodeToolCallId, nonce } from '../../gemini/signatures';
+import { readUsage } from '../../gemini/usage';
 import { encryptedContent } from './carry';
-import type { ItemStatus, OutputItem, OutputMessage, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, ToolParam, UrlCitation } from './types';
+import type { ItemStatus, OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, ToolParam } from './types';
 
 export interface ResponseContext {
   /** resp_...; item ids are minted beside it. */
@@ -34,8 +36,8 @@ export interface ResponseContext {
   customTools: ReadonlySet<string>;
   /** include: ["reasoning.encrypted_content"] was asked for. */
   includeEncrypted: boolean;
-  /** Tests pin ids; production mints random ones. */
-  mintId?: ToolCallIdMinter;
+  /** Tests pin ids; production mints random ones that carry Gemini's id and signature. */
+  mintId?: (carried: CarriedCall) => string;
   itemId?: (prefix: string) => string;
 }
 
@@ -97,59 +99,44 @@ function outputText(output: OutputItem[]): string {
   return text;
 }
 
-/** Gemini usage in Responses terms: the chat mapping's counts (see gemini/finish.ts), renamed. */
+/** Gemini usage in Responses terms: cached tokens are inside input_tokens, thoughts inside output_tokens. */
 export function toResponseUsage(usage: Gemini.UsageMetadata | undefined): ResponseUsage {
-  const u = mapUsage(usage);
+  const u = readUsage(usage);
   return {
-    input_tokens: u.prompt_tokens,
-    input_tokens_details: { cached_tokens: u.prompt_tokens_details?.cached_tokens ?? 0, cache_write_tokens: 0 },
-    output_tokens: u.completion_tokens,
-    output_tokens_details: { reasoning_tokens: u.completion_tokens_details?.reasoning_tokens ?? 0 },
-    total_tokens: u.total_tokens,
+    input_tokens: u.prompt,
+    input_tokens_details: { cached_tokens: u.cached, cache_write_tokens: 0 },
+    output_tokens: u.completion,
+    output_tokens_details: { reasoning_tokens: u.thoughts },
+    total_tokens: u.total,
   };
 }
 
 /** Status and incomplete_details for how Gemini finished; `blocked` for a refused prompt. */
 export function outcome(finishReason: string | undefined, blocked: boolean): { status: ResponseStatus; incomplete: ResponseObject['incomplete_details'] } {
-  const reason = blocked ? 'content_filter' : mapFinishReason(finishReason, false);
+  const reason = blocked ? 'content_filter' : finishCategory(finishReason);
   if (reason === 'length') return { status: 'incomplete', incomplete: { reason: 'max_output_tokens' } };
   if (reason === 'content_filter') return { status: 'incomplete', incomplete: { reason: 'content_filter' } };
   return { status: 'completed', incomplete: null };
 }
 
-/** A Gemini call (as the chat mapping minted it) as a function_call or custom_tool_call item. */
-export function callItem(call: OpenAI.ToolCall, ctx: ResponseContext, status: ItemStatus = 'completed'): OutputItem {
+/** A Gemini call as a function_call item, or a custom_tool_call when it calls a custom tool. */
+export function callItem(call: OutputCall, ctx: ResponseContext): OutputItem {
   const mint = ctx.itemId ?? newItemId;
-  const name = call.function.name;
-  if (ctx.customTools.has(name)) {
-    let input = call.function.arguments;
-    try {
-      const args = JSON.parse(input) as { input?: unknown };
-      if (typeof args.input === 'string') input = args.input;
-    } catch {
-      // not the one-argument object asked for: the model's raw arguments are the input
-    }
-    return { id: mint('ctc'), type: 'custom_tool_call', call_id: call.id, name, input };
+  const carried: CarriedCall = {};
+  if (call.geminiId) carried.geminiId = call.geminiId;
+  if (call.signature) carried.signature = call.signature;
+  const callId = (ctx.mintId ?? encodeToolCallId)(carried);
+  if (ctx.customTools.has(call.name)) {
+    // Asked for as {"input": "..."}; anything else the model sent is the input as JSON.
+    const input = typeof call.args.input === 'string' ? call.args.input : JSON.stringify(call.args);
+    return { id: mint('ctc'), type: 'custom_tool_call', call_id: callId, name: call.name, input };
   }
-  return { id: mint('fc'), type: 'function_call', status, call_id: call.id, name, arguments: call.function.arguments };
+  return { id: mint('fc'), type: 'function_call', status: 'completed', call_id: callId, name: call.name, arguments: JSON.stringify(call.args) };
 }
 
-/** Mints call ids as the chat mapping does, noting the first thought signature for encrypted_content. */
-export function signatureWatcher(ctx: ResponseContext): { mint: ToolCallIdMinter; first: () => string | undefined } {
-  const mintId = ctx.mintId ?? defaultToolCallId;
-  let first: string | undefined;
-  return {
-    mint: (carried) => {
-      first ??= carried.signature;
-      return mintId(carried);
-    },
-    first: () => first,
-  };
-}
-
-/** Google Search grounding as flat url_citation annotations over the message text. */
-export function citations(meta: Gemini.GroundingMetadata | undefined, parts: unknown, text: string, offsets: number[]): UrlCitation[] {
-  return groundingAnnotations(meta, parts, text, offsets).map((a) => ({ type: 'url_citation', ...a.url_citation }));
+/** The reasoning item that carries a thought signature (only with include reasoning.encrypted_content). */
+export function signatureItem(ctx: ResponseContext, signature: string): OutputReasoning {
+  return { id: (ctx.itemId ?? newItemId)('rs'), type: 'reasoning', summary: [], encrypted_content: encryptedContent(signature) };
 }
 
 export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseContext): ResponseObject {
@@ -166,32 +153,31 @@ export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseCon
     return responseObject(ctx, status, [{ id: mint('msg'), type: 'message', role: 'assistant', status: refusal === null ? 'completed' : 'incomplete', content }], { usage, incomplete });
   }
 
-  const watcher = signatureWatcher(ctx);
   const parts = candidate.content?.parts;
   const offsets: number[] = [];
   let text = '';
-  let reasoning: string | undefined;
-  const calls: OpenAI.ToolCall[] = [];
-  for (const seg of mapParts(parts, watcher.mint, offsets)) {
-    if (seg.kind === 'content') text += seg.text;
-    else if (seg.kind === 'reasoning') reasoning = (reasoning ?? '') + seg.text;
-    else calls.push(...seg.calls);
+  let thoughts: string | undefined;
+  let textSignature: string | undefined;
+  const calls: OutputCall[] = [];
+  for (const seg of readParts(parts, offsets)) {
+    if (seg.kind === 'calls') calls.push(...seg.calls);
+    else {
+      if (seg.kind === 'text') text += seg.text;
+      else if (seg.text) thoughts = (thoughts ?? '') + seg.text;
+      textSignature ??= seg.signature;
+    }
   }
   const { status, incomplete } = outcome(candidate.finishReason, false);
+  const callSignature = calls.find((c) => c.signature)?.signature;
   const output: OutputItem[] = [];
-  const signature = ctx.includeEncrypted ? watcher.first() : undefined;
-  // The signature goes with the thought summary when there is one, else in a reasoning item of
-  // its own just before the calls: the order the stream produces them in.
-  if (reasoning !== undefined) {
-    const item: OutputItem = { id: mint('rs'), type: 'reasoning', summary: [{ type: 'summary_text', text: reasoning }] };
-    if (signature) item.encrypted_content = encryptedContent(signature);
-    output.push(item);
-  }
+  if (thoughts !== undefined) output.push({ id: mint('rs'), type: 'reasoning', summary: [{ type: 'summary_text', text: thoughts }] });
   if (text !== '' || calls.length === 0) {
-    const annotations = text ? citations(candidate.groundingMetadata, parts, text, offsets) : [];
+    const annotations = text ? groundingCitations(candidate.groundingMetadata, parts, text, offsets).map((c) => ({ type: 'url_citation' as const, url: c.url, title: c.title, start_index: c.start, end_index: c.end })) : [];
     output.push({ id: mint('msg'), type: 'message', role: 'assistant', status: status === 'completed' ? 'completed' : 'incomplete', content: [{ type: 'output_text', text, annotations, logprobs: [] }] });
   }
-  if (reasoning === undefined && signature) output.push({ id: mint('rs'), type: 'reasoning', summary: [], encrypted_content: encryptedContent(signature) });
+  // Where the stream puts it too: before the calls when a call brought it, else last.
+  if (ctx.includeEncrypted && callSignature) output.push(signatureItem(ctx, callSignature));
   for (const call of calls) output.push(callItem(call, ctx));
+  if (ctx.includeEncrypted && !callSignature && textSignature) output.push(signatureItem(ctx, textSignature));
   return responseObject(ctx, status, output, { usage, incomplete });
 }

@@ -3,14 +3,14 @@
 // Stateless: nothing is stored, so the retrieval endpoints answer 404 (errors.ts).
 import type { Gemini } from '@opengemini/shared';
 import { readJsonBody } from '../../body';
-import { collectRemoteMedia, fetchRemoteMedia } from '../../chat/media';
+import { fetchRemoteMedia } from '../../chat/media';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
 import { SSE_HEADERS, json } from '../../http';
-import { createConverterStream } from '../openai-chat/stream';
+import { StreamConverter, createSseStream } from '../../sse-stream';
 import { withParam } from './errors';
-import { requestParam, toConversation, toGeminiBody } from './request';
+import { remoteMediaUrls, toGeminiBody } from './request';
 import { type ResponseContext, newItemId, toResponse } from './response';
-import { ResponsesStreamConverter } from './stream';
+import { ResponsesStreamEncoder } from './stream';
 import type { ResponsesRequest } from './types';
 import { parseResponsesRequest } from './validate';
 
@@ -31,7 +31,7 @@ export async function handleResponses(request: Request, target: GeminiTarget, op
   };
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
-    const stream = createConverterStream(new ResponsesStreamConverter(ctx), options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs });
+    const stream = createSseStream(new StreamConverter(new ResponsesStreamEncoder(ctx)), options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs });
     return new Response(res.body!.pipeThrough(stream), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
@@ -50,15 +50,14 @@ export async function handleInputTokens(request: Request, target: GeminiTarget):
   return json({ object: 'response.input_tokens', input_tokens: typeof counted.totalTokens === 'number' ? counted.totalTokens : 0 });
 }
 
-/** The Gemini request, remote media fetched first; errors name the Responses field. */
+/** The Gemini request, remote media fetched first (its errors name the input, not a chat field). */
 async function geminiRequest(req: ResponsesRequest, target: GeminiTarget) {
-  const conv = toConversation(req);
-  const urls = collectRemoteMedia(conv.chat);
+  const urls = remoteMediaUrls(req);
   let media;
   try {
     media = urls.length > 0 ? await fetchRemoteMedia(urls, target.fetch) : undefined;
   } catch (err) {
-    throw withParam(err, (param) => requestParam(param, conv.origins));
+    throw withParam(err, (param) => (param === 'messages' ? 'input' : param));
   }
-  return { ...toGeminiBody(conv, req, media), customTools: conv.customTools };
+  return toGeminiBody(req, media);
 }

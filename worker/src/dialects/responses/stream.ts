@@ -1,9 +1,9 @@
-// Gemini `streamGenerateContent?alt=sse` bytes -> OpenAI Responses stream events, framed as
-// OpenAI frames them (`event: <type>` + `data: <json>`), sequence_number counting from 0.
+// Neutral stream events (gemini/stream.ts) -> OpenAI Responses stream events, framed as OpenAI
+// frames them (`event: <type>` + `data: <json>`), sequence_number counting from 0.
 //
-//   response.created, response.in_progress          at Gemini's first event (not before: an
-//                                                   error there is then the stream's only event,
-//                                                   and the pool can still retry it)
+//   response.created, response.in_progress          at `start`, Gemini's first answer event (not
+//                                                   before: an error there is then the stream's
+//                                                   only event, and the pool can still retry it)
 //   reasoning item  output_item.added, reasoning_summary_part.added,
 //                   reasoning_summary_text.delta..., reasoning_summary_text.done,
 //                   reasoning_summary_part.done, output_item.done
@@ -13,27 +13,27 @@
 //   function call   output_item.added, function_call_arguments.delta (Gemini sends calls whole),
 //                   function_call_arguments.done, output_item.done
 //   custom call     the same with custom_tool_call_input.delta / done
-//   then, when Gemini's body ends: response.completed or response.incomplete, with the whole
-//   Response (usage included), exactly as the non-streamed answer would be.
+//   signature       with include reasoning.encrypted_content: a reasoning item of its own
+//                   (output_item.added, output_item.done) before the calls, or last
+//   then, at `end`: response.completed or response.incomplete, with the whole Response (usage
+//   included), the items of the non-streamed answer. Not in the stream: url_citation
+//   annotations (the neutral events do not carry Gemini's grounding metadata).
 //
-// A failure is one `error` event and the end: a Gemini error event, an unreadable event, a body
-// cut before finishReason, silence, a bug of ours. The event carries OpenAI's fields (code =
+// A failure (gemini/stream.ts lists them: a Gemini error event, an unreadable event, a body cut
+// before finishReason, silence, a bug of ours) is one `error` event and the end. The event carries OpenAI's fields (code =
 // the contract's fault code, message, param) and the same error nested as `error`, the envelope
 // the openai SDKs throw on and the pool already reads in chat streams. Never a silent end.
-import type { Gemini, OpenAI } from '@opengemini/shared';
-import { ApiError } from '../../errors';
-import { classifyGeminiError } from '../../gemini/errors';
-import { type CommonEvent, readCommonEvent } from '../../gemini/stream-event';
-import { errorBody, toApiError } from '../../http';
-import { SseEventTooLargeError, SseParser } from '../../sse';
-import { mapParts } from '../openai-chat/parts';
-import { blockedPromptMessage } from '../openai-chat/response';
-import type { SseConverter } from '../openai-chat/stream';
-import { encryptedContent } from './carry';
-import { type ResponseContext, callItem, citations, newItemId, outcome, responseObject, signatureWatcher, toResponseUsage } from './response';
+import type { Gemini } from '@opengemini/shared';
+import type { ApiError } from '../../errors';
+import type { OutputCall } from '../../gemini/parts';
+import type { StreamEvent, TextEvent } from '../../gemini/stream';
+import { errorBody } from '../../http';
+import { SSE_KEEPALIVE_TEXT } from '../../sse';
+import type { StreamEncoder } from '../../sse-stream';
+import { type ResponseContext, callItem, newItemId, outcome, responseObject, signatureItem, toResponseUsage } from './response';
 import type { OutputItem, OutputReasoning, ResponseObject } from './types';
 
-/** The item being streamed: its text is kept as the JSON string literals Gemini sent (see texts). */
+/** The item being streamed: its text is kept as the JSON string literals Gemini sent (see TextTokens). */
 interface OpenItem {
   kind: 'message' | 'reasoning';
   id: string;
@@ -43,152 +43,61 @@ interface OpenItem {
   deltaHead: string;
 }
 
-export class ResponsesStreamConverter implements SseConverter {
-  private finished = false;
-  private started = false;
+export class ResponsesStreamEncoder implements StreamEncoder {
+  readonly keepAlive = SSE_KEEPALIVE_TEXT;
   private seq = 0;
-  private readonly parser = new SseParser();
   private readonly output: OutputItem[] = [];
   private open: OpenItem | undefined;
-  /** The last usageMetadata: raw JSON when the fast path read it (parsed once, at the end). */
-  private usage: Gemini.UsageMetadata | string | undefined;
   private finishReason: string | undefined;
   private answered = false;
   private blocked = false;
-  private grounding: Gemini.GroundingMetadata | undefined;
-  private readonly watcher;
+  /** A signature that came with text, waiting for the end (a call's goes out before the call). */
+  private textSignature: string | undefined;
   private signatureSent = false;
   private readonly itemId: (prefix: string) => string;
   private readonly texts = new TextTokens();
 
   constructor(private readonly ctx: ResponseContext) {
-    this.watcher = signatureWatcher(ctx);
     this.itemId = ctx.itemId ?? newItemId;
   }
 
-  get done(): boolean {
-    return this.finished;
-  }
-
-  abandon(): void {
-    this.finished = true;
-  }
-
-  push(bytes: Uint8Array): string {
-    if (this.finished) return '';
-    let events: string[];
-    try {
-      events = this.parser.push(bytes);
-    } catch (err) {
-      return this.parseFailure(err);
+  encode(ev: StreamEvent): string {
+    if ('candidate' in ev && ev.candidate !== 0) return ''; // Responses has one answer
+    switch (ev.type) {
+      case 'start': {
+        const response = responseObject(this.ctx, 'in_progress', []);
+        return this.event('response.created', { response }) + this.event('response.in_progress', { response });
+      }
+      case 'text':
+        return this.text(ev);
+      case 'calls': {
+        let out = this.closeOpen();
+        for (const call of ev.calls) out += this.call(call);
+        return out;
+      }
+      case 'finish':
+        this.answered = true;
+        this.finishReason = ev.reason;
+        return this.closeOpen();
+      case 'blocked':
+        return this.blockedPrompt(ev.message);
+      case 'end':
+        return this.end(ev.usage);
+      case 'error':
+        return this.error(ev.error);
     }
-    return this.events(events, false);
-  }
-
-  end(): string {
-    if (this.finished) return '';
-    let events: string[];
-    try {
-      events = this.parser.end();
-    } catch (err) {
-      return this.parseFailure(err);
-    }
-    let out = this.events(events, true);
-    if (this.finished) return out;
-    if (!this.answered) return out + this.error(new ApiError({ kind: 'upstream', reason: 'network' }, 'The Gemini stream ended before the answer was complete (no finishReason)'));
-    out += this.closeOpen();
-    // As in the non-streamed answer: a turn with neither text nor calls still has its message.
-    if (!this.output.some((item) => item.type !== 'reasoning')) out += this.openMessage() + this.closeOpen();
-    const usage = toResponseUsage(typeof this.usage === 'string' ? (JSON.parse(this.usage) as Gemini.UsageMetadata) : this.usage);
-    const { status, incomplete } = outcome(this.finishReason, this.blocked);
-    // No output_text: it is an SDK convenience the SDKs compute themselves, and the items hold tokens.
-    const response = responseObject(this.ctx, status, this.output, { usage, incomplete, outputText: false });
-    this.finished = true;
-    return out + this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
-  }
-
-  fail(reason: unknown): string {
-    if (this.finished) return '';
-    const detail = reason instanceof Error ? reason.message : String(reason);
-    return this.error(new ApiError({ kind: 'upstream', reason: 'network' }, `The Gemini stream broke off: ${detail}`, { cause: reason }));
-  }
-
-  silence(ms: number): string {
-    if (this.finished) return '';
-    return this.error(new ApiError({ kind: 'gemini', reason: 'deadline' }, `Gemini sent nothing for ${Math.round(ms / 1000)} s; the stream was ended`));
-  }
-
-  crash(err: unknown): string {
-    if (this.finished) return '';
-    return this.error(toApiError(err));
-  }
-
-  // -------------------------------------------------------------------------------------------
-
-  private events(events: string[], atEnd: boolean): string {
-    let out = '';
-    for (const data of events) {
-      out += this.geminiEvent(data, atEnd);
-      if (this.finished) break;
-    }
-    return out;
-  }
-
-  private geminiEvent(data: string, atEnd: boolean): string {
-    // Nearly every event is read without JSON.parse (gemini/stream-event.ts).
-    const common = readCommonEvent(data);
-    if (common !== null) return this.commonEvent(common);
-    let res: (Gemini.GenerateContentResponse & { error?: Gemini.GeminiErrorStatus }) | null;
-    try {
-      res = JSON.parse(data);
-    } catch {
-      res = null;
-    }
-    if (!res || typeof res !== 'object' || Array.isArray(res)) {
-      if (atEnd) return this.error(new ApiError({ kind: 'upstream', reason: 'network' }, 'The Gemini stream ended in the middle of an event'));
-      return this.error(new ApiError({ kind: 'gemini', reason: 'internal' }, 'Gemini sent a stream event that is not a JSON object'));
-    }
-    if (res.error !== undefined) {
-      const code = typeof res.error?.code === 'number' ? res.error.code : 500;
-      return this.error(classifyGeminiError(code, res));
-    }
-    if (res.usageMetadata) this.usage = res.usageMetadata;
-    if (this.answered) return '';
-    const candidate = Array.isArray(res.candidates) ? res.candidates.find((c) => c && typeof c === 'object' && (c.index ?? 0) === 0) : undefined;
-    if (!candidate) return this.blockedPrompt(res.promptFeedback);
-    let out = this.start();
-    if (candidate.groundingMetadata) this.grounding = candidate.groundingMetadata;
-    for (const seg of mapParts(candidate.content?.parts, this.watcher.mint)) {
-      if (seg.kind === 'tool_calls') for (const call of seg.calls) out += this.call(call);
-      else out += this.text(seg.kind === 'content' ? 'message' : 'reasoning', JSON.stringify(seg.text));
-    }
-    if (candidate.finishReason !== undefined) out += this.finish(candidate.finishReason);
-    return out;
-  }
-
-  private commonEvent(ev: CommonEvent): string {
-    if (ev.usage !== undefined) this.usage = ev.usage;
-    if (this.answered || ev.index !== 0) return '';
-    let out = this.start();
-    if (ev.literal.length > 2) out += this.text(ev.thought ? 'reasoning' : 'message', ev.literal);
-    if (ev.finishReason !== undefined) out += this.finish(ev.finishReason);
-    return out;
-  }
-
-  private start(): string {
-    if (this.started) return '';
-    this.started = true;
-    const response = responseObject(this.ctx, 'in_progress', []);
-    return this.event('response.created', { response }) + this.event('response.in_progress', { response });
   }
 
   /** A text or thought delta: opens its item if another kind is streaming (or none). */
-  private text(kind: OpenItem['kind'], literal: string): string {
+  private text(ev: TextEvent): string {
+    if (ev.signature !== undefined) this.textSignature ??= ev.signature;
+    if (ev.json === '""') return ''; // only a signature
+    const kind = ev.thought ? 'reasoning' : 'message';
     let out = '';
     if (this.open?.kind !== kind) out += this.closeOpen() + (kind === 'message' ? this.openMessage() : this.openReasoning());
     const item = this.open!;
-    item.literals.push(literal);
-    return `${out}${item.deltaHead}${literal},${kind === 'message' ? '"logprobs":[],' : ''}"sequence_number":${this.seq++}}\n\n`;
+    item.literals.push(ev.json);
+    return `${out}${item.deltaHead}${ev.json},${kind === 'message' ? '"logprobs":[],' : ''}"sequence_number":${this.seq++}}\n\n`;
   }
 
   private openMessage(): string {
@@ -223,8 +132,6 @@ export class ResponsesStreamConverter implements SseConverter {
     const at = { item_id: item.id, output_index: item.index };
     if (item.kind === 'reasoning') {
       const done: OutputReasoning = { id: item.id, type: 'reasoning', summary: [{ type: 'summary_text', text }] };
-      const signature = this.pendingSignature();
-      if (signature) done.encrypted_content = signature;
       this.output.push(done);
       return (
         this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text }) +
@@ -232,40 +139,29 @@ export class ResponsesStreamConverter implements SseConverter {
         this.event('response.output_item.done', { output_index: item.index, item: done })
       );
     }
-    const annotations = this.grounding ? citations(this.grounding, [], JSON.parse(literal) as string, []) : [];
-    const part = { type: 'output_text' as const, text, annotations, logprobs: [] as [] };
+    const part = { type: 'output_text' as const, text, annotations: [], logprobs: [] as [] };
     const status = this.answered && outcome(this.finishReason, false).status !== 'completed' ? 'incomplete' : 'completed';
     const done: OutputItem = { id: item.id, type: 'message', role: 'assistant', status, content: [part] };
     this.output.push(done);
-    let out = '';
-    annotations.forEach((annotation, k) => (out += this.event('response.output_text.annotation.added', { ...at, content_index: 0, annotation_index: k, annotation })));
     return (
-      out +
       this.event('response.output_text.done', { ...at, content_index: 0, text, logprobs: [] }) +
       this.event('response.content_part.done', { ...at, content_index: 0, part }) +
       this.event('response.output_item.done', { output_index: item.index, item: done })
     );
   }
 
-  /** Gemini's thought signature as encrypted_content, once, when the client asked for it. */
-  private pendingSignature(): string | undefined {
-    if (!this.ctx.includeEncrypted || this.signatureSent) return undefined;
-    const signature = this.watcher.first();
-    if (!signature) return undefined;
+  /** The signature's reasoning item, once, when the client asked for encrypted_content. */
+  private signature(signature: string | undefined): string {
+    if (!signature || !this.ctx.includeEncrypted || this.signatureSent) return '';
     this.signatureSent = true;
-    return encryptedContent(signature);
+    const item = signatureItem(this.ctx, signature);
+    const index = this.output.length;
+    this.output.push(item);
+    return this.event('response.output_item.added', { output_index: index, item: { ...item, encrypted_content: undefined } }) + this.event('response.output_item.done', { output_index: index, item });
   }
 
-  private call(call: OpenAI.ToolCall): string {
-    let out = this.closeOpen();
-    const signature = this.pendingSignature();
-    if (signature) {
-      // No reasoning item took the signature (thought summaries off): one of its own, first.
-      const item: OutputReasoning = { id: this.itemId('rs'), type: 'reasoning', summary: [], encrypted_content: signature };
-      out += this.event('response.output_item.added', { output_index: this.output.length, item: { ...item, encrypted_content: undefined } });
-      out += this.event('response.output_item.done', { output_index: this.output.length, item });
-      this.output.push(item);
-    }
+  private call(call: OutputCall): string {
+    const out = this.signature(call.signature);
     const item = callItem(call, this.ctx);
     const index = this.output.length;
     const at = { item_id: item.id, output_index: index };
@@ -289,17 +185,9 @@ export class ResponsesStreamConverter implements SseConverter {
     );
   }
 
-  private finish(reason: string): string {
-    this.answered = true;
-    this.finishReason = reason;
-    return this.closeOpen();
-  }
-
-  /** No candidate: a blocked prompt is a refusal message; anything else only carries metadata. */
-  private blockedPrompt(feedback: Gemini.PromptFeedback | undefined): string {
-    const refusal = blockedPromptMessage(feedback);
-    if (refusal === null) return '';
-    let out = this.start() + this.closeOpen();
+  /** A blocked prompt: a refusal message; the response ends incomplete (content_filter). */
+  private blockedPrompt(refusal: string): string {
+    let out = this.closeOpen();
     this.answered = true;
     this.blocked = true;
     const index = this.output.length;
@@ -315,13 +203,19 @@ export class ResponsesStreamConverter implements SseConverter {
     return out + this.event('response.output_item.done', { output_index: index, item });
   }
 
-  private parseFailure(err: unknown): string {
-    const message = err instanceof SseEventTooLargeError ? `Gemini sent a stream event larger than ${err.limit} characters` : 'Gemini sent an unreadable stream';
-    return this.error(new ApiError({ kind: 'gemini', reason: 'internal' }, message, { cause: err }));
+  private end(usage: Gemini.UsageMetadata | undefined): string {
+    let out = this.closeOpen();
+    // As in the non-streamed answer: a turn with neither text nor calls still has its message.
+    if (!this.output.some((item) => item.type !== 'reasoning')) out += this.openMessage() + this.closeOpen();
+    out += this.signature(this.textSignature);
+    const { status, incomplete } = outcome(this.finishReason, this.blocked);
+    // No output_text: it is an SDK convenience the SDKs compute themselves, and the items hold tokens.
+    const response = responseObject(this.ctx, status, this.output, { usage: toResponseUsage(usage), incomplete, outputText: false });
+    return out + this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
   }
 
+  /** The OpenAI error event, with the error also nested as `error`: what the SDKs throw on. */
   private error(err: ApiError): string {
-    this.finished = true;
     const { error } = errorBody(err);
     return this.event('error', { code: error.code, message: error.message, param: error.param, error });
   }
