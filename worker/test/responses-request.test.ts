@@ -167,6 +167,8 @@ describe('tools and tool_choice', () => {
     ['a named function', { type: 'function', name: 'shell' }, { mode: 'ANY', allowedFunctionNames: ['shell'] }],
     ['a named custom tool', { type: 'custom', name: 'apply_patch' }, { mode: 'ANY', allowedFunctionNames: ['apply_patch'] }],
     ['allowed_tools required', { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'shell' }] }, { mode: 'ANY', allowedFunctionNames: ['shell'] }],
+    ['allowed_tools auto: VALIDATED, text still allowed', { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'custom', name: 'apply_patch' }] }, { mode: 'VALIDATED', allowedFunctionNames: ['apply_patch'] }],
+    ['allowed_tools with two of three', { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'shell' }, { type: 'custom', name: 'apply_patch' }] }, { mode: 'ANY', allowedFunctionNames: ['shell', 'apply_patch'] }],
     ['a hosted tool: the model decides', { type: 'web_search_preview' }, { mode: 'AUTO' }],
   ])('tool_choice %s', (_name, choice, config) => {
     expect(map({ input: 'Go', tools: [fn, patch], tool_choice: choice }).toolConfig?.functionCallingConfig).toEqual(config);

@@ -32,6 +32,7 @@ import { CallLedger, type RecordedCall, type ToolResult, resultResponse } from '
 import type { Conversation, MediaPart, Part, Tool, ToolChoice, Turn } from '../../gemini/conversation';
 import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
 import { decodeToolCallId } from '../../gemini/signatures';
+import { parseArguments } from '../openai-chat/request';
 import { signatureFrom } from './carry';
 import type { CustomToolParam, InputContent, InputItem, ResponsesRequest } from './types';
 
@@ -97,7 +98,7 @@ function toolChoice(choice: ResponsesRequest['tool_choice']): ToolChoice | undef
   if ((choice.type === 'function' || choice.type === 'custom') && 'name' in choice) return { mode: 'any', only: choice.name };
   if (choice.type === 'allowed_tools' && 'tools' in choice) {
     const names = choice.tools.map((t) => t.name).filter((n): n is string => typeof n === 'string');
-    return { mode: choice.mode === 'required' ? 'any' : 'auto', ...(names.length === 1 && choice.mode === 'required' ? { only: names[0] } : {}) };
+    return { mode: choice.mode === 'required' ? 'any' : 'auto', allowed: names.length > 0 ? names : undefined };
   }
   return { mode: 'auto' }; // a hosted tool: Gemini cannot force one
 }
@@ -255,15 +256,4 @@ function renamed(err: unknown, urlField = 'image_url'): unknown {
   if (!(err instanceof ApiError) || err.param === null) return err;
   const param = err.param.replace(/\.image_url\.url$/, `.${urlField}`).replace(/\.file\.(file_data|file_id|filename)$/, '.$1');
   return param === err.param ? err : new ApiError(err.fault, err.message, { param, status: err.status, cause: err });
-}
-
-function parseArguments(text: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-    return { arguments: value };
-  } catch {
-    return { arguments: text };
-  }
 }
