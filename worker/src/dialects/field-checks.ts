@@ -31,3 +31,10 @@ export function checkBoolean(o: Json, key: string, prefix = ''): void {
   const v = o[key];
   if (!absent(v) && typeof v !== 'boolean') throw badRequest(`\`${key}\` must be true or false.`, `${prefix}${key}`);
 }
+
+/** `stop`: a string or at most 5 strings (Gemini's limit). */
+export function checkStop(stop: unknown, param = 'stop'): void {
+  if (absent(stop) || typeof stop === 'string') return;
+  if (!Array.isArray(stop) || !stop.every((s) => typeof s === 'string')) throw badRequest(`\`${param}\` must be a string or an array of strings.`, param);
+  if (stop.length > 5) throw badRequest(`\`${param}\` may hold at most 5 sequences (Gemini's limit).`, param);
+}

@@ -8,7 +8,7 @@
 // as an object, and the pre-tools function calling API (`functions`, `function_call`).
 import type { OpenAI } from '@opengemini/shared';
 import { badRequest } from '../../errors';
-import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, isNumber, isObject } from '../field-checks';
+import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, checkStop, isNumber, isObject } from '../field-checks';
 
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
@@ -180,12 +180,6 @@ function normalizeLegacyFunctions(body: Json): void {
     const fc = body.function_call;
     body.tool_choice = isObject(fc) ? { type: 'function', function: { name: fc.name } } : fc;
   }
-}
-
-function checkStop(stop: unknown): void {
-  if (absent(stop) || typeof stop === 'string') return;
-  if (!Array.isArray(stop) || !stop.every((s) => typeof s === 'string')) throw badRequest('`stop` must be a string or an array of strings.', 'stop');
-  if (stop.length > 5) throw badRequest('`stop` may hold at most 5 sequences (Gemini\'s limit).', 'stop');
 }
 
 function checkResponseFormat(rf: unknown): void {

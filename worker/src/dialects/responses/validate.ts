@@ -8,7 +8,7 @@
 // The body is checked in place, not copied, and normalised on the way (the parsed body is ours):
 // a string `input` becomes one user message, and a message item without `type` gets one.
 import { badRequest, unsupported } from '../../errors';
-import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, isObject } from '../field-checks';
+import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, checkStop, isObject } from '../field-checks';
 import type { ResponsesRequest } from './types';
 
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
@@ -157,12 +157,6 @@ function checkContent(content: unknown, allowed: ReadonlySet<string>, p: string,
 // ---------------------------------------------------------------------------------------------
 // Parameters
 // ---------------------------------------------------------------------------------------------
-
-function checkStop(stop: unknown): void {
-  if (absent(stop) || typeof stop === 'string') return;
-  if (!Array.isArray(stop) || !stop.every((s) => typeof s === 'string')) throw badRequest('`stop` must be a string or an array of strings.', 'stop');
-  if (stop.length > 5) throw badRequest("`stop` may hold at most 5 sequences (Gemini's limit).", 'stop');
-}
 
 function checkReasoning(r: unknown): void {
   if (absent(r)) return;
