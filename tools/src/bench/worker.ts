@@ -5,9 +5,9 @@ import { createWorkerHandler } from '@opengemini/worker/handler';
 import { chatRequestBody, geminiResponseBody, geminiStreamEvents, sseBody } from './fixtures';
 import { cpuMicros, type Row } from './measure';
 
-const KEY = `AIza${'B'.repeat(35)}`;
+export const KEY = `AIza${'B'.repeat(35)}`;
 
-function handlerAnswering(body: string, contentType: string) {
+export function handlerAnswering(body: string, contentType: string) {
   const bytes = new TextEncoder().encode(body);
   return createWorkerHandler(
     { GEMINI_BASE_URL: 'http://gemini.invalid' },
@@ -26,7 +26,7 @@ function handlerAnswering(body: string, contentType: string) {
   );
 }
 
-async function drain(res: Response): Promise<number> {
+export async function drain(res: Response): Promise<number> {
   let n = 0;
   const reader = res.body!.getReader();
   for (;;) {
