@@ -51,6 +51,7 @@ export class RuleBook {
       if (live.spent || !matches(rule.key, request.key) || !matches(rule.model, request.model)) continue;
       const allowed = methods(rule);
       if (allowed && (request.action === undefined || !allowed.includes(request.action))) continue;
+      if (rule.when && !rule.when(request)) continue;
       const behaviour = typeof rule.reply === 'function' ? rule.reply(request) : rule.reply;
       live.hits++;
       return { rule, behaviour };

@@ -176,6 +176,8 @@ export interface Rule {
   /** Only these methods. Default: generateContent + streamGenerateContent for content
    * behaviours and reply functions, every method for error and http behaviours. */
   method?: GeminiMethod | readonly GeminiMethod[];
+  /** Only requests this accepts (e.g. `declaresFunction('Read')`: an agent's task turns). */
+  when?: (request: RecordedRequest) => boolean;
   /** Fire this many times, then the rule is spent. Default: forever. */
   times?: number;
   /** Wait this long before sending the status line and headers. */
