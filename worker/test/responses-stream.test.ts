@@ -30,7 +30,7 @@ function run(chunks: Uint8Array[], body: Record<string, unknown> = {}, include =
   raw += finish === 'end' ? conv.end() : conv.fail(new Error('Network connection lost.'));
   const events = raw
     .split('\n\n')
-    .filter((f) => f.trim())
+    .filter((f) => f.trim() && !f.startsWith(':')) // comments (the pool's `: usage`) are not events
     .map((f) => {
       const lines = f.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))!.slice(7);

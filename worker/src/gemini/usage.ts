@@ -28,3 +28,13 @@ export function readUsage(usage: Gemini.UsageMetadata | undefined): TokenCounts 
   const total = Math.max(count(usage?.totalTokenCount), prompt + completion);
   return { prompt, cached: count(usage?.cachedContentTokenCount), completion, thoughts, total };
 }
+
+/**
+ * The pool's token report at the end of a converted stream (docs/contract.md, "Token counts of
+ * streams"): an SSE comment in OpenAI's usage shape, the same for every dialect, which SSE
+ * clients skip (WHATWG HTML §9.2.6: lines starting with ':').
+ */
+export function usageComment(usage: Gemini.UsageMetadata | undefined): string {
+  const t = readUsage(usage);
+  return `: usage {"prompt_tokens":${t.prompt},"completion_tokens":${t.completion},"total_tokens":${t.total}}\n\n`;
+}
