@@ -1,6 +1,8 @@
 // Reads token counts out of answers without parsing them: OpenAI's `usage` object
-// (prompt_tokens / completion_tokens) and Gemini's cumulative `usageMetadata`
-// (promptTokenCount / candidatesTokenCount + thoughtsTokenCount). The scan looks for a marker with
+// (prompt_tokens / completion_tokens; also the Worker's `: usage` comment at the end of every
+// converted stream, docs/contract.md), Gemini's cumulative `usageMetadata`
+// (promptTokenCount / candidatesTokenCount + thoughtsTokenCount), and the `usage` of Anthropic's
+// Messages and OpenAI's Responses answers (input_tokens / output_tokens, thoughts included). The scan looks for a marker with
 // Buffer.indexOf (native, no string copy) and reads only the digits after it, so it is cheap
 // enough to run on every chunk of a stream. Pure.
 
@@ -15,6 +17,8 @@ const MARKERS = {
   geminiIn: Buffer.from('"promptTokenCount":'),
   geminiOut: Buffer.from('"candidatesTokenCount":'),
   geminiThoughts: Buffer.from('"thoughtsTokenCount":'),
+  input: Buffer.from('"input_tokens":'),
+  output: Buffer.from('"output_tokens":'),
 };
 
 /** The integer after the LAST occurrence of `marker` (cumulative counters: the last is right). */
@@ -40,5 +44,7 @@ export function scanUsage(buf: Buffer): Tokens | undefined {
   if (gIn !== undefined) {
     return { in: gIn, out: (numberAfter(buf, MARKERS.geminiOut) ?? 0) + (numberAfter(buf, MARKERS.geminiThoughts) ?? 0) };
   }
+  const iIn = numberAfter(buf, MARKERS.input);
+  if (iIn !== undefined) return { in: iIn, out: numberAfter(buf, MARKERS.output) ?? 0 };
   return undefined;
 }

@@ -5,9 +5,8 @@
 // way. Errors are Google's shape.
 import { NATIVE_REQUEST_HEADERS, UPLOAD_RESPONSE_HEADERS, apiError, uploadUrlAt } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { clientAuth } from '../auth';
-import { type PoolError, errorBody, errorHeaders } from '../errors';
 import type { ProxyRequest } from '../../proxy';
+import { clientApi, sendError } from './client-api';
 import type { RouteOptions } from './openai';
 import { cachedList, proxy } from './proxy';
 
@@ -33,19 +32,9 @@ export function queryWithoutKey(url: string): string {
   return s ? `?${s}` : '';
 }
 
-function sendError(reply: FastifyReply, e: PoolError): FastifyReply {
-  return reply.code(e.status).headers(errorHeaders(e)).send(errorBody('gemini', e));
-}
-
 export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addHook('onRequest', clientAuth(clientKeys, 'gemini'));
-  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    void sendError(reply, apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status }));
-  });
+  clientApi(app, clientKeys, 'gemini');
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const pathname = request.url.split('?')[0] ?? '';
@@ -61,7 +50,7 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       try {
         JSON.parse(body.toString('utf8'));
       } catch (err) {
-        return void sendError(reply, apiError('client_bad_request', `Invalid JSON payload received. ${(err as Error).message}`));
+        return void sendError(reply, 'gemini', apiError('client_bad_request', `Invalid JSON payload received. ${(err as Error).message}`));
       }
     }
     const fr: ProxyRequest = {
