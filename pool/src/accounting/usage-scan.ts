@@ -1,10 +1,13 @@
 // Reads token counts out of answers without parsing them: OpenAI's `usage` object
 // (prompt_tokens / completion_tokens; also the Worker's `: usage` comment at the end of every
-// converted stream, docs/contract.md), Gemini's cumulative `usageMetadata`
-// (promptTokenCount / candidatesTokenCount + thoughtsTokenCount), and the `usage` of Anthropic's
-// Messages and OpenAI's Responses answers (input_tokens / output_tokens, thoughts included). The scan looks for a marker with
+// converted stream, docs/contract.md), Gemini's cumulative `usageMetadata`, counted by the
+// rule both tiers share (geminiTokens: tool-use prompt tokens are prompt tokens, thoughts are
+// completion tokens), and the `usage` of Anthropic's Messages and OpenAI's Responses answers
+// (input_tokens / output_tokens, thoughts included). The scan looks for a marker with
 // Buffer.indexOf (native, no string copy) and reads only the digits after it, so it is cheap
 // enough to run on every chunk of a stream. Pure.
+
+import { geminiTokens } from '@opengemini/shared';
 
 export interface Tokens {
   in: number;
@@ -17,6 +20,7 @@ const MARKERS = {
   geminiIn: Buffer.from('"promptTokenCount":'),
   geminiOut: Buffer.from('"candidatesTokenCount":'),
   geminiThoughts: Buffer.from('"thoughtsTokenCount":'),
+  geminiToolUse: Buffer.from('"toolUsePromptTokenCount":'),
   input: Buffer.from('"input_tokens":'),
   output: Buffer.from('"output_tokens":'),
 };
@@ -42,7 +46,13 @@ export function scanUsage(buf: Buffer): Tokens | undefined {
   if (oIn !== undefined) return { in: oIn, out: numberAfter(buf, MARKERS.openaiOut) ?? 0 };
   const gIn = numberAfter(buf, MARKERS.geminiIn);
   if (gIn !== undefined) {
-    return { in: gIn, out: (numberAfter(buf, MARKERS.geminiOut) ?? 0) + (numberAfter(buf, MARKERS.geminiThoughts) ?? 0) };
+    const t = geminiTokens({
+      promptTokenCount: gIn,
+      toolUsePromptTokenCount: numberAfter(buf, MARKERS.geminiToolUse),
+      candidatesTokenCount: numberAfter(buf, MARKERS.geminiOut),
+      thoughtsTokenCount: numberAfter(buf, MARKERS.geminiThoughts),
+    });
+    return { in: t.prompt, out: t.completion };
   }
   const iIn = numberAfter(buf, MARKERS.input);
   if (iIn !== undefined) return { in: iIn, out: numberAfter(buf, MARKERS.output) ?? 0 };

@@ -3,6 +3,7 @@
 // disabled with Google's reason; a key that was disabled automatically and now answers is
 // enabled again (never one the operator disabled). Probes run with bounded concurrency as one job
 // at a time, whose progress the dashboard polls.
+import type { ErrorCode } from '@opengemini/shared';
 import { type PoolContext, attempt, decideFor, messageOf, settleAnswer, settleFailure } from '../proxy';
 import type { KeyEntry } from '../keys';
 
@@ -14,7 +15,7 @@ export interface CheckResult {
   /** HTTP status of the probe, when there was one. */
   status?: number;
   /** The fault code (`key_invalid`, `quota_per_minute`, `upstream_timeout`...). */
-  code?: string;
+  code?: ErrorCode;
   /** Google's message (scrubbed), for failures. */
   message?: string;
   ms: number;

@@ -5,8 +5,9 @@
 // Anthropic's envelope, so the SDK raises its typed errors.
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../errors';
-import { type PostRoute, clientApi, postRoutes, sendError } from './client-api';
+import { type PostRoute, postRoutes, sendError } from './client-api';
 import type { RouteOptions } from './openai';
+import { dataRouteSetup } from './proxy';
 
 export const MESSAGES_ROUTES: Readonly<Record<string, PostRoute>> = {
   '/v1/messages': { streamable: true },
@@ -14,7 +15,7 @@ export const MESSAGES_ROUTES: Readonly<Record<string, PostRoute>> = {
 };
 
 export async function anthropicRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
-  clientApi(app, opts.clientKeys, 'anthropic');
+  dataRouteSetup(app, opts.clientKeys, 'anthropic');
   postRoutes(app, opts.ctx, 'anthropic', MESSAGES_ROUTES);
   app.all('/v1/messages/*', (request, reply) => sendError(reply, 'anthropic', notFound(request.url.split('?')[0] ?? '')));
 }

@@ -1,29 +1,15 @@
-// What every client-API plugin shares (OpenAI chat, Anthropic Messages, OpenAI Responses, native
-// Gemini): bodies taken as raw bytes, the client key checked before the body is read, errors in
-// the plugin's dialect (Fastify's own too: a body over the limit, a bad content type), and the
-// one reading of a JSON body: parsed once to validate it and read `model` and `stream`, then
-// forwarded as the same bytes (no re-serialisation).
-import { apiError } from '@opengemini/shared';
+// What the POST routes of every client API share (OpenAI chat and embeddings, Anthropic
+// Messages, OpenAI Responses): the one reading of a JSON body (parsed once to validate it and read
+// `model` and `stream`, then forwarded as the same bytes, no re-serialisation), the route's
+// ProxyRequest, and errors in the route's dialect. The plugins' common setup (raw bodies, the
+// client key, Fastify's own errors) is dataRouteSetup in proxy.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ClientKeys } from '../access-key';
-import { clientAuth } from '../auth';
 import { type Dialect, type PoolError, badRequest, errorBody, errorHeaders } from '../errors';
 import type { PoolContext, ProxyRequest } from '../../proxy';
 import { proxy } from './proxy';
 
 export function sendError(reply: FastifyReply, dialect: Dialect, e: PoolError): FastifyReply {
   return reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
-}
-
-/** Raw bodies, the client key, and errors in `dialect`, for the routes of one plugin. */
-export function clientApi(app: FastifyInstance, clientKeys: ClientKeys, dialect: Dialect): void {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addHook('onRequest', clientAuth(clientKeys, dialect));
-  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    void sendError(reply, dialect, apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status }));
-  });
 }
 
 /** Validates a JSON body and reads what the pool needs; a PoolError names the bad field. */

@@ -6,9 +6,9 @@
 import { NATIVE_REQUEST_HEADERS, UPLOAD_RESPONSE_HEADERS, apiError, uploadUrlAt } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProxyRequest } from '../../proxy';
-import { clientApi, sendError } from './client-api';
+import { sendError } from './client-api';
 import type { RouteOptions } from './openai';
-import { cachedList, proxy } from './proxy';
+import { cachedList, dataRouteSetup, proxy } from './proxy';
 
 function poolOrigin(request: FastifyRequest): string {
   const proto = request.headers['x-forwarded-proto'];
@@ -34,7 +34,7 @@ export function queryWithoutKey(url: string): string {
 
 export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
-  clientApi(app, clientKeys, 'gemini');
+  dataRouteSetup(app, clientKeys, 'gemini');
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const pathname = request.url.split('?')[0] ?? '';

@@ -4,8 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientKeys } from '../access-key';
 import { notFound } from '../errors';
 import type { PoolContext } from '../../proxy';
-import { type PostRoute, clientApi, postRoutes, sendError } from './client-api';
-import { type ModelCache, cachedList } from './proxy';
+import { type PostRoute, postRoutes, sendError } from './client-api';
+import { type ModelCache, cachedList, dataRouteSetup } from './proxy';
 
 export interface RouteOptions {
   ctx: PoolContext;
@@ -18,7 +18,7 @@ export const POST_ROUTES: Readonly<Record<string, PostRoute>> = { '/v1/chat/comp
 
 export async function openaiRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
-  clientApi(app, clientKeys, 'openai');
+  dataRouteSetup(app, clientKeys, 'openai');
 
   postRoutes(app, ctx, 'openai', POST_ROUTES);
 

@@ -1,7 +1,11 @@
 // What the proxy routes share: running the attempt loop on a hijacked reply (proxy/ writes the
 // response itself: it streams, and it decides when the answer is committed), the per-request log
 // line, and the short-lived cache of model lists (they cost no quota, but clients ask often).
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { apiError } from '@opengemini/shared';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientKeys } from '../access-key';
+import { clientAuth } from '../auth';
+import { type Dialect, errorBody, errorHeaders } from '../errors';
 import { type PoolContext, type ProxyRequest, proxyRequest } from '../../proxy';
 
 export interface ModelCacheEntry {
@@ -33,6 +37,22 @@ export class ModelCache {
   clear(): void {
     this.entries.clear();
   }
+}
+
+/**
+ * What every data route plugin sets up in its own encapsulated context: bodies kept as the bytes
+ * that came (forwarded as they are), the client key checked before anything else, and Fastify's
+ * own errors (a body too large, a broken upload) answered in the plugin's dialect.
+ */
+export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dialect: Dialect): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addHook('onRequest', clientAuth(clientKeys, dialect));
+  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const e = apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status });
+    void reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
+  });
 }
 
 /** Requests whose line proxy() writes: the app's generic onResponse line skips them. */

@@ -4,9 +4,9 @@
 // endpoints (GET / DELETE /v1/responses/{id}, .../cancel, .../input_items) are passed to it for
 // its clear answer (nothing is stored; send the whole input).
 import type { FastifyInstance } from 'fastify';
-import { type PostRoute, clientApi, postRoutes } from './client-api';
+import { type PostRoute, postRoutes } from './client-api';
 import type { RouteOptions } from './openai';
-import { proxy } from './proxy';
+import { dataRouteSetup, proxy } from './proxy';
 
 export const RESPONSES_ROUTES: Readonly<Record<string, PostRoute>> = {
   '/v1/responses': { streamable: true },
@@ -15,7 +15,7 @@ export const RESPONSES_ROUTES: Readonly<Record<string, PostRoute>> = {
 
 export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx } = opts;
-  clientApi(app, opts.clientKeys, 'responses');
+  dataRouteSetup(app, opts.clientKeys, 'responses');
   postRoutes(app, ctx, 'responses', RESPONSES_ROUTES);
   app.all('/v1/responses/*', (request, reply) =>
     proxy(ctx, { dialect: 'responses', method: request.method, path: request.url.split('?')[0] ?? '', body: undefined, headers: {}, model: '*', stream: false, expect: 'json', clientFp: request.clientFp }, request, reply, '/v1/responses/{id}'),
