@@ -7,3 +7,6 @@ export { parseDuration } from './duration';
 export { nextPacificMidnight, pacificDay } from './pacific-day';
 export type * as OpenAI from './openai';
 export type * as Gemini from './gemini';
+// Anthropic Messages (Claude Code): wire types and the error envelope both tiers render.
+export type * as Anthropic from './anthropic';
+export { anthropicErrorBody, anthropicErrorType } from './envelopes/anthropic';

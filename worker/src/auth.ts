@@ -4,7 +4,8 @@ import { ApiError } from './errors';
 export const SECRET_HEADER = 'x-opengemini-secret';
 
 /**
- * The Gemini key of a request: `Authorization: Bearer KEY`, `x-goog-api-key: KEY` or `?key=KEY`.
+ * The Gemini key of a request: `Authorization: Bearer KEY`, `x-goog-api-key: KEY`, `x-api-key: KEY`
+ * (what Anthropic clients send: Claude Code's ANTHROPIC_API_KEY) or `?key=KEY`.
  * A Bearer value may list several keys separated by commas; one is picked at random per request
  * (handy for people who use the Worker without the pool). With WORKER_SECRET set, the Bearer
  * value may also be `SECRET:KEY` for clients that cannot send custom headers.
@@ -14,7 +15,7 @@ export function extractKey(request: Request, url: URL, secret: string | undefine
   let raw = '';
   const auth = request.headers.get('authorization');
   if (auth && /^bearer\s+/i.test(auth)) raw = auth.replace(/^bearer\s+/i, '').trim();
-  raw ||= request.headers.get('x-goog-api-key')?.trim() ?? url.searchParams.get('key')?.trim() ?? '';
+  raw ||= request.headers.get('x-goog-api-key')?.trim() ?? request.headers.get('x-api-key')?.trim() ?? url.searchParams.get('key')?.trim() ?? '';
   if (secret && !secretOk && raw.startsWith(`${secret}:`)) {
     secretOk = true;
     raw = raw.slice(secret.length + 1);
@@ -27,7 +28,7 @@ export function extractKey(request: Request, url: URL, secret: string | undefine
 export function missingKey(): ApiError {
   return new ApiError(
     { kind: 'client', reason: 'missing_key' },
-    'No Gemini API key: send it as "Authorization: Bearer <key>" (or x-goog-api-key, or ?key= on native paths).',
+    'No Gemini API key: send it as "Authorization: Bearer <key>" (or x-api-key, x-goog-api-key, or ?key= on native paths).',
   );
 }
 

@@ -1,5 +1,5 @@
 // The Worker's request handler: Web-standard Request -> Response, the same in workerd and Node.
-// Routing and nothing else; each route lives in routes/. Used by index.ts (Cloudflare's entry)
+// Routing and nothing else; each route lives in dialects/. Used by index.ts (Cloudflare's entry)
 // and by the pool's direct mode, which runs this converter in-process.
 import { ApiError } from './errors';
 import { badSecret, extractKey, missingKey } from './auth';
@@ -11,6 +11,8 @@ import { handleInputTokens, handleResponses } from './dialects/responses/route';
 import { handleEmbeddings } from './dialects/embeddings';
 import { handleListModels, handleGetModel } from './dialects/models';
 import { handleNative } from './dialects/native';
+import { anthropicErrorResponse } from './dialects/anthropic/errors';
+import { handleCountTokens, handleMessages } from './dialects/anthropic/route';
 import { apiPath } from './api-path';
 
 export interface WorkerEnv {
@@ -37,16 +39,20 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
   const doFetch: typeof fetch = deps.fetch ?? ((input, init) => fetch(input, init));
 
   return async function handle(request: Request): Promise<Response> {
+    // Anthropic's routes answer every error in Anthropic's envelope, the others in OpenAI's
+    // (native /v1beta errors keep Google's own body: dialects/native.ts).
+    let anthropic = false;
     try {
       if (request.method === 'OPTIONS') return preflight();
       const url = new URL(request.url);
       const route = apiPath(url.pathname);
       if (!route) {
         if (url.pathname === '/' || url.pathname === '') {
-          return json({ name: 'OpenGemini Worker', endpoints: ['/v1/chat/completions', '/v1/responses', '/v1/embeddings', '/v1/models', '/v1beta/*'] });
+          return json({ name: 'OpenGemini Worker', endpoints: ['/v1/chat/completions', '/v1/responses', '/v1/messages', '/v1/embeddings', '/v1/models', '/v1beta/*'] });
         }
         throw notFound(url.pathname);
       }
+      anthropic = route.version === 'v1' && /^\/messages(?:\/|$)/.test(route.rest);
       const { key, secretOk } = extractKey(request, url, secret);
       if (!secretOk) throw badSecret();
       if (!key) throw missingKey();
@@ -60,6 +66,8 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       if (rest === '/responses') return method === 'POST' ? await handleResponses(request, target, chatOptions) : notAllowed(method, 'POST');
       if (rest === '/responses/input_tokens') return method === 'POST' ? await handleInputTokens(request, target) : notAllowed(method, 'POST');
       if (rest.startsWith('/responses/')) throw storedResponseNotFound(decodeURIComponent(rest.slice('/responses/'.length).split('/')[0]!));
+      if (rest === '/messages') return method === 'POST' ? await handleMessages(request, target, chatOptions) : notAllowed(method, 'POST', true);
+      if (rest === '/messages/count_tokens') return method === 'POST' ? await handleCountTokens(request, target) : notAllowed(method, 'POST', true);
       if (rest === '/embeddings') return method === 'POST' ? await handleEmbeddings(request, target) : notAllowed(method, 'POST');
       if (rest === '/models' || rest === '/models/') return method === 'GET' ? await handleListModels(target) : notAllowed(method, 'GET');
       if (rest.startsWith('/models/')) {
@@ -67,18 +75,18 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       }
       throw notFound(url.pathname);
     } catch (err) {
-      return errorResponse(toApiError(err));
+      return anthropic ? anthropicErrorResponse(toApiError(err)) : errorResponse(toApiError(err));
     }
   };
 }
 
 function notFound(path: string): ApiError {
-  return new ApiError({ kind: 'client', reason: 'not_found' }, `Unknown path ${path}. Try /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/models or /v1beta/*.`);
+  return new ApiError({ kind: 'client', reason: 'not_found' }, `Unknown path ${path}. Try /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings, /v1/models or /v1beta/*.`);
 }
 
-function notAllowed(method: string, allowed: string): Response {
+function notAllowed(method: string, allowed: string, anthropic = false): Response {
   const err = new ApiError({ kind: 'client', reason: 'bad_request' }, `Method ${method} is not allowed here; use ${allowed}.`, { status: 405 });
-  const res = errorResponse(err);
+  const res = anthropic ? anthropicErrorResponse(err) : errorResponse(err);
   res.headers.set('allow', `${allowed}, OPTIONS`);
   return res;
 }

@@ -15,11 +15,11 @@ export interface StreamEncoder {
 
 export interface StreamTiming {
   /** Idle time (ms) after which a keep-alive is sent; default 15000, 0 disables. */
-  keepAliveMs?: number;
+  keepAliveMs?: number | undefined;
   /** Gemini silent this long (ms) ends the stream with an error event; default 600000, 0 never.
    * Keep-alives keep the client's and the pool's idle timers happy, so without this limit a
    * stalled Gemini connection would hold the stream (and the pool's key) open forever. */
-  silenceLimitMs?: number;
+  silenceLimitMs?: number | undefined;
 }
 
 export const DEFAULT_KEEPALIVE_MS = 15_000;

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { type Fault, anthropicErrorBody, anthropicErrorType, faultStatus } from '../src/index';
+
+// Every fault of the contract in Anthropic's words: the type its SDKs show, beside the status
+// the contract answers with (the SDKs pick their exception class by status).
+describe('anthropicErrorType', () => {
+  it.each<[Fault, string, number]>([
+    [{ kind: 'client', reason: 'bad_request' }, 'invalid_request_error', 400],
+    [{ kind: 'client', reason: 'unsupported' }, 'invalid_request_error', 400],
+    [{ kind: 'client', reason: 'not_found' }, 'not_found_error', 404],
+    [{ kind: 'client', reason: 'too_large' }, 'request_too_large', 413],
+    [{ kind: 'client', reason: 'missing_key' }, 'authentication_error', 401],
+    [{ kind: 'key', reason: 'invalid' }, 'authentication_error', 401],
+    [{ kind: 'key', reason: 'expired' }, 'authentication_error', 401],
+    [{ kind: 'key', reason: 'suspended' }, 'permission_error', 403],
+    [{ kind: 'key', reason: 'leaked' }, 'permission_error', 403],
+    [{ kind: 'key', reason: 'permission_denied' }, 'permission_error', 403],
+    [{ kind: 'quota', reason: 'per_minute' }, 'rate_limit_error', 429],
+    [{ kind: 'quota', reason: 'per_day' }, 'rate_limit_error', 429],
+    [{ kind: 'quota', reason: 'tokens_per_minute' }, 'rate_limit_error', 429],
+    [{ kind: 'quota', reason: 'unknown' }, 'rate_limit_error', 429],
+    [{ kind: 'gemini', reason: 'unavailable' }, 'overloaded_error', 503],
+    [{ kind: 'gemini', reason: 'internal' }, 'api_error', 500],
+    [{ kind: 'gemini', reason: 'deadline' }, 'api_error', 504],
+    [{ kind: 'gemini', reason: 'bad_answer' }, 'api_error', 502],
+    [{ kind: 'upstream', reason: 'worker_auth' }, 'authentication_error', 401],
+    [{ kind: 'upstream', reason: 'region_blocked' }, 'api_error', 502],
+    [{ kind: 'upstream', reason: 'network' }, 'api_error', 502],
+    [{ kind: 'upstream', reason: 'timeout' }, 'api_error', 504],
+    [{ kind: 'upstream', reason: 'worker_fault' }, 'api_error', 502],
+  ])('%o -> %s (%i)', (fault, type, status) => {
+    expect(anthropicErrorType(fault)).toBe(type);
+    expect(faultStatus(fault)).toBe(status);
+  });
+
+  it('renders the envelope with the fault code and no key in the message', () => {
+    const key = `AIza${'x'.repeat(35)}`;
+    const body = anthropicErrorBody({ kind: 'key', reason: 'leaked' }, `Your API key was reported as leaked (api_key:${key})`);
+    expect(body).toEqual({ type: 'error', error: { type: 'permission_error', message: expect.stringContaining('reported as leaked'), code: 'key_leaked' } });
+    expect(JSON.stringify(body)).not.toContain(key);
+  });
+});

@@ -1,0 +1,57 @@
+// POST /v1/messages (also ?beta=true, as Claude Code calls it) and /v1/messages/count_tokens:
+// Anthropic request -> Gemini -> Anthropic message, event stream or token count.
+import type { Gemini } from '@opengemini/shared';
+import { readJsonBody } from '../../body';
+import { ApiError } from '../../errors';
+import { fetchRemoteMedia } from '../../chat/media';
+import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
+import { normalizeModel } from '../../gemini/models';
+import { nonce } from '../../gemini/signatures';
+import { SSE_HEADERS, json } from '../../http';
+import type { StreamTiming } from '../../sse-stream';
+import { collectMediaUrls, toGeminiRequest } from './request';
+import { toMessage } from './response';
+import { createMessagesStream } from './stream';
+import { parseMessagesRequest } from './validate';
+
+export async function handleMessages(request: Request, target: GeminiTarget, timing: StreamTiming = {}): Promise<Response> {
+  const req = parseMessagesRequest(await readJsonBody(request));
+  const { model, body } = await prepare(req, target);
+  const ctx = { id: `msg_${nonce(24)}`, model: req.model };
+  if (req.stream) {
+    const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
+    return new Response(res.body!.pipeThrough(createMessagesStream(ctx, timing)), { status: 200, headers: SSE_HEADERS });
+  }
+  const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
+  return json(toMessage(await readJson<Gemini.GenerateContentResponse>(res), ctx));
+}
+
+/** Gemini's countTokens over the whole request (system, tools and all), as Anthropic counts. */
+export async function handleCountTokens(request: Request, target: GeminiTarget): Promise<Response> {
+  const req = parseMessagesRequest(await readJsonBody(request), true);
+  const { model, body } = await prepare(req, target);
+  const res = await callGemini(target, `${modelPath(model)}:countTokens`, { body: { generateContentRequest: { model: modelPath(model), ...body } } });
+  const counted = await readJson<Gemini.CountTokensResponse>(res);
+  return json({ input_tokens: typeof counted.totalTokens === 'number' ? counted.totalTokens : 0 });
+}
+
+async function prepare(req: Parameters<typeof toGeminiRequest>[0], target: GeminiTarget) {
+  refuseClaudeModel(req.model);
+  const urls = collectMediaUrls(req);
+  const media = urls.length > 0 ? await fetchRemoteMedia(urls, target.fetch) : undefined;
+  return toGeminiRequest(req, media);
+}
+
+/**
+ * Claude Code asks for Claude models unless told otherwise (ANTHROPIC_MODEL,
+ * ANTHROPIC_SMALL_FAST_MODEL): say so plainly instead of passing Gemini's "models/claude-... is
+ * not found" on.
+ */
+function refuseClaudeModel(model: string): void {
+  const name = normalizeModel(model);
+  if (!/^claude/i.test(name)) return;
+  throw new ApiError(
+    { kind: 'client', reason: 'not_found' },
+    `model: ${name} is a Claude model, and this server runs Gemini. Set ANTHROPIC_MODEL and ANTHROPIC_SMALL_FAST_MODEL to Gemini models (e.g. gemini-2.5-pro and gemini-2.5-flash).`,
+  );
+}
