@@ -24,6 +24,7 @@ import { type OutputCall, blockedPromptMessage, groundingCitations, readParts } 
 import { type CarriedCall, encodeToolCallId, nonce } from '../../gemini/signatures';
 import { readUsage } from '../../gemini/usage';
 import { encryptedContent } from './carry';
+import type { ToolNames } from './request';
 import type { ItemStatus, OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, ToolParam } from './types';
 
 export interface ResponseContext {
@@ -33,7 +34,7 @@ export interface ResponseContext {
   createdAt: number;
   /** The request, echoed as OpenAI echoes it (model, instructions, tools, parameters). */
   req: ResponsesRequest;
-  customTools: ReadonlySet<string>;
+  toolNames: ToolNames;
   /** include: ["reasoning.encrypted_content"] was asked for. */
   includeEncrypted: boolean;
   /** Tests pin ids; production mints random ones that carry Gemini's id and signature. */
@@ -134,12 +135,16 @@ export function callItem(call: OutputCall, ctx: ResponseContext): OutputItem {
   if (call.geminiId) carried.geminiId = call.geminiId;
   if (call.signature) carried.signature = call.signature;
   const callId = (ctx.mintId ?? encodeToolCallId)(carried);
-  if (ctx.customTools.has(call.name)) {
+  // `namespace.name` for a tool declared inside a namespace.
+  const dot = call.name.indexOf('.');
+  const namespace = dot > 0 && ctx.toolNames.namespaces.has(call.name.slice(0, dot)) ? call.name.slice(0, dot) : undefined;
+  const name = namespace ? call.name.slice(dot + 1) : call.name;
+  if (ctx.toolNames.custom.has(call.name)) {
     // Asked for as {"input": "..."}; anything else the model sent is the input as JSON.
     const input = typeof call.args.input === 'string' ? call.args.input : JSON.stringify(call.args);
-    return { id: mint('ctc'), type: 'custom_tool_call', call_id: callId, name: call.name, input };
+    return { id: mint('ctc'), type: 'custom_tool_call', call_id: callId, name, ...(namespace ? { namespace } : {}), input };
   }
-  return { id: mint('fc'), type: 'function_call', status: 'completed', call_id: callId, name: call.name, arguments: JSON.stringify(call.args) };
+  return { id: mint('fc'), type: 'function_call', status: 'completed', call_id: callId, name, ...(namespace ? { namespace } : {}), arguments: JSON.stringify(call.args) };
 }
 
 /** The reasoning item that carries a thought signature (only with include reasoning.encrypted_content). */

@@ -21,12 +21,12 @@ export interface ResponsesOptions {
 
 export async function handleResponses(request: Request, target: GeminiTarget, options: ResponsesOptions = {}): Promise<Response> {
   const req = parseResponsesRequest(await readJsonBody(request));
-  const { model, body, customTools } = await geminiRequest(req, target);
+  const { model, body, toolNames } = await geminiRequest(req, target);
   const ctx: ResponseContext = {
     ...responseIds(),
     createdAt: Math.floor(Date.now() / 1000),
     req,
-    customTools,
+    toolNames,
     includeEncrypted: req.include?.includes('reasoning.encrypted_content') === true,
   };
   if (req.stream) {
