@@ -4,34 +4,9 @@
 // test the proxy rather than the Worker.
 import { describe, expect, it } from 'vitest';
 import { createWorkerHandler } from '../src/handler';
+import { MB, bigBody, refusingFetch } from './support/big-body';
 
 const KEY = `AIzaSyTEST${'0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, 29)}`;
-const MB = 1024 * 1024;
-
-function handler(calls: string[]) {
-  return createWorkerHandler({ GEMINI_BASE_URL: 'http://gemini.invalid' }, {
-    fetch: async (input) => {
-      calls.push(String(input));
-      throw new Error('Gemini must not be called');
-    },
-  });
-}
-
-/** 60 MB of `{"model":..., "input":"xxxx...` in 1 MiB pieces, counting what was pulled. */
-function bigBody(pulled: { bytes: number }): ReadableStream<Uint8Array> {
-  const head = new TextEncoder().encode('{"model":"gemini-2.5-flash","input":"');
-  const piece = new Uint8Array(MB).fill(0x78);
-  let sent = 0;
-  return new ReadableStream({
-    pull(c) {
-      const chunk = sent === 0 ? head : piece;
-      sent++;
-      pulled.bytes += chunk.byteLength;
-      if (sent > 61) c.close();
-      else c.enqueue(chunk);
-    },
-  });
-}
 
 describe('a 60 MB body on /v1/responses', () => {
   it.each([
@@ -42,7 +17,8 @@ describe('a 60 MB body on /v1/responses', () => {
     const pulled = { bytes: 0 };
     const headers: Record<string, string> = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
     if (declared) headers['content-length'] = String(60 * MB + 40);
-    const res = await handler(calls)(new Request('http://worker/v1/responses', { method: 'POST', headers, body: bigBody(pulled), duplex: 'half' } as RequestInit));
+    const handle = createWorkerHandler({ GEMINI_BASE_URL: 'http://gemini.invalid' }, { fetch: refusingFetch(calls) });
+    const res = await handle(new Request('http://worker/v1/responses', { method: 'POST', headers, body: bigBody('{"model":"gemini-2.5-flash","input":"', pulled), duplex: 'half' } as RequestInit));
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('client_too_large');
     expect(calls).toEqual([]);

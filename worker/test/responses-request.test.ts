@@ -151,8 +151,22 @@ describe('tools and tool_choice', () => {
     expect(input.properties.input!.description).toContain('start: begin_patch');
   });
 
+  it('flattens a namespace (Codex\'s sub-agent tools) into functions named namespace.name, and maps calls to them back', () => {
+    const body = map({
+      tools: [fn, { type: 'namespace', name: 'multi_agent_v1', description: 'Sub-agents', tools: [{ type: 'function', name: 'spawn_agent', strict: false, parameters: { type: 'object', properties: { task: { type: 'string' } } } }] }],
+      input: [
+        { role: 'user', content: 'Go' },
+        { type: 'function_call', call_id: 'c1', namespace: 'multi_agent_v1', name: 'spawn_agent', arguments: '{"task":"x"}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'spawned' },
+      ],
+    });
+    expect(body.tools![0]!.functionDeclarations!.map((d) => d.name)).toEqual(['shell', 'multi_agent_v1.spawn_agent']);
+    expect(body.contents![1]!.parts![0]!.functionCall!.name).toBe('multi_agent_v1.spawn_agent');
+    expect(body.contents![2]!.parts![0]!.functionResponse!.name).toBe('multi_agent_v1.spawn_agent');
+  });
+
   it.each<[string, Json, Gemini.Tool[] | undefined]>([
-    ['web_search -> Google Search', { tools: [{ type: 'web_search' }] }, [{ googleSearch: {} }]],
+    ['web_search -> Google Search', { tools: [{ type: 'web_search', external_web_access: true }] }, [{ googleSearch: {} }]],
     ['web_search_preview -> Google Search', { tools: [{ type: 'web_search_preview' }] }, [{ googleSearch: {} }]],
     ['code_interpreter -> code execution', { tools: [{ type: 'code_interpreter', container: { type: 'auto' } }] }, [{ codeExecution: {} }]],
     ['web_search beside functions on Gemini 2.5: the functions win', { tools: [fn, { type: 'web_search' }] }, [{ functionDeclarations: [expect.anything()] as never }]],

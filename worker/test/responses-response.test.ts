@@ -56,6 +56,13 @@ describe('toResponse', () => {
     expectSpec(res);
   });
 
+  it('a call to a namespaced tool comes back with its name and namespace apart', () => {
+    const ctx = pinnedContext({ tools: [{ type: 'namespace', name: 'multi_agent_v1', description: 'x', tools: [{ type: 'function', name: 'spawn_agent', strict: false, parameters: {} }] }] });
+    const res = toResponse(answer([{ functionCall: { name: 'multi_agent_v1.spawn_agent', args: { task: 't' } } }]), ctx);
+    expect(res.output).toEqual([{ id: 'fc_1', type: 'function_call', status: 'completed', call_id: 'call_plain', name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{"task":"t"}' }]);
+    expectSpec(res);
+  });
+
   it('a call to a custom tool comes back as custom_tool_call with the raw input', () => {
     const ctx = pinnedContext({ tools: [{ type: 'custom', name: 'apply_patch' }] });
     const res = toResponse(answer([{ text: 'Patching.' }, { functionCall: { name: 'apply_patch', args: { input: '*** Begin Patch\n*** End Patch\n' } } }]), ctx);

@@ -1,6 +1,7 @@
 // A Responses context with pinned ids and clock, for the dialect's unit tests.
 import type { ResponseContext } from '../../src/dialects/responses/response';
 import type { ResponsesRequest } from '../../src/dialects/responses/types';
+import { toConversation } from '../../src/dialects/responses/request';
 import { parseResponsesRequest } from '../../src/dialects/responses/validate';
 
 /** Call ids name the signature they carry (`call_<sig>` / `call_plain`); items count from 1. */
@@ -11,7 +12,7 @@ export function pinnedContext(body: Record<string, unknown> = {}, includeEncrypt
     id: 'resp_1',
     createdAt: 1_700_000_000,
     req,
-    customTools: new Set((req.tools ?? []).filter((t) => t.type === 'custom').map((t) => (t as { name: string }).name)),
+    toolNames: toConversation(req).toolNames,
     includeEncrypted,
     mintId: (carried) => `call_${carried.signature ?? 'plain'}`,
     itemId: (prefix) => `${prefix}_${++n}`,

@@ -18,6 +18,7 @@
 // | tools: function (strict accepted)          | function tools                                  |
 // | tools: custom (Codex's apply_patch)        | a function with one string argument, `input`,   |
 // |                                            |   the grammar in its description                |
+// | tools: namespace (Codex's sub-agent tools) | its tools, named `namespace.name`               |
 // | tools: web_search*, code_interpreter       | Google Search grounding, code execution         |
 // | tool_choice none / auto / required /       | none / auto / any / any of one; allowed_tools:  |
 // |   {function|custom, name} / allowed_tools  |   the allowed names, any or auto by its mode    |
@@ -34,33 +35,49 @@ import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
 import { decodeToolCallId } from '../../gemini/signatures';
 import { parseArguments } from '../openai-chat/request';
 import { signatureFrom } from './carry';
-import type { CustomToolParam, InputContent, InputItem, ResponsesRequest } from './types';
+import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest } from './types';
 
 export const WEB_SEARCH_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11']);
 
-/** The generateContent body, and the custom tools (Gemini's calls to these come back as custom_tool_call). */
-export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiRequest & { customTools: ReadonlySet<string> } {
-  const { conversation, customTools } = toConversation(req, media);
-  const out = toGenerateContent(conversation);
-  if (out.body.contents!.length === 0) throw badRequest('`input` holds no content: every item is empty.', 'input');
-  return { ...out, customTools };
+/** What the response needs to know about the declared tools. */
+export interface ToolNames {
+  /** Gemini's calls to these (`namespace.name` inside a namespace) come back as custom_tool_call. */
+  custom: ReadonlySet<string>;
+  /** Declared namespaces: a call to `namespace.name` comes back as name + namespace. */
+  namespaces: ReadonlySet<string>;
 }
 
-export function toConversation(req: ResponsesRequest, media?: MediaMap): { conversation: Conversation; customTools: Set<string> } {
+/** The generateContent body, and the names the answer is read with. */
+export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiRequest & { toolNames: ToolNames } {
+  const { conversation, toolNames } = toConversation(req, media);
+  const out = toGenerateContent(conversation);
+  if (out.body.contents!.length === 0) throw badRequest('`input` holds no content: every item is empty.', 'input');
+  return { ...out, toolNames };
+}
+
+export function toConversation(req: ResponsesRequest, media?: MediaMap): { conversation: Conversation; toolNames: ToolNames } {
   const system: string[] = req.instructions ? [req.instructions] : [];
   const turns = mapItems(req.input, system, media);
-  const customTools = new Set<string>();
+  const custom = new Set<string>();
+  const namespaces = new Set<string>();
   const tools: Tool[] = [];
+  const declare = (tool: FunctionToolParam | CustomToolParam, prefix: string) => {
+    const name = prefix + tool.name;
+    if (tool.type === 'custom') {
+      custom.add(name);
+      tools.push({ kind: 'function', name, description: tool.description, parameters: customParameters(tool) });
+    } else {
+      tools.push({ kind: 'function', name, description: tool.description ?? undefined, parameters: tool.parameters ?? undefined });
+    }
+  };
   for (const tool of req.tools ?? []) {
     if (WEB_SEARCH_TOOLS.has(tool.type)) tools.push({ kind: 'google_search' });
     else if (tool.type === 'code_interpreter') tools.push({ kind: 'code_execution' });
-    else if (tool.type === 'custom' && 'name' in tool) {
-      customTools.add(tool.name);
-      tools.push({ kind: 'function', name: tool.name, description: (tool as CustomToolParam).description, parameters: customParameters(tool as CustomToolParam) });
-    } else if (tool.type === 'function' && 'name' in tool) {
-      const fn = tool as Extract<ResponsesRequest['tools'], unknown[]>[number] & { name: string; description?: string | null; parameters?: unknown };
-      tools.push({ kind: 'function', name: fn.name, description: fn.description ?? undefined, parameters: fn.parameters ?? undefined });
-    }
+    else if (tool.type === 'namespace') {
+      const ns = tool as NamespaceToolParam;
+      namespaces.add(ns.name);
+      for (const inner of ns.tools) declare(inner, `${ns.name}.`);
+    } else if (tool.type === 'function' || tool.type === 'custom') declare(tool as FunctionToolParam | CustomToolParam, '');
   }
   const format = req.text?.format;
   const effort = req.reasoning?.effort;
@@ -80,7 +97,7 @@ export function toConversation(req: ResponsesRequest, media?: MediaMap): { conve
       thinking: { effort: effort === 'max' ? 'xhigh' : effort, includeThoughts: req.reasoning?.summary ? undefined : false },
     },
   };
-  return { conversation, customTools };
+  return { conversation, toolNames: { custom, namespaces } };
 }
 
 /** A custom (freeform) tool as a function of one string, with its grammar for the model to follow. */
@@ -168,8 +185,9 @@ function mapItems(items: readonly InputItem[], system: string[], media: MediaMap
         const signature = carried.signature ?? turn.signature;
         turn.signature = undefined;
         const args = item.type === 'function_call' ? parseArguments(item.arguments) : { input: item.input };
-        turn.parts.push({ kind: 'call', name: item.name, args, geminiId: carried.geminiId, signature });
-        turn.calls.push({ id: item.call_id, name: item.name, geminiId: carried.geminiId });
+        const name = item.type === 'function_call' && item.namespace ? `${item.namespace}.${item.name}` : item.name;
+        turn.parts.push({ kind: 'call', name, args, geminiId: carried.geminiId, signature });
+        turn.calls.push({ id: item.call_id, name, geminiId: carried.geminiId });
         return;
       }
       case 'function_call_output':

@@ -24,24 +24,33 @@ import { type OutputCall, blockedPromptMessage, groundingCitations, readParts } 
 import { type CarriedCall, encodeToolCallId, nonce } from '../../gemini/signatures';
 import { readUsage } from '../../gemini/usage';
 import { encryptedContent } from './carry';
+import type { ToolNames } from './request';
 import type { ItemStatus, OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, ToolParam } from './types';
 
 export interface ResponseContext {
-  /** resp_...; item ids are minted beside it. */
+  /** resp_<random>; item ids are minted from the same random part (responseIds). */
   id: string;
   /** Unix seconds. */
   createdAt: number;
   /** The request, echoed as OpenAI echoes it (model, instructions, tools, parameters). */
   req: ResponsesRequest;
-  customTools: ReadonlySet<string>;
+  toolNames: ToolNames;
   /** include: ["reasoning.encrypted_content"] was asked for. */
   includeEncrypted: boolean;
   /** Tests pin ids; production mints random ones that carry Gemini's id and signature. */
   mintId?: (carried: CarriedCall) => string;
-  itemId?: (prefix: string) => string;
+  itemId: (prefix: string) => string;
 }
 
-export const newItemId = (prefix: string): string => `${prefix}_${nonce(24)}`;
+/**
+ * A response id and its item ids (`msg_`, `fc_`, `rs_`, `ctc_`): one random part for all, and a
+ * counter, since each random draw costs more CPU than the rest of minting an id.
+ */
+export function responseIds(): { id: string; itemId: (prefix: string) => string } {
+  const base = nonce(24);
+  let n = 0;
+  return { id: `resp_${base}`, itemId: (prefix) => `${prefix}_${base}${(++n).toString(36)}` };
+}
 
 /** The Response object around `output`: every field OpenAI's schema requires, echoed from the request. */
 export function responseObject(ctx: ResponseContext, status: ResponseStatus, output: OutputItem[], extra: { usage?: ResponseUsage; incomplete?: ResponseObject['incomplete_details']; outputText?: boolean } = {}): ResponseObject {
@@ -121,29 +130,33 @@ export function outcome(finishReason: string | undefined, blocked: boolean): { s
 
 /** A Gemini call as a function_call item, or a custom_tool_call when it calls a custom tool. */
 export function callItem(call: OutputCall, ctx: ResponseContext): OutputItem {
-  const mint = ctx.itemId ?? newItemId;
+  const mint = ctx.itemId;
   const carried: CarriedCall = {};
   if (call.geminiId) carried.geminiId = call.geminiId;
   if (call.signature) carried.signature = call.signature;
   const callId = (ctx.mintId ?? encodeToolCallId)(carried);
-  if (ctx.customTools.has(call.name)) {
+  // `namespace.name` for a tool declared inside a namespace.
+  const dot = call.name.indexOf('.');
+  const namespace = dot > 0 && ctx.toolNames.namespaces.has(call.name.slice(0, dot)) ? call.name.slice(0, dot) : undefined;
+  const name = namespace ? call.name.slice(dot + 1) : call.name;
+  if (ctx.toolNames.custom.has(call.name)) {
     // Asked for as {"input": "..."}; anything else the model sent is the input as JSON.
     const input = typeof call.args.input === 'string' ? call.args.input : JSON.stringify(call.args);
-    return { id: mint('ctc'), type: 'custom_tool_call', call_id: callId, name: call.name, input };
+    return { id: mint('ctc'), type: 'custom_tool_call', call_id: callId, name, ...(namespace ? { namespace } : {}), input };
   }
-  return { id: mint('fc'), type: 'function_call', status: 'completed', call_id: callId, name: call.name, arguments: JSON.stringify(call.args) };
+  return { id: mint('fc'), type: 'function_call', status: 'completed', call_id: callId, name, ...(namespace ? { namespace } : {}), arguments: JSON.stringify(call.args) };
 }
 
 /** The reasoning item that carries a thought signature (only with include reasoning.encrypted_content). */
 export function signatureItem(ctx: ResponseContext, signature: string): OutputReasoning {
-  return { id: (ctx.itemId ?? newItemId)('rs'), type: 'reasoning', summary: [], encrypted_content: encryptedContent(signature) };
+  return { id: (ctx.itemId)('rs'), type: 'reasoning', summary: [], encrypted_content: encryptedContent(signature) };
 }
 
 export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseContext): ResponseObject {
   if (!res || typeof res !== 'object' || Array.isArray(res)) {
     throw new ApiError({ kind: 'gemini', reason: 'internal' }, 'Gemini returned a response that is not an object');
   }
-  const mint = ctx.itemId ?? newItemId;
+  const mint = ctx.itemId;
   const candidate = Array.isArray(res.candidates) ? res.candidates[0] : undefined;
   const usage = toResponseUsage(res.usageMetadata);
   if (!candidate) {

@@ -9,7 +9,7 @@ import { SSE_HEADERS, json } from '../../http';
 import { StreamConverter, createSseStream } from '../../sse-stream';
 import { withParam } from './errors';
 import { remoteMediaUrls, toGeminiBody } from './request';
-import { type ResponseContext, newItemId, toResponse } from './response';
+import { type ResponseContext, responseIds, toResponse } from './response';
 import { ResponsesStreamEncoder } from './stream';
 import type { ResponsesRequest } from './types';
 import { parseResponsesRequest } from './validate';
@@ -21,12 +21,12 @@ export interface ResponsesOptions {
 
 export async function handleResponses(request: Request, target: GeminiTarget, options: ResponsesOptions = {}): Promise<Response> {
   const req = parseResponsesRequest(await readJsonBody(request));
-  const { model, body, customTools } = await geminiRequest(req, target);
+  const { model, body, toolNames } = await geminiRequest(req, target);
   const ctx: ResponseContext = {
-    id: newItemId('resp'),
+    ...responseIds(),
     createdAt: Math.floor(Date.now() / 1000),
     req,
-    customTools,
+    toolNames,
     includeEncrypted: req.include?.includes('reasoning.encrypted_content') === true,
   };
   if (req.stream) {

@@ -30,7 +30,7 @@ import type { StreamEvent, TextEvent } from '../../gemini/stream';
 import { errorBody } from '../../http';
 import { SSE_KEEPALIVE_TEXT } from '../../sse';
 import type { StreamEncoder } from '../../sse-stream';
-import { type ResponseContext, callItem, newItemId, outcome, responseObject, signatureItem, toResponseUsage } from './response';
+import { type ResponseContext, callItem, outcome, responseObject, signatureItem, toResponseUsage } from './response';
 import type { OutputItem, OutputReasoning, ResponseObject } from './types';
 
 /** The item being streamed: its text is kept as the JSON string literals Gemini sent (see TextTokens). */
@@ -54,12 +54,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   /** A signature that came with text, waiting for the end (a call's goes out before the call). */
   private textSignature: string | undefined;
   private signatureSent = false;
-  private readonly itemId: (prefix: string) => string;
   private readonly texts = new TextTokens();
 
-  constructor(private readonly ctx: ResponseContext) {
-    this.itemId = ctx.itemId ?? newItemId;
-  }
+  constructor(private readonly ctx: ResponseContext) {}
 
   encode(ev: StreamEvent): string {
     if ('candidate' in ev && ev.candidate !== 0) return ''; // Responses has one answer
@@ -102,7 +99,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   private openMessage(): string {
     const index = this.output.length;
-    const id = this.itemId('msg');
+    const id = this.ctx.itemId('msg');
     const type = 'response.output_text.delta';
     this.open = { kind: 'message', id, index, literals: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":` };
     return (
@@ -113,7 +110,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   private openReasoning(): string {
     const index = this.output.length;
-    const id = this.itemId('rs');
+    const id = this.ctx.itemId('rs');
     const type = 'response.reasoning_summary_text.delta';
     this.open = { kind: 'reasoning', id, index, literals: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":` };
     return (
@@ -191,7 +188,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     this.answered = true;
     this.blocked = true;
     const index = this.output.length;
-    const id = this.itemId('msg');
+    const id = this.ctx.itemId('msg');
     const at = { item_id: id, output_index: index, content_index: 0 };
     const item: OutputItem = { id, type: 'message', role: 'assistant', status: 'incomplete', content: [{ type: 'refusal', refusal }] };
     this.output.push(item);

@@ -21,6 +21,8 @@ export interface FunctionCallItem {
   type: 'function_call';
   call_id: string;
   name: string;
+  /** The namespace tool the function belongs to, if any. */
+  namespace?: string | null;
   arguments: string;
 }
 export interface CustomToolCallItem {
@@ -55,11 +57,18 @@ export interface CustomToolParam {
   description?: string;
   format?: { type: 'text' } | { type: 'grammar'; syntax: string; definition: string };
 }
+/** Function and custom tools grouped under a name (Codex's sub-agent tools). */
+export interface NamespaceToolParam {
+  type: 'namespace';
+  name: string;
+  description?: string;
+  tools: Array<FunctionToolParam | CustomToolParam>;
+}
 /** web_search (and its dated and preview names), code_interpreter: Gemini's built-in tools. */
 export interface HostedToolParam {
   type: string;
 }
-export type ToolParam = FunctionToolParam | CustomToolParam | HostedToolParam;
+export type ToolParam = FunctionToolParam | CustomToolParam | NamespaceToolParam | HostedToolParam;
 
 export type ToolChoice =
   | 'none'
@@ -131,6 +140,7 @@ export interface OutputFunctionCall {
   status: ItemStatus;
   call_id: string;
   name: string;
+  namespace?: string;
   arguments: string;
 }
 export interface OutputCustomToolCall {
@@ -138,6 +148,7 @@ export interface OutputCustomToolCall {
   type: 'custom_tool_call';
   call_id: string;
   name: string;
+  namespace?: string;
   input: string;
 }
 export interface OutputReasoning {

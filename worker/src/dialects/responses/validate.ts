@@ -91,6 +91,7 @@ function checkItem(item: unknown, p: string): void {
     case 'function_call':
       requireString(item, 'call_id', p);
       requireString(item, 'name', p);
+      if (!absent(item.namespace) && typeof item.namespace !== 'string') throw badRequest('`namespace` must be a string.', `${p}.namespace`);
       if (isObject(item.arguments)) item.arguments = JSON.stringify(item.arguments);
       else if (absent(item.arguments)) item.arguments = '';
       else if (typeof item.arguments !== 'string') throw badRequest('`arguments` must be a JSON string.', `${p}.arguments`);
@@ -179,7 +180,7 @@ function checkText(text: unknown): void {
   if (!isObject(f.schema)) throw badRequest('`text.format.schema` must be a JSON Schema object.', 'text.format.schema');
 }
 
-/** Checks `tools`; returns the function and custom tool names declared. */
+/** Checks `tools`; returns the function and custom tool names declared (`namespace.name` inside a namespace). */
 function checkTools(tools: unknown): Set<string> {
   const names = new Set<string>();
   if (absent(tools)) return names;
@@ -188,25 +189,39 @@ function checkTools(tools: unknown): Set<string> {
     const p = `tools[${i}]`;
     if (!isObject(tool) || typeof tool.type !== 'string') throw badRequest('Each tool must be an object with a `type`.', p);
     if (WEB_SEARCH.has(tool.type) || tool.type === 'code_interpreter') return;
-    if (tool.type !== 'function' && tool.type !== 'custom') {
-      throw unsupported(`Tool type '${tool.type}' is not supported on Gemini: use function, custom, web_search (Google Search) or code_interpreter (Gemini code execution).`, `${p}.type`);
+    if (tool.type === 'namespace') {
+      // Codex groups some tools (its sub-agent tools) under a namespace; Gemini sees `namespace.name`.
+      if (typeof tool.name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(tool.name)) throw badRequest('A namespace `name` holds only letters, digits, _ and - (at most 64).', `${p}.name`);
+      if (!Array.isArray(tool.tools) || tool.tools.length === 0) throw badRequest('A namespace needs a non-empty `tools` array.', `${p}.tools`);
+      tool.tools.forEach((inner: unknown, j) => checkTool(inner, `${p}.tools[${j}]`, names, `${tool.name}.`));
+      return;
     }
-    if (typeof tool.name !== 'string' || !FUNCTION_NAME.test(tool.name)) {
-      throw badRequest('`name` must start with a letter or underscore and hold only letters, digits, _ . : - (at most 128).', `${p}.name`);
-    }
-    if (names.has(tool.name)) throw badRequest(`Duplicate tool name '${tool.name}'.`, `${p}.name`);
-    names.add(tool.name);
-    if (!absent(tool.description) && typeof tool.description !== 'string') throw badRequest('`description` must be a string.', `${p}.description`);
-    if (tool.type === 'function') {
-      if (!absent(tool.parameters) && !isObject(tool.parameters)) throw badRequest('`parameters` must be a JSON Schema object.', `${p}.parameters`);
-      checkBoolean(tool, 'strict', `${p}.`);
-    } else if (!absent(tool.format)) {
-      const f = tool.format;
-      if (!isObject(f) || (f.type !== 'text' && f.type !== 'grammar')) throw badRequest('`format` must be {type: "text"} or {type: "grammar", syntax, definition}.', `${p}.format`);
-      if (f.type === 'grammar' && typeof f.definition !== 'string') throw badRequest('A grammar format needs a string `definition`.', `${p}.format.definition`);
-    }
+    checkTool(tool, p, names, '');
   });
   return names;
+}
+
+/** A function or custom tool, at the top or inside a namespace (`prefix` is then `namespace.`). */
+function checkTool(tool: unknown, p: string, names: Set<string>, prefix: string): void {
+  if (!isObject(tool) || typeof tool.type !== 'string') throw badRequest('Each tool must be an object with a `type`.', p);
+  if (tool.type !== 'function' && tool.type !== 'custom') {
+    throw unsupported(`Tool type '${tool.type}' is not supported on Gemini: use function, custom, namespace, web_search (Google Search) or code_interpreter (Gemini code execution).`, `${p}.type`);
+  }
+  if (typeof tool.name !== 'string' || !FUNCTION_NAME.test(prefix + tool.name)) {
+    throw badRequest('`name` must start with a letter or underscore and hold only letters, digits, _ . : - (at most 128 with its namespace).', `${p}.name`);
+  }
+  const name = prefix + tool.name;
+  if (names.has(name)) throw badRequest(`Duplicate tool name '${name}'.`, `${p}.name`);
+  names.add(name);
+  if (!absent(tool.description) && typeof tool.description !== 'string') throw badRequest('`description` must be a string.', `${p}.description`);
+  if (tool.type === 'function') {
+    if (!absent(tool.parameters) && !isObject(tool.parameters)) throw badRequest('`parameters` must be a JSON Schema object.', `${p}.parameters`);
+    checkBoolean(tool, 'strict', `${p}.`);
+  } else if (!absent(tool.format)) {
+    const f = tool.format;
+    if (!isObject(f) || (f.type !== 'text' && f.type !== 'grammar')) throw badRequest('`format` must be {type: "text"} or {type: "grammar", syntax, definition}.', `${p}.format`);
+    if (f.type === 'grammar' && typeof f.definition !== 'string') throw badRequest('A grammar format needs a string `definition`.', `${p}.format.definition`);
+  }
 }
 
 function checkToolChoice(choice: unknown, names: Set<string>): void {
@@ -215,6 +230,7 @@ function checkToolChoice(choice: unknown, names: Set<string>): void {
     throw badRequest('`tool_choice` must be none, auto, required or an object such as {type: "function", name}.', 'tool_choice');
   }
   if (choice.type === 'function' || choice.type === 'custom') {
+    if (typeof choice.namespace === 'string' && typeof choice.name === 'string') choice.name = `${choice.namespace}.${choice.name}`;
     if (typeof choice.name !== 'string' || !names.has(choice.name)) throw badRequest(`tool_choice names ${JSON.stringify(choice.name ?? null)}, which is not among the tools.`, 'tool_choice.name');
     return;
   }
@@ -222,6 +238,7 @@ function checkToolChoice(choice: unknown, names: Set<string>): void {
     if (choice.mode !== 'auto' && choice.mode !== 'required') throw badRequest('`tool_choice.mode` must be auto or required.', 'tool_choice.mode');
     if (!Array.isArray(choice.tools)) throw badRequest('`tool_choice.tools` must be an array.', 'tool_choice.tools');
     choice.tools.forEach((t: unknown, i) => {
+      if (isObject(t) && typeof t.namespace === 'string' && typeof t.name === 'string') t.name = `${t.namespace}.${t.name}`;
       if (isObject(t) && typeof t.name === 'string' && !names.has(t.name)) throw badRequest(`'${t.name}' is not among the tools.`, `tool_choice.tools[${i}].name`);
     });
   }
