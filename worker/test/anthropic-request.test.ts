@@ -1,5 +1,7 @@
 // Anthropic Messages request -> Gemini body, as a table; every body is also run through the
 // strict, closed-object oracle built from Google's discovery document.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Anthropic } from '@opengemini/shared';
 import { toGeminiRequest } from '../src/dialects/anthropic/request';
@@ -7,7 +9,7 @@ import { parseMessagesRequest } from '../src/dialects/anthropic/validate';
 import { thinkingSignature } from '../src/dialects/anthropic/carry';
 import { SKIP_SIGNATURE, encodeToolCallId } from '../src/gemini/signatures';
 import { findGeminiViolations } from '../../tools/src/oracles/gemini-validator';
-import { oraclesPresent } from '../../tools/src/oracles/paths';
+import { oraclesPresent, repoRoot } from '../../tools/src/oracles/paths';
 
 const base = (extra: Record<string, unknown> = {}) => ({ model: 'gemini-2.5-flash', max_tokens: 1024, messages: [{ role: 'user', content: 'Hi' }], ...extra });
 function map(body: Record<string, unknown>) {
@@ -176,5 +178,30 @@ describe('Anthropic request checks', () => {
 
   it('count_tokens bodies need no max_tokens', () => {
     expect(parseMessagesRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] } satisfies Partial<Anthropic.MessagesRequest>, true).model).toBe('gemini-2.5-flash');
+  });
+});
+
+describe('what the real Claude Code 2.1 sends (recorded turns, tools/test/agents/fixtures)', () => {
+  const fixture = (name: string) => JSON.parse(readFileSync(resolve(repoRoot, 'tools/test/agents/fixtures', name), 'utf8')) as { body: Record<string, unknown> };
+
+  it('first turn: its mid-conversation system message joins the system instruction, its billing header line does not; 12 tools declared; adaptive thinking with display omitted', () => {
+    const body = map(fixture('claude-code-first-turn.json').body);
+    const system = body.systemInstruction!.parts!.map((p) => p.text!);
+    expect(system.some((t) => t.startsWith('x-anthropic-billing-header'))).toBe(false);
+    expect(system.at(-1)).toMatch(/^# Environment/);
+    expect(body.contents!.map((c) => c.role)).toEqual(['user']);
+    expect(body.tools![0]!.functionDeclarations!.map((d) => d.name)).toContain('DeferredToolPlaceholder');
+    expect(body.tools![0]!.functionDeclarations).toHaveLength(12);
+    expect(body.generationConfig).toMatchObject({ maxOutputTokens: 32000, thinkingConfig: { thinkingBudget: 24576 } });
+    expect(body.generationConfig!.thinkingConfig).not.toHaveProperty('includeThoughts');
+  });
+
+  it('tool results turn: calls and results paired in order, thinking blocks not sent', () => {
+    const body = map(fixture('claude-code-tool-results-turn.json').body);
+    expect(body.contents!.map((c) => c.role)).toEqual(['user', 'model', 'user', 'model', 'user']);
+    const calls = body.contents!.filter((c) => c.role === 'model').map((c) => c.parts!.filter((p) => p.functionCall).map((p) => p.functionCall!.name));
+    const results = body.contents!.slice(2).filter((c) => c.role === 'user').map((c) => c.parts!.filter((p) => p.functionResponse).map((p) => p.functionResponse!.name));
+    expect(results).toEqual(calls);
+    expect(JSON.stringify(body.contents)).not.toContain('"thought"');
   });
 });

@@ -7,7 +7,7 @@
 import { createWorkerHandler } from '@opengemini/worker/handler';
 import { chatRequestBody, geminiResponseBody, geminiStreamEvents, sseBody } from './fixtures';
 import { cpuMicros, type Row } from './measure';
-import { KEY, drain, handlerAnswering } from './worker';
+import { KEY, drain, handlerAnswering, reads } from './worker';
 
 type Json = Record<string, unknown>;
 
@@ -45,7 +45,7 @@ const ms = (us: number) => `${(us / 1000).toFixed(3)} ms CPU`;
 
 export async function benchResponses(iterations = 300): Promise<Row[]> {
   const rows: Row[] = [];
-  const answer = handlerAnswering(JSON.stringify(geminiResponseBody()), 'application/json');
+  const answer = handlerAnswering(reads(JSON.stringify(geminiResponseBody())), 'application/json');
   const chatText = JSON.stringify(chatRequestBody());
   const respText = JSON.stringify(responsesRequestBody());
   // Alternate the two so drift (other processes, GC) falls on both alike.
