@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '@opengemini/shared';
-import { KeyRing } from '../src/keys/keyring';
+import { KeyRing, OVERLOAD_QUIET_MS } from '../src/keys/keyring';
 
 const key = (n: number) => `AIza${String(n).padStart(35, 'x')}`;
 const keys = [key(1), key(2), key(3)];
@@ -151,5 +151,44 @@ describe('removed keys keep their state for a while', () => {
     ring.replace([key(2)], 0);
     ring.replace(keys, 7 * DAY + 1);
     expect(ring.get(fps[0]!)!.disabled).toBeUndefined();
+  });
+});
+
+describe('leases: the keyring owns its in-flight counters', () => {
+  it('a lease counts the key in flight and against its budget until released, once', () => {
+    const ring = new KeyRing(keys);
+    const reserved: string[] = [];
+    let ended = 0;
+    ring.useBudget({ gate: () => undefined, reserve: (fp, model) => (reserved.push(`${fp} ${model}`), () => ended++) });
+    const entry = ring.all()[0]!;
+    const lease = ring.lease(entry, 'm', 1_234);
+    expect([entry.inFlight, entry.lastUsed, reserved]).toEqual([1, 1_234, [`${fps[0]} m`]]);
+    // Ties go to the fewest in flight: the leased key is passed over.
+    expect(ring.pick('m', none, 0)).toMatchObject({ kind: 'ok', entry: { fp: fps[1] } });
+    lease.release();
+    lease.release();
+    expect([entry.inFlight, ended]).toEqual([0, 1]);
+  });
+
+  it('a budget gate holds keys back like a cooldown, in pick and firstFree alike', () => {
+    const ring = new KeyRing([key(1)]);
+    ring.useBudget({ gate: () => 5_000, reserve: () => () => {} });
+    expect(ring.pick('m', none, 0)).toEqual({ kind: 'cooling', retryAt: 5_000 });
+    expect(ring.firstFree('m', 0)).toBe(5_000);
+    expect(ring.firstFree('m', 0, false)).toBeUndefined(); // no cooldown: only the budget
+  });
+});
+
+describe('overloaded models: a signal about the model, not the key', () => {
+  it('counts overloaded answers in a row; an answer or a quiet spell starts the row again', () => {
+    const ring = new KeyRing(keys);
+    expect([ring.overloaded('m', 0), ring.overloaded('m', 100), ring.overloaded('m', 200)]).toEqual([1, 2, 3]);
+    expect(ring.overloaded('other', 200)).toBe(1);
+    ring.answered('m');
+    expect(ring.overloaded('m', 300)).toBe(1);
+    expect(ring.overloaded('m', 300 + OVERLOAD_QUIET_MS)).toBe(1);
+    // No key was benched by any of it.
+    expect(ring.pick('m', none, 0).kind).toBe('ok');
+    expect(ring.all().every((e) => e.cooldowns.size === 0)).toBe(true);
   });
 });

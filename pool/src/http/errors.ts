@@ -1,7 +1,7 @@
 // The pool's error answers rendered in the dialect of the route: OpenAI's envelope on /v1 (chat
 // and Responses), Anthropic's on /v1/messages, Google's on /v1beta so each SDK raises its usual
 // errors. Codes, statuses and types come from the shared catalogue (@opengemini/shared
-// errors.ts), the envelopes from envelopes.ts and envelopes/anthropic.ts.
+// errors.ts), the envelopes from envelopes/ (one file per dialect).
 import { type ApiErrorInfo, anthropicErrorEnvelope, apiError, googleErrorEnvelope, openaiErrorEnvelope, retryAfterSeconds } from '@opengemini/shared';
 
 /**
