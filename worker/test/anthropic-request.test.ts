@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Anthropic } from '@opengemini/shared';
-import { toGeminiRequest } from '../src/dialects/anthropic/request';
+import { collectMediaUrls, toGeminiRequest } from '../src/dialects/anthropic/request';
 import { parseMessagesRequest } from '../src/dialects/anthropic/validate';
 import { thinkingSignature } from '../src/dialects/anthropic/carry';
 import { SKIP_SIGNATURE, encodeToolCallId } from '../src/gemini/signatures';
@@ -111,6 +111,33 @@ describe('Anthropic request -> Gemini body', () => {
     ],
   ])('%s', (_name, body, want) => {
     expect(map(body)).toMatchObject(want);
+  });
+
+  it('image and PDF URLs: inlined from what was fetched beforehand; Gemini file URIs passed by reference', () => {
+    const req = parseMessagesRequest(
+      base({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } },
+              { type: 'document', source: { type: 'url', url: 'https://generativelanguage.googleapis.com/v1beta/files/abc123' } },
+              { type: 'tool_result', tool_use_id: 'x', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/shot.jpg' } }] },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(collectMediaUrls(req)).toEqual(['https://example.com/cat.png', 'https://example.com/shot.jpg']);
+    const media = new Map([
+      ['https://example.com/cat.png', { mimeType: 'image/png', data: 'iVBO' }],
+      ['https://example.com/shot.jpg', { mimeType: 'image/jpeg', data: '/9j/' }],
+    ]);
+    const parts = toGeminiRequest(req, media).body.contents![0]!.parts!;
+    expect(parts).toContainEqual({ inlineData: { mimeType: 'image/png', data: 'iVBO' } });
+    expect(parts).toContainEqual({ inlineData: { mimeType: 'image/jpeg', data: '/9j/' } });
+    expect(parts).toContainEqual({ fileData: { fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc123' } });
+    expect(() => toGeminiRequest(req)).toThrow(/messages\.0\.content\.0\.source\.url: this URL was not fetched/);
   });
 
   it('history from Claude itself (ids and signatures not ours) gets Google’s placeholder on Gemini 3', () => {
