@@ -24,7 +24,9 @@ export interface MessagesRequest {
 export type CountTokensRequest = Omit<MessagesRequest, 'max_tokens' | 'stream' | 'temperature' | 'top_p' | 'top_k' | 'stop_sequences'>;
 
 export interface MessageParam {
-  role: Role;
+  /** `system`: an instruction in the middle of the conversation (Claude Code's
+   * mid-conversation-tool-changes beta), text only. */
+  role: Role | 'system';
   content: string | ContentBlockParam[];
 }
 
@@ -100,7 +102,11 @@ export type ToolChoice =
   | { type: 'tool'; name: string; disable_parallel_tool_use?: boolean }
   | { type: 'none' };
 
-export type ThinkingConfig = { type: 'enabled'; budget_tokens: number } | { type: 'disabled' } | { type: 'adaptive' };
+/** `display: "omitted"`: thinking blocks without the thoughts' text (Claude Code 2.1 asks so). */
+export type ThinkingConfig =
+  | { type: 'enabled'; budget_tokens: number; display?: 'summarized' | 'omitted' }
+  | { type: 'disabled' }
+  | { type: 'adaptive'; display?: 'summarized' | 'omitted' };
 
 // ---------------------------------------------------------------------------------------------
 // Answers

@@ -85,40 +85,39 @@ export class StreamConverter {
 }
 
 /**
- * A converter as a stream pair for `geminiBody.pipeThrough(createSseStream(converter, timing))`.
+ * Gemini's body converted, as the client's body: `convertSse(res.body, converter, timing)`.
  *
- * Not a `new TransformStream()`: when a piped source errors (Gemini's connection drops), a
- * TransformStream's readable side is errored with it and the client sees a torn connection.
- * This pair's writable turns that abort into an error event and closes the readable cleanly.
- * Cancelling the readable (the client left) errors the writable, so the pipe cancels Gemini's
- * body, and stops the keep-alive timer.
+ * Pull-based: each time the client wants more, Gemini's body is read until its bytes complete
+ * something to send (one stream and one reader between the two sockets; a TransformStream pair
+ * behind pipeThrough costs about twice the CPU per chunk in Node). So backpressure is the
+ * client's own: nothing is read from Gemini while the client is not reading.
+ * - Gemini's body failing (connection lost) becomes the converter's error event, and the client's
+ *   stream ends cleanly after it: a torn connection would look like a cut to the client.
+ * - The client leaving cancels Gemini's body and stops the timer.
+ * - One timer sends keep-alives during silence and ends the stream when Gemini has said nothing
+ *   for silenceLimitMs (cancelling Gemini's body).
  */
-export function createSseStream(converter: StreamConverter, timing: StreamTiming = {}): TransformStream<Uint8Array, Uint8Array> {
+export function convertSse(source: ReadableStream<Uint8Array>, converter: StreamConverter, timing: StreamTiming = {}): ReadableStream<Uint8Array> {
   const encoder = new Utf8Encoder();
   const keepAliveMs = timing.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
   const silenceLimitMs = timing.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS;
+  const reader = source.getReader();
   let out!: ReadableStreamDefaultController<Uint8Array>;
-  let input!: WritableStreamDefaultController;
   let closed = false;
   let lastOutput = Date.now();
   let lastInput = lastOutput;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  /** Resolves a write() held back because the client is not reading (backpressure). */
-  let resume: (() => void) | undefined;
 
   const stopTimer = () => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
   };
-  const wake = () => {
-    const r = resume;
-    resume = undefined;
-    r?.();
-  };
-  const send = (text: string) => {
-    if (closed || text === '') return;
+  /** Sends text; false when there was none. */
+  const send = (text: string): boolean => {
+    if (closed || text === '') return false;
     out.enqueue(encoder.encode(text));
     lastOutput = Date.now();
+    return true;
   };
   /** Runs one converter step; an exception must still end the client's stream properly. */
   const step = (fn: () => string): string => {
@@ -128,12 +127,13 @@ export function createSseStream(converter: StreamConverter, timing: StreamTiming
       return converter.crash(err);
     }
   };
-  const close = () => {
+  /** Ends the client's stream; Gemini's body is cancelled unless it already ended. */
+  const close = (cancelSource: boolean) => {
     if (closed) return;
     closed = true;
     stopTimer();
     out.close();
-    wake();
+    if (cancelSource) reader.cancel().catch(() => undefined);
   };
   // One timer, re-armed for the rest of the idle window: no clear/set per chunk on the hot path.
   const tick = () => {
@@ -142,17 +142,10 @@ export function createSseStream(converter: StreamConverter, timing: StreamTiming
     const now = Date.now();
     if (silenceLimitMs > 0 && now - lastInput >= silenceLimitMs) {
       send(converter.silence(now - lastInput));
-      close();
-      input.error(new Error('Gemini went silent')); // the pipe cancels Gemini's body
+      close(true);
       return;
     }
-    if (keepAliveMs > 0 && now - lastOutput >= keepAliveMs) {
-      try {
-        send(converter.keepAlive);
-      } catch {
-        return; // the readable is gone; cancel() does the rest
-      }
-    }
+    if (keepAliveMs > 0 && now - lastOutput >= keepAliveMs) send(converter.keepAlive);
     timer = setTimeout(tick, nextTick(Date.now()));
   };
   /** Milliseconds until the next keep-alive or silence deadline, whichever comes first. */
@@ -163,48 +156,52 @@ export function createSseStream(converter: StreamConverter, timing: StreamTiming
     return Math.max(1, wait);
   };
 
-  const readable = new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array>({
     start(controller) {
       out = controller;
       if (keepAliveMs > 0 || silenceLimitMs > 0) timer = setTimeout(tick, nextTick(Date.now()));
     },
-    pull() {
-      wake();
+    async pull() {
+      // Read until something is sent (or the stream ends): one pull, one enqueue at least.
+      while (!closed) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          send(step(() => converter.fail(err)));
+          close(false);
+          return;
+        }
+        if (closed) return; // the client left, or Gemini went silent, while we waited
+        if (chunk.done) {
+          send(step(() => converter.end()));
+          close(false);
+          return;
+        }
+        lastInput = Date.now();
+        const sent = send(step(() => converter.push(chunk.value)));
+        // Answered in full (an error event): stop reading Gemini, nothing more will be sent.
+        if (converter.done) return close(true);
+        if (sent) return;
+      }
     },
-    cancel(reason) {
+    cancel() {
       closed = true;
       converter.abandon();
       stopTimer();
-      input.error(reason);
-      wake();
+      return reader.cancel().catch(() => undefined);
     },
-  });
+  }, { highWaterMark: 0 }); // read Gemini only for a client that is reading
+}
 
-  const writable = new WritableStream<Uint8Array>({
-    start(controller) {
-      input = controller;
-    },
-    write(chunk) {
-      if (closed) return;
-      lastInput = Date.now();
-      send(step(() => converter.push(chunk)));
-      if (converter.done) {
-        close();
-        // Stop reading Gemini: nothing more will be sent.
-        throw new Error('stream already answered');
-      }
-      if ((out.desiredSize ?? 0) <= 0) return new Promise<void>((r) => (resume = r));
-      return undefined;
-    },
-    close() {
-      send(step(() => converter.end()));
-      close();
-    },
-    abort(reason) {
-      send(step(() => converter.fail(reason)));
-      close();
-    },
-  });
-
-  return { readable, writable };
+/**
+ * The same as a stream pair, for `geminiBody.pipeThrough(createSseStream(converter, timing))`.
+ * When the piped source errors (Gemini's connection drops), pipeThrough aborts the pair's
+ * writable, and the converter turns that into its error event; cancelling the readable (the
+ * client left) cancels the pipe and so Gemini's body.
+ */
+export function createSseStream(converter: StreamConverter, timing: StreamTiming = {}): TransformStream<Uint8Array, Uint8Array> {
+  // No queue on the readable side: a write completes once the converter has taken the chunk.
+  const pass = new TransformStream<Uint8Array, Uint8Array>({}, undefined, { highWaterMark: 0 });
+  return { writable: pass.writable, readable: convertSse(pass.readable, converter, timing) } as TransformStream<Uint8Array, Uint8Array>;
 }

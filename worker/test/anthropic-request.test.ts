@@ -1,13 +1,15 @@
 // Anthropic Messages request -> Gemini body, as a table; every body is also run through the
 // strict, closed-object oracle built from Google's discovery document.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Anthropic } from '@opengemini/shared';
-import { toGeminiRequest } from '../src/dialects/anthropic/request';
+import { collectMediaUrls, toGeminiRequest } from '../src/dialects/anthropic/request';
 import { parseMessagesRequest } from '../src/dialects/anthropic/validate';
 import { thinkingSignature } from '../src/dialects/anthropic/carry';
 import { SKIP_SIGNATURE, encodeToolCallId } from '../src/gemini/signatures';
 import { findGeminiViolations } from '../../tools/src/oracles/gemini-validator';
-import { oraclesPresent } from '../../tools/src/oracles/paths';
+import { oraclesPresent, repoRoot } from '../../tools/src/oracles/paths';
 
 const base = (extra: Record<string, unknown> = {}) => ({ model: 'gemini-2.5-flash', max_tokens: 1024, messages: [{ role: 'user', content: 'Hi' }], ...extra });
 function map(body: Record<string, unknown>) {
@@ -111,6 +113,33 @@ describe('Anthropic request -> Gemini body', () => {
     expect(map(body)).toMatchObject(want);
   });
 
+  it('image and PDF URLs: inlined from what was fetched beforehand; Gemini file URIs passed by reference', () => {
+    const req = parseMessagesRequest(
+      base({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } },
+              { type: 'document', source: { type: 'url', url: 'https://generativelanguage.googleapis.com/v1beta/files/abc123' } },
+              { type: 'tool_result', tool_use_id: 'x', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/shot.jpg' } }] },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(collectMediaUrls(req)).toEqual(['https://example.com/cat.png', 'https://example.com/shot.jpg']);
+    const media = new Map([
+      ['https://example.com/cat.png', { mimeType: 'image/png', data: 'iVBO' }],
+      ['https://example.com/shot.jpg', { mimeType: 'image/jpeg', data: '/9j/' }],
+    ]);
+    const parts = toGeminiRequest(req, media).body.contents![0]!.parts!;
+    expect(parts).toContainEqual({ inlineData: { mimeType: 'image/png', data: 'iVBO' } });
+    expect(parts).toContainEqual({ inlineData: { mimeType: 'image/jpeg', data: '/9j/' } });
+    expect(parts).toContainEqual({ fileData: { fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc123' } });
+    expect(() => toGeminiRequest(req)).toThrow(/messages\.0\.content\.0\.source\.url: this URL was not fetched/);
+  });
+
   it('history from Claude itself (ids and signatures not ours) gets Google’s placeholder on Gemini 3', () => {
     const body = map(
       base({
@@ -176,5 +205,30 @@ describe('Anthropic request checks', () => {
 
   it('count_tokens bodies need no max_tokens', () => {
     expect(parseMessagesRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] } satisfies Partial<Anthropic.MessagesRequest>, true).model).toBe('gemini-2.5-flash');
+  });
+});
+
+describe('what the real Claude Code 2.1 sends (recorded turns, tools/test/agents/fixtures)', () => {
+  const fixture = (name: string) => JSON.parse(readFileSync(resolve(repoRoot, 'tools/test/agents/fixtures', name), 'utf8')) as { body: Record<string, unknown> };
+
+  it('first turn: its mid-conversation system message joins the system instruction, its billing header line does not; 12 tools declared; adaptive thinking with display omitted', () => {
+    const body = map(fixture('claude-code-first-turn.json').body);
+    const system = body.systemInstruction!.parts!.map((p) => p.text!);
+    expect(system.some((t) => t.startsWith('x-anthropic-billing-header'))).toBe(false);
+    expect(system.at(-1)).toMatch(/^# Environment/);
+    expect(body.contents!.map((c) => c.role)).toEqual(['user']);
+    expect(body.tools![0]!.functionDeclarations!.map((d) => d.name)).toContain('DeferredToolPlaceholder');
+    expect(body.tools![0]!.functionDeclarations).toHaveLength(12);
+    expect(body.generationConfig).toMatchObject({ maxOutputTokens: 32000, thinkingConfig: { thinkingBudget: 24576 } });
+    expect(body.generationConfig!.thinkingConfig).not.toHaveProperty('includeThoughts');
+  });
+
+  it('tool results turn: calls and results paired in order, thinking blocks not sent', () => {
+    const body = map(fixture('claude-code-tool-results-turn.json').body);
+    expect(body.contents!.map((c) => c.role)).toEqual(['user', 'model', 'user', 'model', 'user']);
+    const calls = body.contents!.filter((c) => c.role === 'model').map((c) => c.parts!.filter((p) => p.functionCall).map((p) => p.functionCall!.name));
+    const results = body.contents!.slice(2).filter((c) => c.role === 'user').map((c) => c.parts!.filter((p) => p.functionResponse).map((p) => p.functionResponse!.name));
+    expect(results).toEqual(calls);
+    expect(JSON.stringify(body.contents)).not.toContain('"thought"');
   });
 });

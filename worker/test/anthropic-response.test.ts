@@ -1,10 +1,11 @@
 // Gemini answers -> Anthropic messages and event streams: the mapping as tables, the stream's
 // grammar checked event by event, and the same output whatever the network's cuts.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Anthropic, Gemini } from '@opengemini/shared';
 import { readThinkingSignature } from '../src/dialects/anthropic/carry';
 import { toMessage } from '../src/dialects/anthropic/response';
-import { MessagesStreamConverter } from '../src/dialects/anthropic/stream';
+import { MessagesStreamConverter, PING } from '../src/dialects/anthropic/stream';
+import { convertSse } from '../src/sse-stream';
 import type { MessageContext } from '../src/dialects/anthropic/response';
 import { decodeToolCallId, encodeToolCallId } from '../src/gemini/signatures';
 
@@ -81,7 +82,10 @@ function convert(pieces: Uint8Array[], scan = true): string {
 
 /** Parses the SSE text and checks Anthropic's grammar; returns the events' data. */
 function grammar(text: string): Array<Record<string, any>> {
-  const frames = text.split('\n\n').filter((f) => f !== '');
+  // The usage comment for the pool comes right before message_stop (clients skip comments).
+  const usageComment = /\n\n: usage \{"prompt_tokens":\d+,"completion_tokens":\d+,"total_tokens":\d+\}\n\nevent: message_stop\n/;
+  if (text.includes('event: message_stop')) expect(text).toMatch(usageComment);
+  const frames = text.split('\n\n').filter((f) => f !== '' && !f.startsWith(':'));
   const events = frames.map((f) => {
     const [eventLine, dataLine, ...rest] = f.split('\n');
     expect(rest).toEqual([]);
@@ -170,5 +174,25 @@ describe('Gemini stream -> Anthropic events', () => {
   it('a Gemini error event mid-stream: event: error with Gemini’s fault', () => {
     const text = convert([utf8.encode(sse([EVENTS[0], { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } }]))]);
     expect(grammar(text).at(-1)).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', code: 'quota_unknown' } });
+  });
+});
+
+describe('Anthropic stream timing', () => {
+  it('sends `event: ping` during Gemini’s silence, the dialect’s keep-alive', async () => {
+    vi.useFakeTimers();
+    try {
+      let source!: ReadableStreamDefaultController<Uint8Array>;
+      const body = new ReadableStream<Uint8Array>({ start: (c) => void (source = c) });
+      const reader = convertSse(body, new MessagesStreamConverter(ctx()), { keepAliveMs: 1000, silenceLimitMs: 0 }).getReader();
+      source.enqueue(utf8.encode(sse([EVENTS[0]])));
+      const first = await reader.read();
+      expect(new TextDecoder().decode(first.value)).toContain('event: message_start');
+      const next = reader.read();
+      await vi.advanceTimersByTimeAsync(1_100);
+      expect(new TextDecoder().decode((await next).value)).toBe(PING);
+      await reader.cancel();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,9 +1,12 @@
 // The built Worker in workerd, driven by the official @anthropic-ai/sdk (what Claude Code's API
 // layer is built on), against the strict mock Gemini: every body the Worker sends is checked
 // against Google's discovery document, and the SDK's stream parser rejects a wrong event order.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAULT_HEADER } from '@opengemini/shared';
+import { repoRoot } from '../../tools/src/oracles/paths';
 import { type Stack, TEST_KEY, startStack } from './support/stack';
 
 let stack: Stack;
@@ -50,7 +53,7 @@ async function frames(res: Response): Promise<Array<[string, string]>> {
   const text = await res.text();
   return text
     .split('\n\n')
-    .filter((f) => f.trim() !== '')
+    .filter((f) => f.trim() !== '' && !f.startsWith(':'))
     .map((f) => {
       const lines = f.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? '';
@@ -193,6 +196,17 @@ describe('Anthropic Messages through workerd', () => {
     expect(call.thoughtSignature).toBe('skip_thought_signature_validator');
   });
 
+  it('Claude Code 2.1’s recorded first turn (a system message among the messages, 12 tools, adaptive thinking) streams back a tool call', async () => {
+    const fixture = JSON.parse(readFileSync(resolve(repoRoot, 'tools/test/agents/fixtures/claude-code-first-turn.json'), 'utf8')) as { path: string; headers: Record<string, string>; body: Record<string, unknown> };
+    stack.mock.script({ reply: { kind: 'toolCalls', calls: [{ name: 'Read', args: { file_path: '/home/project/notes.txt' } }] } });
+    const res = await post(fixture.path, fixture.body, { 'anthropic-beta': fixture.headers['anthropic-beta']! });
+    expect(res.status).toBe(200);
+    const got = await frames(res);
+    const use = got.map(([, d]) => JSON.parse(d)).find((e) => e.type === 'content_block_start' && e.content_block.type === 'tool_use');
+    expect(use.content_block).toMatchObject({ name: 'Read', input: {} });
+    expect(got.at(-2)![1]).toContain('"stop_reason":"tool_use"');
+  });
+
   it('images: base64 image blocks reach Gemini as inline data, also inside a tool result', async () => {
     stack.mock.script({ reply: { kind: 'text', text: 'a red dot' } });
     const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -256,7 +270,7 @@ describe('Anthropic errors through workerd: typed by the SDK, labelled for the p
     ['missing max_tokens', { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] }, 'max_tokens'],
     ['a bad block type', { model: 'gemini-2.5-flash', max_tokens: 8, messages: [{ role: 'user', content: [{ type: 'video', url: 'x' }] }] }, 'messages.0.content.0.type'],
     ['a tool_use in a user message', { model: 'gemini-2.5-flash', max_tokens: 8, messages: [{ role: 'user', content: [{ type: 'tool_use', id: 'a', name: 'b', input: {} }] }] }, 'messages.0.content.0.type'],
-    ['an unknown role', { model: 'gemini-2.5-flash', max_tokens: 8, messages: [{ role: 'system', content: 'x' }] }, 'messages.0.role'],
+    ['an unknown role', { model: 'gemini-2.5-flash', max_tokens: 8, messages: [{ role: 'tool', content: 'x' }] }, 'messages.0.role'],
     ['a tool_choice naming no tool', { model: 'gemini-2.5-flash', max_tokens: 8, tool_choice: { type: 'tool', name: 'nope' }, messages: [{ role: 'user', content: 'x' }] }, 'tool_choice.name'],
   ])('%s: 400 invalid_request_error naming the field, Gemini never called', async (_name, body, field) => {
     const before = stack.mock.requests.length;

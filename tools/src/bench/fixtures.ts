@@ -1,5 +1,6 @@
-// Fixed inputs for the benchmarks: a realistic 20-message agent chat with 5 tools and an image,
-// Gemini's answer to it, and a 2,000-event Gemini SSE stream. Deterministic, built in memory.
+// Fixed inputs for the benchmarks: a realistic 20-message agent conversation with 5 tools and a
+// small image, in OpenAI chat and in Anthropic Messages form; Gemini's answer to it; and a
+// 2,000-event Gemini SSE stream. Deterministic, built in memory.
 
 const TOOL_NAMES = ['read_file', 'write_to_file', 'execute_command', 'search_files', 'list_files'];
 
@@ -28,31 +29,74 @@ function tool(name: string) {
   };
 }
 
-/** A 48 KiB pseudo-image as a data URL (the bytes are not a real PNG; the converter does not decode). */
-function imageDataUrl(): string {
+/** A 48 KiB pseudo-image, base64 (the bytes are not a real PNG; the converter does not decode). */
+function imageBase64(): string {
   const bytes = new Uint8Array(48 * 1024);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
-  return `data:image/png;base64,${btoa(bin)}`;
+  return btoa(bin);
+}
+
+/** About 150 words of prose, different for each `seed`. */
+function words150(seed: number): string {
+  const vocabulary = ['the', 'function', 'returns', 'a', 'value', 'when', 'input', 'file', 'is', 'read', 'and', 'parsed', 'into', 'tokens', 'before', 'compiler', 'checks', 'types', 'of', 'each'];
+  const out: string[] = [];
+  for (let i = 0; i < 150; i++) out.push(vocabulary[(i * 7 + seed * 13) % vocabulary.length]!);
+  return `${out.join(' ')}.`;
+}
+
+/** The conversation: a system prompt, a user message with an image, then 9 rounds of an
+ * assistant text (~150 words) with one tool call and its result (~150 words), and a last
+ * question: 20 messages. */
+function rounds() {
+  return Array.from({ length: 9 }, (_, i) => ({
+    id: `call_bench${i}`,
+    text: `Step ${i}: ${words150(i)}`,
+    tool: TOOL_NAMES[i % 5]!,
+    args: { path: `src/file${i}.ts` },
+    result: `export const x${i} = ${i};\n// ${words150(i + 100)}`,
+  }));
 }
 
 export function chatRequestBody(): Record<string, unknown> {
   const messages: Record<string, unknown>[] = [
-    { role: 'system', content: `You are a coding agent. ${'Follow the rules. '.repeat(40)}` },
-    { role: 'user', content: [{ type: 'text', text: 'Here is a screenshot of the bug.' }, { type: 'image_url', image_url: { url: imageDataUrl() } }] },
+    { role: 'system', content: `You are a coding agent. ${words150(0)}` },
+    { role: 'user', content: [{ type: 'text', text: `Here is a screenshot of the bug. ${words150(1)}` }, { type: 'image_url', image_url: { url: `data:image/png;base64,${imageBase64()}` } }] },
   ];
-  for (let i = 0; messages.length < 19; i++) {
-    const id = `call_bench${i}`;
-    messages.push({
-      role: 'assistant',
-      content: `Step ${i}: I will look at the file. ${'Reasoning about the code. '.repeat(8)}`,
-      tool_calls: [{ id, type: 'function', function: { name: TOOL_NAMES[i % 5], arguments: JSON.stringify({ path: `src/file${i}.ts` }) } }],
-    });
-    messages.push({ role: 'tool', tool_call_id: id, content: `export const x${i} = ${i};\n${'// some file content\n'.repeat(30)}` });
+  for (const r of rounds()) {
+    messages.push({ role: 'assistant', content: r.text, tool_calls: [{ id: r.id, type: 'function', function: { name: r.tool, arguments: JSON.stringify(r.args) } }] });
+    messages.push({ role: 'tool', tool_call_id: r.id, content: r.result });
   }
   messages.push({ role: 'user', content: 'Now fix the bug and explain.' });
   return { model: 'gemini-2.5-flash', messages, tools: TOOL_NAMES.map(tool), tool_choice: 'auto', temperature: 0.2, max_tokens: 4096, stream: false };
+}
+
+/** The same conversation as Claude Code would send it to /v1/messages. */
+export function messagesRequestBody(): Record<string, unknown> {
+  const messages: Record<string, unknown>[] = [
+    { role: 'user', content: [{ type: 'text', text: `Here is a screenshot of the bug. ${words150(1)}` }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: imageBase64() } }] },
+  ];
+  for (const r of rounds()) {
+    const id = `toolu_${r.id.slice(5)}`;
+    messages.push({ role: 'assistant', content: [{ type: 'text', text: r.text }, { type: 'tool_use', id, name: r.tool, input: r.args }] });
+    messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: r.result }] });
+  }
+  messages.push({ role: 'user', content: 'Now fix the bug and explain.' });
+  const tools = TOOL_NAMES.map((name) => {
+    const fn = tool(name).function;
+    return { name: fn.name, description: fn.description, input_schema: fn.parameters };
+  });
+  return {
+    model: 'gemini-2.5-flash',
+    system: [{ type: 'text', text: `You are a coding agent. ${words150(0)}`, cache_control: { type: 'ephemeral' } }],
+    messages,
+    tools,
+    tool_choice: { type: 'auto' },
+    temperature: 0.2,
+    max_tokens: 4096,
+    stream: false,
+  };
 }
 
 export function geminiResponseBody(): Record<string, unknown> {

@@ -4,7 +4,8 @@
 //
 // | Anthropic                                   | conversation                                   |
 // |---------------------------------------------|------------------------------------------------|
-// | system (string or text blocks)              | system texts (cache_control ignored)           |
+// | system (string or text blocks), and          | system texts (cache_control ignored; Claude    |
+// | messages of role system (mid-conversation)   | Code's billing header line dropped)            |
 // | text                                        | text                                           |
 // | image base64 / url                          | inline media (a URL fetched first)             |
 // | document base64 (PDF) / url                 | inline media                                   |
@@ -22,6 +23,7 @@
 // | thinking enabled {budget_tokens}            | that budget (clamped to the model's range);    |
 // |                                             | Gemini 3: the matching level                   |
 // | thinking adaptive (+ output_config.effort)  | that effort, or the model's dynamic thinking   |
+// | thinking display: omitted                   | thinking without summaries                     |
 // | thinking disabled                           | as little as the model allows, no summaries    |
 // | no thinking                                 | the model's default, no summaries              |
 // | max_tokens, temperature, top_p, top_k,      | generation options                             |
@@ -44,14 +46,22 @@ export function toGeminiRequest(req: Anthropic.MessagesRequest, media?: MediaMap
   return out;
 }
 
+/** Claude Code's first system block, `x-anthropic-billing-header: cc_version=...`: metadata for
+ * Anthropic's billing, not an instruction; the model need not read it. */
+const BILLING_HEADER = /^x-anthropic-billing-header:/;
+
 export function toConversation(req: Anthropic.MessagesRequest, media?: MediaMap): Conversation {
   const calls = new CallLedger();
-  const turns: Turn[] = req.messages.map((m, i) =>
-    m.role === 'user' ? { role: 'user', parts: userParts(m.content, `messages.${i}`, calls, media) } : { role: 'model', parts: assistantParts(m.content, calls) },
-  );
+  const system = systemTexts(req.system);
+  const turns: Turn[] = [];
+  req.messages.forEach((m, i) => {
+    if (m.role === 'user') turns.push({ role: 'user', parts: userParts(m.content, `messages.${i}`, calls, media) });
+    else if (m.role === 'assistant') turns.push({ role: 'model', parts: assistantParts(m.content, calls) });
+    else system.push(...systemTexts(m.content));
+  });
   const conv: Conversation = {
     model: req.model,
-    system: typeof req.system === 'string' ? [req.system] : (req.system ?? []).map((b) => b.text),
+    system: system.filter((t) => !BILLING_HEADER.test(t)),
     turns,
     tools: (req.tools ?? []).map(mapTool),
     toolChoice: mapToolChoice(req.tool_choice),
@@ -70,6 +80,12 @@ export function toConversation(req: Anthropic.MessagesRequest, media?: MediaMap)
 // ---------------------------------------------------------------------------------------------
 // Messages
 // ---------------------------------------------------------------------------------------------
+
+function systemTexts(system: string | Anthropic.ContentBlockParam[] | undefined): string[] {
+  if (system === undefined) return [];
+  if (typeof system === 'string') return [system];
+  return system.map((b) => (b as Anthropic.TextBlock).text);
+}
 
 function blocks(content: string | Anthropic.ContentBlockParam[]): Anthropic.ContentBlockParam[] {
   return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
@@ -190,11 +206,12 @@ function mapThinking(req: Anthropic.MessagesRequest, model: string): ThinkingReq
   const thinking = req.thinking;
   if (!thinking) return { effort, includeThoughts: false };
   if (thinking.type === 'disabled') return { effort: 'none', includeThoughts: false };
-  if (thinking.type === 'adaptive') return effort ? { effort, includeThoughts: true } : { budget: -1, includeThoughts: true };
+  const includeThoughts = thinking.display !== 'omitted';
+  if (thinking.type === 'adaptive') return effort ? { effort, includeThoughts } : { budget: -1, includeThoughts };
   // Gemini 3 turns a budget into the matching level; 2.5 takes it within the model's range.
   const range = budgetRange(model);
   const budget = isGemini3(model) ? thinking.budget_tokens : Math.min(range.max, Math.max(range.min, thinking.budget_tokens));
-  return { budget, includeThoughts: true };
+  return { budget, includeThoughts };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini
 import { normalizeModel } from '../../gemini/models';
 import { nonce } from '../../gemini/signatures';
 import { SSE_HEADERS, json } from '../../http';
-import type { StreamTiming } from '../../sse-stream';
+import { type StreamTiming, convertSse } from '../../sse-stream';
 import { collectMediaUrls, toGeminiRequest } from './request';
 import { toMessage } from './response';
-import { createMessagesStream } from './stream';
+import { MessagesStreamConverter } from './stream';
 import { parseMessagesRequest } from './validate';
 
 export async function handleMessages(request: Request, target: GeminiTarget, timing: StreamTiming = {}): Promise<Response> {
@@ -20,7 +20,7 @@ export async function handleMessages(request: Request, target: GeminiTarget, tim
   const ctx = { id: `msg_${nonce(24)}`, model: req.model };
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
-    return new Response(res.body!.pipeThrough(createMessagesStream(ctx, timing)), { status: 200, headers: SSE_HEADERS });
+    return new Response(convertSse(res.body!, new MessagesStreamConverter(ctx), timing), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
   return json(toMessage(await readJson<Gemini.GenerateContentResponse>(res), ctx));

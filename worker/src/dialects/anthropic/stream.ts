@@ -7,6 +7,8 @@
 //   event: content_block_stop   {index}
 //   ... one block at a time, indexes from 0 ...
 //   event: message_delta        {delta: {stop_reason, stop_sequence: null}, usage: {...}}
+//   : usage {"prompt_tokens":...} (an SSE comment, ignored by clients: the pool counts every
+//                               stream's tokens from it, as for chat; docs/contract.md)
 //   event: message_stop
 //
 // Gemini's thoughts, text and calls arrive in that order within a turn; each change of kind
@@ -17,7 +19,8 @@
 import type { StreamEvent, TextEvent } from '../../gemini/stream';
 import type { OutputCall } from '../../gemini/parts';
 import { finishCategory } from '../../gemini/finish';
-import { type StreamEncoder, type StreamTiming, StreamConverter, createSseStream } from '../../sse-stream';
+import { readUsage } from '../../gemini/usage';
+import { type StreamEncoder, StreamConverter } from '../../sse-stream';
 import { thinkingSignature, toolUseId } from './carry';
 import { anthropicErrorEvent } from './errors';
 import { type MessageContext, stopReason, toUsage } from './response';
@@ -60,7 +63,9 @@ export class MessagesStreamEncoder implements StreamEncoder {
       case 'end': {
         const stop = stopReason(finishCategory(this.finishReason), this.calledTools);
         const delta = { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: toUsage(ev.usage) };
-        return `${this.close()}${frame('message_delta', JSON.stringify(delta))}${frame('message_stop', '{"type":"message_stop"}')}`;
+        const t = readUsage(ev.usage);
+        const counts = `: usage {"prompt_tokens":${t.prompt},"completion_tokens":${t.completion},"total_tokens":${t.total}}\n\n`;
+        return `${this.close()}${frame('message_delta', JSON.stringify(delta))}${counts}${frame('message_stop', '{"type":"message_stop"}')}`;
       }
     }
   }
@@ -133,9 +138,4 @@ export class MessagesStreamConverter extends StreamConverter {
   constructor(ctx: MessageContext, options: { scan?: boolean } = {}) {
     super(new MessagesStreamEncoder(ctx), options);
   }
-}
-
-/** The converter as a stream pair for `geminiBody.pipeThrough(createMessagesStream(ctx))`. */
-export function createMessagesStream(ctx: MessageContext, timing: StreamTiming = {}): TransformStream<Uint8Array, Uint8Array> {
-  return createSseStream(new MessagesStreamConverter(ctx), timing);
 }

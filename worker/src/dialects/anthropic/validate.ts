@@ -12,10 +12,13 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const absent = (v: unknown): v is null | undefined => v === undefined || v === null;
 
-/** The block types each role may send (server tool blocks are history of Anthropic's own tools). */
-const BLOCK_TYPES: Record<'user' | 'assistant', ReadonlySet<string>> = {
+/** The block types each role may send (server tool blocks are history of Anthropic's own tools).
+ * `system` messages in `messages` are Claude Code's mid-conversation instructions (the
+ * mid-conversation-tool-changes beta): text only. */
+const BLOCK_TYPES: Record<Anthropic.Role | 'system', ReadonlySet<string>> = {
   user: new Set(['text', 'image', 'document', 'tool_result', 'search_result']),
   assistant: new Set(['text', 'tool_use', 'thinking', 'redacted_thinking', 'server_tool_use', 'web_search_tool_result']),
+  system: new Set(['text']),
 };
 const RESULT_BLOCK_TYPES = new Set(['text', 'image', 'document', 'search_result']);
 const THINKING_TYPES = new Set(['enabled', 'disabled', 'adaptive']);
@@ -82,14 +85,14 @@ function checkMessages(messages: unknown): void {
   messages.forEach((m, i) => {
     const p = `messages.${i}`;
     if (!isObject(m)) throw badRequest(`${p}: Input should be an object with role and content.`, p);
-    if (m.role !== 'user' && m.role !== 'assistant') throw badRequest(`${p}.role: Input should be 'user' or 'assistant'.`, `${p}.role`);
+    if (m.role !== 'user' && m.role !== 'assistant' && m.role !== 'system') throw badRequest(`${p}.role: Input should be 'user', 'assistant' or 'system'.`, `${p}.role`);
     if (typeof m.content === 'string') return;
     if (!Array.isArray(m.content)) throw badRequest(`${p}.content: Input should be a string or a list of content blocks.`, `${p}.content`);
-    m.content.forEach((block, j) => checkBlock(block, m.role as 'user' | 'assistant', `${p}.content.${j}`));
+    m.content.forEach((block, j) => checkBlock(block, m.role as keyof typeof BLOCK_TYPES, `${p}.content.${j}`));
   });
 }
 
-function checkBlock(block: unknown, role: 'user' | 'assistant', p: string): void {
+function checkBlock(block: unknown, role: keyof typeof BLOCK_TYPES, p: string): void {
   if (!isObject(block) || typeof block.type !== 'string') throw badRequest(`${p}: Input should be a content block with a type.`, p);
   const allowed = BLOCK_TYPES[role];
   if (!allowed.has(block.type)) {

@@ -7,7 +7,8 @@ import { collectRemoteMedia, fetchRemoteMedia } from '../../chat/media';
 import { toGeminiRequest } from './request';
 import { toChatCompletion } from './response';
 import { nonce } from '../../gemini/signatures';
-import { createChatStream } from './stream';
+import { convertSse } from '../../sse-stream';
+import { ChatStreamConverter } from './stream';
 import { parseChatRequest } from './validate';
 
 export interface ChatOptions {
@@ -24,12 +25,8 @@ export async function handleChat(request: Request, target: GeminiTarget, options
 
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
-    const stream = createChatStream({
-      ...ctx,
-      includeUsage: req.stream_options?.include_usage === true,
-      ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
-    });
-    return new Response(res.body!.pipeThrough(stream), { status: 200, headers: SSE_HEADERS });
+    const converter = new ChatStreamConverter({ ...ctx, includeUsage: req.stream_options?.include_usage === true });
+    return new Response(convertSse(res.body!, converter, options), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
   return json(toChatCompletion(await readJson<Gemini.GenerateContentResponse>(res), ctx));
