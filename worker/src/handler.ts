@@ -6,7 +6,7 @@ import { badSecret, extractKey, missingKey } from './auth';
 import { DEFAULT_GEMINI_BASE_URL, type GeminiTarget } from './gemini/client';
 import { errorResponse, json, preflight, toApiError } from './http';
 import { handleChat } from './dialects/openai-chat/route';
-import { storedResponseNotFound } from './dialects/responses/errors';
+import { compactionUnsupported, storedResponseNotFound } from './dialects/responses/errors';
 import { handleInputTokens, handleResponses } from './dialects/responses/route';
 import { handleEmbeddings } from './dialects/embeddings';
 import { handleListModels, handleGetModel } from './dialects/models';
@@ -65,6 +65,7 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       if (rest === '/chat/completions') return method === 'POST' ? await handleChat(request, target, chatOptions) : notAllowed(method, 'POST');
       if (rest === '/responses') return method === 'POST' ? await handleResponses(request, target, chatOptions) : notAllowed(method, 'POST');
       if (rest === '/responses/input_tokens') return method === 'POST' ? await handleInputTokens(request, target) : notAllowed(method, 'POST');
+      if (rest === '/responses/compact') throw compactionUnsupported();
       if (rest.startsWith('/responses/')) throw storedResponseNotFound(decodeURIComponent(rest.slice('/responses/'.length).split('/')[0]!));
       if (rest === '/messages') return method === 'POST' ? await handleMessages(request, target, chatOptions) : notAllowed(method, 'POST', true);
       if (rest === '/messages/count_tokens') return method === 'POST' ? await handleCountTokens(request, target) : notAllowed(method, 'POST', true);

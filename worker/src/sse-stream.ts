@@ -3,7 +3,6 @@
 // SSE text, and the stream pair below carries the bytes with keep-alives during silence, a limit
 // on Gemini's silence, backpressure, and cancellation both ways. The same for every dialect.
 import { GeminiStreamReader, type ReaderOptions, type StreamEvent } from './gemini/stream';
-import { usageComment } from './gemini/usage';
 import { toApiError } from './http';
 import { Utf8Encoder } from './sse';
 
@@ -12,9 +11,6 @@ export interface StreamEncoder {
   encode(event: StreamEvent): string;
   /** What the dialect sends during silence (an SSE comment, Anthropic's `ping` event...). */
   readonly keepAlive: string;
-  /** The encoder writes the stream's usage in OpenAI's shape itself (chat); otherwise the
-   * converter ends the stream with the `: usage` comment the pool counts (usageComment). */
-  readonly reportsUsage?: boolean;
 }
 
 export interface StreamTiming {
@@ -83,10 +79,7 @@ export class StreamConverter {
 
   private write(events: StreamEvent[]): string {
     let out = '';
-    for (const ev of events) {
-      out += this.encoder.encode(ev);
-      if (ev.type === 'end' && !this.encoder.reportsUsage) out += usageComment(ev.usage);
-    }
+    for (const ev of events) out += this.encoder.encode(ev);
     return out;
   }
 }

@@ -30,7 +30,7 @@ function run(chunks: Uint8Array[], body: Record<string, unknown> = {}, include =
   raw += finish === 'end' ? conv.end() : conv.fail(new Error('Network connection lost.'));
   const events = raw
     .split('\n\n')
-    .filter((f) => f.trim() && !f.startsWith(':')) // comments (the pool's `: usage`) are not events
+    .filter((f) => f.trim() && !f.startsWith(':'))
     .map((f) => {
       const lines = f.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))!.slice(7);
@@ -50,7 +50,7 @@ const types = (events: Event[]) => events.map((e) => e.type);
 
 describe('ResponsesStreamConverter', () => {
   it('streams text: created, in_progress, the message item, deltas, done events, completed with usage', () => {
-    const { events } = run(perEvent([chunk([{ text: 'Hel' }]), chunk([{ text: 'lo' }]), chunk([{ text: '!' }], 'STOP')]));
+    const { events, raw } = run(perEvent([chunk([{ text: 'Hel' }]), chunk([{ text: 'lo' }]), chunk([{ text: '!' }], 'STOP')]));
     expect(types(events)).toEqual([
       'response.created', 'response.in_progress',
       'response.output_item.added', 'response.content_part.added',
@@ -62,6 +62,8 @@ describe('ResponsesStreamConverter', () => {
     const done = events.at(-1)!.response as { output: Array<{ content: Array<{ text: string }> }>; usage: { total_tokens: number } };
     expect(done.output[0]!.content[0]!.text).toBe('Hello!');
     expect(done.usage.total_tokens).toBe(11);
+    // The pool's token count, as an SSE comment just before the last event.
+    expect(raw).toContain(': usage {"prompt_tokens":7,"completion_tokens":4,"total_tokens":11}\n\nevent: response.completed');
     expectValid(events);
   });
 

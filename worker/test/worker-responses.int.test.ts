@@ -185,6 +185,12 @@ describe('bad input gets the right 4xx, never a 500', () => {
     expect(err.error.param).toBe('response_id');
   });
 
+  it('POST /v1/responses/compact -> 404 saying compaction is not offered', async () => {
+    const res = await post('/responses/compact', JSON.stringify({ model: 'gemini-2.5-flash', input: 'x' }));
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/compaction.*not offered/);
+  });
+
   it('GET /v1/responses is 405', async () => {
     const res = await fetch(`${stack.worker.url}/v1/responses`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
     expect(res.status).toBe(405);

@@ -4,7 +4,7 @@
 // stream writes about twice the bytes of the chat stream for the same answer (OpenAI's event
 // grammar repeats the whole text in output_text.done, content_part.done, output_item.done and
 // response.completed), so the row also gives the CPU per output megabyte.
-import { createWorkerHandler } from '@opengemini/worker/handler';
+import type { createWorkerHandler } from '@opengemini/worker/handler';
 import { chatRequestBody, geminiResponseBody, geminiStreamEvents, sseBody } from './fixtures';
 import { cpuMicros, type Row } from './measure';
 import { KEY, drain, handlerAnswering, reads } from './worker';
@@ -68,14 +68,7 @@ export async function benchResponses(iterations = 300): Promise<Row[]> {
   const sse = sseBody(events);
   const bytes = new TextEncoder().encode(sse).byteLength;
   // One network chunk per Gemini event, as Gemini sends them.
-  const perEvent = createWorkerHandler({ GEMINI_BASE_URL: 'http://gemini.invalid' }, {
-    fetch: async () => {
-      const chunks = events.map((e) => new TextEncoder().encode(`data: ${e}\r\n\r\n`));
-      let i = 0;
-      const body = new ReadableStream<Uint8Array>({ pull: (c) => (i < chunks.length ? c.enqueue(chunks[i++]!) : c.close()) });
-      return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
-    },
-  });
+  const perEvent = handlerAnswering(events.map((e) => new TextEncoder().encode(`data: ${e}\r\n\r\n`)), 'text/event-stream');
   const streamIterations = Math.max(40, Math.floor(iterations / 5));
   const chatStream = post('/chat/completions', JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } }));
   const respStream = post('/responses', JSON.stringify({ model: 'gemini-2.5-flash', input: 'hi', stream: true, store: false }));

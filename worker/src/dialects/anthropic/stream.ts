@@ -31,8 +31,6 @@ type BlockKind = 'thinking' | 'text';
 
 export class MessagesStreamEncoder implements StreamEncoder {
   readonly keepAlive = PING;
-  /** The `: usage` comment goes before message_stop, where the Anthropic grammar ends. */
-  readonly reportsUsage = true;
   /** The next block's index. */
   private next = 0;
   /** The open thinking or text block, if any. */

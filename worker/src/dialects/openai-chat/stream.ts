@@ -32,8 +32,6 @@ interface ChoiceState {
 
 export class ChatStreamEncoder implements StreamEncoder {
   readonly keepAlive = SSE_KEEPALIVE_TEXT;
-  /** Chat's usage chunk (include_usage) or its own `: usage` comment, with OpenAI's details. */
-  readonly reportsUsage = true;
   private readonly choices = new Map<number, ChoiceState>();
   private readonly mintId: ToolCallIdMinter;
   private readonly includeUsage: boolean;

@@ -12,6 +12,14 @@ export function storedResponseNotFound(id: string): ApiError {
   return new ApiError({ kind: 'client', reason: 'not_found' }, `No response with id '${shown}' is stored here. ${STATELESS}`, { param: 'response_id' });
 }
 
+/** POST /v1/responses/compact: OpenAI's server-side compaction returns an encrypted item only it can read. */
+export function compactionUnsupported(): ApiError {
+  return new ApiError(
+    { kind: 'client', reason: 'not_found' },
+    'Server-side compaction (/v1/responses/compact) is not offered: its result is an item only OpenAI can read. Compact on the client (Codex does when its provider is not OpenAI) and send the whole `input`.',
+  );
+}
+
 /** The same error with its param renamed (the conversation's field -> the request's field). */
 export function withParam(err: unknown, rename: (param: string | null) => string | null): unknown {
   if (!(err instanceof ApiError)) return err;

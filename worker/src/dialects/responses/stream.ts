@@ -15,8 +15,9 @@
 //   custom call     the same with custom_tool_call_input.delta / done
 //   signature       with include reasoning.encrypted_content: a reasoning item of its own
 //                   (output_item.added, output_item.done) before the calls, or last
-//   then, at `end`: response.completed or response.incomplete, with the whole Response (usage
-//   included), the items of the non-streamed answer. Not in the stream: url_citation
+//   then, at `end`: the pool's `: usage` comment (docs/contract.md), and response.completed or
+//   response.incomplete with the whole Response (usage included), the items of the non-streamed
+//   answer. Not in the stream: url_citation
 //   annotations (the neutral events do not carry Gemini's grounding metadata).
 //
 // A failure (gemini/stream.ts lists them: a Gemini error event, an unreadable event, a body cut
@@ -27,6 +28,7 @@ import type { Gemini } from '@opengemini/shared';
 import type { ApiError } from '../../errors';
 import type { OutputCall } from '../../gemini/parts';
 import type { StreamEvent, TextEvent } from '../../gemini/stream';
+import { usageComment } from '../../gemini/usage';
 import { errorBody } from '../../http';
 import { SSE_KEEPALIVE_TEXT } from '../../sse';
 import type { StreamEncoder } from '../../sse-stream';
@@ -207,7 +209,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     out += this.signature(this.textSignature);
     const { status, incomplete } = outcome(this.finishReason, this.blocked);
     // No output_text: it is an SDK convenience the SDKs compute themselves, and the items hold tokens.
-    const response = responseObject(this.ctx, status, this.output, { usage: toResponseUsage(usage), incomplete, outputText: false });
+    const counts = toResponseUsage(usage);
+    const response = responseObject(this.ctx, status, this.output, { usage: counts, incomplete, outputText: false });
+    // The same `: usage` comment as chat and Messages streams (clients skip comments), so the pool
+    // counts every dialect's streams alike.
+    out += usageComment(usage);
     return out + this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
   }
 
