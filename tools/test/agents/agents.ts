@@ -132,7 +132,13 @@ export function codexCatalogEntry(model: string): Record<string, unknown> {
     apply_patch_tool_type: 'freeform',
     shell_type: 'shell_command',
     context_window: 1_000_000,
-    supported_reasoning_levels: [],
+    // Gemini thinks: Codex then sends reasoning.effort (a thinking level or budget for Gemini).
+    supported_reasoning_levels: [
+      { effort: 'low', description: 'Fast answers with light thinking' },
+      { effort: 'medium', description: 'Balanced thinking' },
+      { effort: 'high', description: 'Deep thinking' },
+    ],
+    default_reasoning_level: 'medium',
     support_verbosity: false,
     truncation_policy: { mode: 'tokens', limit: 10_000 },
     experimental_supported_tools: [],

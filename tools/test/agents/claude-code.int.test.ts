@@ -22,8 +22,8 @@ describe.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('Claude Code on %s
       stack,
       'Read',
       (project) => [
-        { reply: { kind: 'toolCalls', text: 'Reading the file.', calls: [{ name: 'Read', args: { file_path: join(project, TASK_FILE) } }] } },
-        { expect: 'The colour of the sky is blue.', reply: { kind: 'toolCalls', calls: [{ name: 'Edit', args: { file_path: join(project, TASK_FILE), old_string: 'colour', new_string: 'color' } }] } },
+        { reply: { kind: 'toolCalls', thoughts: 'The file has to be read first.', text: 'Reading the file.', calls: [{ name: 'Read', args: { file_path: join(project, TASK_FILE) } }] } },
+        { expect: 'The colour of the sky is blue.', reply: { kind: 'toolCalls', thoughts: 'Now the edit.', calls: [{ name: 'Edit', args: { file_path: join(project, TASK_FILE), old_string: 'colour', new_string: 'color' } }] } },
         { expect: 'has been updated successfully', reply: { kind: 'text', text: 'Done: notes.txt now says color.' } },
       ],
       (sandbox) => claudeRun(stack, sandbox, model, claudeTask, AGENT_TIMEOUT_MS),

@@ -22,8 +22,8 @@ describe.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('Gemini CLI on %s'
       stack,
       'read_file',
       (project) => [
-        { reply: { kind: 'toolCalls', text: 'Reading the file.', calls: [{ name: 'read_file', args: { file_path: join(project, TASK_FILE) } }] } },
-        { expect: 'The colour of the sky is blue.', reply: { kind: 'toolCalls', calls: [{ name: 'replace', args: { file_path: join(project, TASK_FILE), old_string: 'colour', new_string: 'color', instruction: 'Use the American spelling.' } }] } },
+        { reply: { kind: 'toolCalls', thoughts: 'The file has to be read first.', text: 'Reading the file.', calls: [{ name: 'read_file', args: { file_path: join(project, TASK_FILE) } }] } },
+        { expect: 'The colour of the sky is blue.', reply: { kind: 'toolCalls', thoughts: 'Now the edit.', calls: [{ name: 'replace', args: { file_path: join(project, TASK_FILE), old_string: 'colour', new_string: 'color', instruction: 'Use the American spelling.' } }] } },
         { reply: { kind: 'text', text: 'Done: notes.txt now says color.' } },
       ],
       (sandbox) => geminiRun(stack, sandbox, model, 'Fix the spelling of colour in notes.txt.', AGENT_TIMEOUT_MS),
