@@ -12,7 +12,8 @@ import { type Stack, TEST_KEY, startStack } from './support/stack';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  // A short keep-alive so a stalled stream can be seen getting one within the test.
+  stack = await startStack({ vars: { SSE_KEEPALIVE_MS: '300' } });
 });
 afterAll(async () => {
   await stack?.close();
@@ -128,6 +129,16 @@ describe('POST /v1/responses through workerd with the openai SDK', () => {
     expect(res.input_tokens).toBeGreaterThan(0);
     if (oraclesPresent) expect(validateOpenAI('TokenCountsResource', res)).toEqual([]);
     expect(stack.mock.requests.at(-1)!.action).toBe('countTokens');
+  });
+
+  it('keep-alive comments while Gemini is silent, the events around them intact', async () => {
+    stack.mock.script({ reply: { kind: 'text', text: 'slow answer arrives', chunks: 2 }, stream: { stall: { afterChunks: 1, ms: 1000 } } });
+    const res = await post('/responses', JSON.stringify({ model: 'gemini-2.5-flash', input: 'Hi', stream: true }));
+    const text = await res.text();
+    expect(text).toContain(': keep-alive\n\n');
+    const events = text.split('\n\n').filter((f) => f.trim() && !f.startsWith(':')).map((f) => JSON.parse(f.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as ResponseStreamEvent);
+    expectStream(events);
+    expect(events.at(-1)!.type).toBe('response.completed');
   });
 
   it('a Gemini error mid-stream ends the stream with an error event the SDK throws on', async () => {

@@ -6,7 +6,7 @@ import { readJsonBody } from '../../body';
 import { fetchRemoteMedia } from '../../chat/media';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
 import { SSE_HEADERS, json } from '../../http';
-import { StreamConverter, createSseStream } from '../../sse-stream';
+import { StreamConverter, convertSse } from '../../sse-stream';
 import { withParam } from './errors';
 import { remoteMediaUrls, toGeminiBody } from './request';
 import { type ResponseContext, responseIds, toResponse } from './response';
@@ -31,8 +31,8 @@ export async function handleResponses(request: Request, target: GeminiTarget, op
   };
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
-    const stream = createSseStream(new StreamConverter(new ResponsesStreamEncoder(ctx)), options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs });
-    return new Response(res.body!.pipeThrough(stream), { status: 200, headers: SSE_HEADERS });
+    const converter = new StreamConverter(new ResponsesStreamEncoder(ctx));
+    return new Response(convertSse(res.body!, converter, options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
   return json(toResponse(await readJson<Gemini.GenerateContentResponse>(res), ctx));
