@@ -29,7 +29,7 @@ export function createLogger(level: string, dest: { write(line: string): unknown
       level,
       base: null,
       redact: {
-        paths: ['req.headers.authorization', 'req.headers["x-goog-api-key"]', 'req.headers["x-opengemini-secret"]', 'req.headers["x-admin-key"]', 'headers.authorization'],
+        paths: ['req.headers.authorization', 'req.headers["x-goog-api-key"]', 'req.headers["x-api-key"]', 'req.headers["x-opengemini-secret"]', 'req.headers["x-admin-key"]', 'headers.authorization'],
         censor: '[redacted]',
       },
       serializers: {

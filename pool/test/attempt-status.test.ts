@@ -1,6 +1,6 @@
 import { type Fault, faultStatus } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
-import { statusOf } from '../src/proxy/attempt';
+import { faultOfEvent, statusOf } from '../src/proxy/attempt';
 
 describe('statusOf: the status of an error event caught before committing a stream', () => {
   it.each<[Fault, number]>([
@@ -18,5 +18,17 @@ describe('statusOf: the status of an error event caught before committing a stre
   it("the event's own HTTP code wins; a code that is not an error status does not", () => {
     expect(statusOf({ error: { code: 429 } }, { kind: 'gemini', reason: 'internal' })).toBe(429);
     expect(statusOf({ error: { code: 200 } }, { kind: 'gemini', reason: 'internal' })).toBe(500);
+  });
+});
+
+describe('faultOfEvent: the fault an error event carries, in every dialect', () => {
+  it.each<[string, unknown, Fault]>([
+    ['chat', { error: { code: 'quota_per_minute', message: 'm' } }, { kind: 'quota', reason: 'per_minute' }],
+    ['Anthropic', { type: 'error', error: { type: 'overloaded_error', message: 'm', code: 'gemini_unavailable' } }, { kind: 'gemini', reason: 'unavailable' }],
+    ['Responses error', { type: 'error', code: 'key_invalid', message: 'm', error: { code: 'key_invalid', message: 'm' } }, { kind: 'key', reason: 'invalid' }],
+    ['Responses response.failed', { type: 'response.failed', response: { error: { code: 'quota_per_day', message: 'm' } } }, { kind: 'quota', reason: 'per_day' }],
+  ])('%s', (_name, event, fault) => {
+    expect(faultOfEvent(event)).toEqual(fault);
+    expect(statusOf(event, fault)).toBe(faultStatus(fault));
   });
 });

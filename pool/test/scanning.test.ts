@@ -10,6 +10,10 @@ describe('usage scan', () => {
     ['OpenAI usage chunk with spaces', 'data: {"choices":[],"usage": {"prompt_tokens": 5, "completion_tokens": 7}}\n\n', { in: 5, out: 7 }],
     ['Gemini cumulative chunks: the last one counts', 'data: {"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":1}}\r\n\r\ndata: {"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":9,"thoughtsTokenCount":4}}\r\n\r\n', { in: 3, out: 13 }],
     ['Gemini with built-in tools: tool-use prompt tokens are prompt tokens, as the Worker counts them', '{"usageMetadata":{"promptTokenCount":10,"toolUsePromptTokenCount":6,"candidatesTokenCount":2}}', { in: 16, out: 2 }],
+    ['Anthropic message (whole answer): input_tokens / output_tokens, not the cache counts', '{"type":"message","content":[],"usage":{"input_tokens":60,"output_tokens":27,"cache_creation_input_tokens":0,"cache_read_input_tokens":40}}', { in: 60, out: 27 }],
+    ['Responses answer (whole)', '{"object":"response","output":[],"usage":{"input_tokens":8,"input_tokens_details":{"cached_tokens":0},"output_tokens":5,"output_tokens_details":{"reasoning_tokens":2},"total_tokens":13}}', { in: 8, out: 5 }],
+    ['a Messages stream\'s end: the Worker\'s `: usage` comment wins over the dialect\'s own fields', 'event: message_delta\ndata: {"type":"message_delta","usage":{"input_tokens":6,"output_tokens":9}}\n\n: usage {"prompt_tokens":10,"completion_tokens":9,"total_tokens":19}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n', { in: 10, out: 9 }],
+    ['a tool argument that names a counter is text, not usage', 'data: {"type":"response.function_call_arguments.delta","delta":"{\\"input_tokens\\":99}"}\n\n', undefined],
     ['no usage', 'data: {"choices":[{"delta":{"content":"hi"}}]}\n\n', undefined],
   ])('%s', (_name, text, expected) => {
     expect(scanUsage(b(text))).toEqual(expected);
@@ -22,7 +26,22 @@ describe('SSE error events', () => {
     expect(findErrorEvent(b('data: {"x":1}\r\n\r\ndata:{"error":{"code":503}}\r\n\r\n'))).toEqual({ error: { code: 503 } });
   });
 
+  it('finds Anthropic\'s and Responses\' error events (after their `event:` line) and Responses\' response.failed', () => {
+    const anthropic = { type: 'error', error: { type: 'rate_limit_error', message: 'm', code: 'quota_per_minute' } };
+    expect(findErrorEvent(b(`event: error\ndata: ${JSON.stringify(anthropic)}\n\n`))).toEqual(anthropic);
+    const responses = { type: 'error', code: 'gemini_unavailable', message: 'm', param: null, error: { message: 'm', type: 'server_error', param: null, code: 'gemini_unavailable' }, sequence_number: 0 };
+    expect(findErrorEvent(b(`event: error\ndata: ${JSON.stringify(responses)}\n\n`))).toEqual(responses);
+    const failed = { type: 'response.failed', response: { status: 'failed', error: { code: 'gemini_internal', message: 'm' } }, sequence_number: 2 };
+    expect(findErrorEvent(b(`event: response.created\ndata: {"type":"response.created"}\n\nevent: response.failed\ndata: ${JSON.stringify(failed)}\n\n`))).toEqual(failed);
+    // The marker cut across two chunks.
+    const s = new ErrorEventScanner();
+    const text = `event: error\ndata: ${JSON.stringify(anthropic)}\n\n`;
+    expect(s.push(b(text.slice(0, 20)))).toBeUndefined();
+    expect(s.push(b(text.slice(20)))).toEqual(anthropic);
+  });
+
   it('does not mistake model text or tool arguments that mention "error" for an event', () => {
+    expect(findErrorEvent(b('event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"type":"text_delta","text":"{\\"type\\":\\"error\\"}"}}\n\n'))).toBeUndefined();
     expect(findErrorEvent(b('data: {"choices":[{"delta":{"content":"{\\"error\\": 1}"}}]}\n\n'))).toBeUndefined();
     expect(findErrorEvent(b('data: {"candidates":[{"content":{"parts":[{"functionCall":{"args":{"error":"x"}}}]}}]}\n\n'))).toBeUndefined();
   });

@@ -17,4 +17,4 @@ export type * as OpenAI from './openai';
 export type * as Gemini from './gemini';
 // Anthropic Messages (Claude Code): wire types and the error envelope both tiers render.
 export type * as Anthropic from './anthropic';
-export { anthropicErrorBody, anthropicErrorType } from './envelopes/anthropic';
+export { anthropicErrorBody, anthropicErrorEnvelope, anthropicErrorType } from './envelopes/anthropic';

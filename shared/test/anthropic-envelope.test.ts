@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Fault, anthropicErrorBody, anthropicErrorType, faultStatus } from '../src/index';
+import { type ErrorCode, type Fault, anthropicErrorBody, anthropicErrorEnvelope, anthropicErrorType, apiError, faultStatus } from '../src/index';
 
 // Every fault of the contract in Anthropic's words: the type its SDKs show, beside the status
 // the contract answers with (the SDKs pick their exception class by status).
@@ -38,5 +38,30 @@ describe('anthropicErrorType', () => {
     const body = anthropicErrorBody({ kind: 'key', reason: 'leaked' }, `Your API key was reported as leaked (api_key:${key})`);
     expect(body).toEqual({ type: 'error', error: { type: 'permission_error', message: expect.stringContaining('reported as leaked'), code: 'key_leaked' } });
     expect(JSON.stringify(body)).not.toContain(key);
+  });
+});
+
+// The pool's own errors (and any catalogue error) on /v1/messages: a fault code keeps its
+// fault's type; the pool's codes get the type Anthropic gives their status.
+describe('anthropicErrorEnvelope', () => {
+  it.each<[ErrorCode, string]>([
+    ['invalid_api_key', 'authentication_error'],
+    ['all_keys_cooling', 'rate_limit_error'],
+    ['daily_budget_spent', 'rate_limit_error'],
+    ['all_upstreams_down', 'overloaded_error'],
+    ['no_usable_key', 'overloaded_error'],
+    ['upstream_timeout', 'api_error'],
+    ['pool_error', 'api_error'],
+    ['client_bad_request', 'invalid_request_error'],
+    ['gemini_unavailable', 'overloaded_error'],
+    ['key_suspended', 'permission_error'],
+  ])('%s -> %s', (code, type) => {
+    const e = apiError(code, `no key AIza${'x'.repeat(35)} here`);
+    const env = anthropicErrorEnvelope(e);
+    expect(env).toEqual({ type: 'error', error: { type, message: expect.not.stringContaining('AIza'), code } });
+  });
+
+  it('a status set apart from the code (Fastify’s 413 as client_bad_request) takes that status’s type', () => {
+    expect(anthropicErrorEnvelope(apiError('client_bad_request', 'too big', { status: 413 })).error.type).toBe('request_too_large');
   });
 });

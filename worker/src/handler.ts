@@ -6,6 +6,8 @@ import { badSecret, extractKey, missingKey } from './auth';
 import { DEFAULT_GEMINI_BASE_URL, type GeminiTarget } from './gemini/client';
 import { errorResponse, json, preflight, toApiError } from './http';
 import { handleChat } from './dialects/openai-chat/route';
+import { compactionUnsupported, storedResponseNotFound } from './dialects/responses/errors';
+import { handleInputTokens, handleResponses } from './dialects/responses/route';
 import { handleEmbeddings } from './dialects/embeddings';
 import { handleListModels, handleGetModel } from './dialects/models';
 import { handleNative } from './dialects/native';
@@ -51,7 +53,7 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       const route = apiPath(url.pathname);
       if (!route) {
         if (url.pathname === '/' || url.pathname === '') {
-          return json({ name: 'OpenGemini Worker', endpoints: ['/v1/chat/completions', '/v1/messages', '/v1/embeddings', '/v1/models', '/v1beta/*'] });
+          return json({ name: 'OpenGemini Worker', endpoints: ['/v1/chat/completions', '/v1/responses', '/v1/messages', '/v1/embeddings', '/v1/models', '/v1beta/*'] });
         }
         throw notFound(url.pathname);
       }
@@ -66,6 +68,10 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       // Native paths (`/v1beta/...`, and `/v1/models/x:generateContent` of Gemini's v1 API).
       if (version === 'v1beta' || route.upload || rest.includes(':')) return await handleNative(request, url, target, route);
       if (rest === '/chat/completions') return method === 'POST' ? await handleChat(request, target, chatOptions) : notAllowed(method, 'POST');
+      if (rest === '/responses') return method === 'POST' ? await handleResponses(request, target, chatOptions) : notAllowed(method, 'POST');
+      if (rest === '/responses/input_tokens') return method === 'POST' ? await handleInputTokens(request, target) : notAllowed(method, 'POST');
+      if (rest === '/responses/compact') throw compactionUnsupported();
+      if (rest.startsWith('/responses/')) throw storedResponseNotFound(decodeURIComponent(rest.slice('/responses/'.length).split('/')[0]!));
       if (rest === '/messages') return method === 'POST' ? await handleMessages(request, target, chatOptions) : notAllowed(method, 'POST', true);
       if (rest === '/messages/count_tokens') return method === 'POST' ? await handleCountTokens(request, target) : notAllowed(method, 'POST', true);
       if (rest === '/embeddings') return method === 'POST' ? await handleEmbeddings(request, target) : notAllowed(method, 'POST');
@@ -81,7 +87,7 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
 }
 
 function notFound(path: string): ApiError {
-  return new ApiError({ kind: 'client', reason: 'not_found' }, `Unknown path ${path}. Try /v1/chat/completions, /v1/messages, /v1/embeddings, /v1/models or /v1beta/*.`);
+  return new ApiError({ kind: 'client', reason: 'not_found' }, `Unknown path ${path}. Try /v1/chat/completions, /v1/responses, /v1/messages, /v1/embeddings, /v1/models or /v1beta/*.`);
 }
 
 function notAllowed(method: string, allowed: string, anthropic = false): Response {

@@ -1,7 +1,9 @@
 // Reads token counts out of answers without parsing them: OpenAI's `usage` object
-// (prompt_tokens / completion_tokens) and Gemini's cumulative `usageMetadata`, counted by the
+// (prompt_tokens / completion_tokens; also the Worker's `: usage` comment at the end of every
+// converted stream, docs/contract.md), Gemini's cumulative `usageMetadata`, counted by the
 // rule both tiers share (geminiTokens: tool-use prompt tokens are prompt tokens, thoughts are
-// completion tokens). The scan looks for a marker with
+// completion tokens), and the `usage` of Anthropic's Messages and OpenAI's Responses answers
+// (input_tokens / output_tokens, thoughts included). The scan looks for a marker with
 // Buffer.indexOf (native, no string copy) and reads only the digits after it, so it is cheap
 // enough to run on every chunk of a stream. Pure.
 
@@ -19,6 +21,8 @@ const MARKERS = {
   geminiOut: Buffer.from('"candidatesTokenCount":'),
   geminiThoughts: Buffer.from('"thoughtsTokenCount":'),
   geminiToolUse: Buffer.from('"toolUsePromptTokenCount":'),
+  input: Buffer.from('"input_tokens":'),
+  output: Buffer.from('"output_tokens":'),
 };
 
 /** The integer after the LAST occurrence of `marker` (cumulative counters: the last is right). */
@@ -50,5 +54,7 @@ export function scanUsage(buf: Buffer): Tokens | undefined {
     });
     return { in: t.prompt, out: t.completion };
   }
+  const iIn = numberAfter(buf, MARKERS.input);
+  if (iIn !== undefined) return { in: iIn, out: numberAfter(buf, MARKERS.output) ?? 0 };
   return undefined;
 }

@@ -13,7 +13,9 @@ import { dashboardRoutes } from '../admin';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from '../admin';
 import { nativeRoutes } from './routes/native';
+import { anthropicRoutes } from './routes/anthropic';
 import { openaiRoutes } from './routes/openai';
+import { responsesRoutes } from './routes/responses';
 import { ModelCache, proxied } from './routes/proxy';
 import { sessionRoutes } from '../admin';
 import { statusRoutes } from '../admin';
@@ -70,10 +72,12 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
   void app.register(adminRoutes, { ctx, clientKeys, guard, mode: opts.mode, reload: opts.reload, services: opts.services });
   void app.register(dashboardRoutes, { assets: 'assets' in opts ? opts.assets : loadWebAssets() });
   void app.register(openaiRoutes, { ctx, clientKeys, models });
+  void app.register(anthropicRoutes, { ctx, clientKeys, models });
+  void app.register(responsesRoutes, { ctx, clientKeys, models });
   void app.register(nativeRoutes, { ctx, clientKeys, models });
   app.setNotFoundHandler((request, reply) => {
     const e = notFound(request.url.split('?')[0] ?? '');
-    void reply.code(404).headers(errorHeaders(e)).send(errorBody(request.url.startsWith('/v1beta') ? 'gemini' : 'openai', e));
+    void reply.code(404).headers(errorHeaders(e)).send(errorBody(request.url.startsWith('/v1beta') ? 'gemini' : request.url.startsWith('/v1/messages') ? 'anthropic' : 'openai', e));
   });
   return { app, models };
 }

@@ -1,17 +1,22 @@
-// Who may use the pool. Client keys come as `Authorization: Bearer`, `x-goog-api-key` (the
-// Google SDK and Gemini CLI) or `?key=` (admin routes: admin-guard.ts). Failures answer 401 in
-// the route's dialect.
+// Who may use the pool. Client keys come as `Authorization: Bearer`, `x-api-key` (Anthropic's
+// SDK and Claude Code), `x-goog-api-key` (the Google SDK and Gemini CLI) or `?key=` (admin
+// routes: admin-guard.ts). Failures answer 401 in the route's dialect.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientKeys } from './access-key';
 import { type Dialect, errorBody, errorHeaders, invalidClientKey } from './errors';
 
-/** The key a client presented in a header (`Authorization: Bearer` first, then x-goog-api-key). */
+/** Where clients put a key beside `Authorization: Bearer`: Anthropic's header, then Google's. */
+const KEY_HEADERS = ['x-api-key', 'x-goog-api-key'] as const;
+
+/** The key a client presented in a header (`Authorization: Bearer` first, then x-api-key, x-goog-api-key). */
 export function headerKey(headers: IncomingHttpHeaders): string | undefined {
   const auth = headers.authorization;
   if (auth && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') return auth.slice(7).trim();
-  const goog = headers['x-goog-api-key'];
-  if (typeof goog === 'string' && goog) return goog.trim();
+  for (const name of KEY_HEADERS) {
+    const v = headers[name];
+    if (typeof v === 'string' && v) return v.trim();
+  }
   return undefined;
 }
 

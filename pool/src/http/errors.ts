@@ -1,17 +1,32 @@
-// The pool's error answers rendered in the dialect of the route: OpenAI's envelope on /v1,
-// Google's on /v1beta so the Google SDK raises its usual errors. Codes, statuses and types come
-// from the shared catalogue (@opengemini/shared errors.ts), the envelopes from envelopes.ts.
-import { type ApiErrorInfo, apiError, googleErrorEnvelope, openaiErrorEnvelope, retryAfterSeconds } from '@opengemini/shared';
+// The pool's error answers rendered in the dialect of the route: OpenAI's envelope on /v1 (chat
+// and Responses), Anthropic's on /v1/messages, Google's on /v1beta so each SDK raises its usual
+// errors. Codes, statuses and types come from the shared catalogue (@opengemini/shared
+// errors.ts), the envelopes from envelopes/ (one file per dialect).
+import { type ApiErrorInfo, anthropicErrorEnvelope, apiError, googleErrorEnvelope, openaiErrorEnvelope, retryAfterSeconds } from '@opengemini/shared';
 
-/** The client dialect of a route, which decides the shape of its errors. (Routes for Anthropic's
- * /v1/messages add 'anthropic' here, rendered with the shared anthropicErrorBody.) */
-export type Dialect = 'openai' | 'gemini';
+/**
+ * The client dialect of a route, which decides the shape of its errors: `responses` has OpenAI's
+ * envelope but its own stream error event.
+ */
+export type Dialect = 'openai' | 'responses' | 'anthropic' | 'gemini';
 
 /** An error the pool answers with (a catalogue code, its status and type, a message). */
 export type PoolError = ApiErrorInfo;
 
+function envelope(dialect: Dialect, e: PoolError): object {
+  switch (dialect) {
+    case 'gemini':
+      return googleErrorEnvelope(e);
+    case 'anthropic':
+      return anthropicErrorEnvelope(e);
+    case 'openai':
+    case 'responses':
+      return openaiErrorEnvelope(e);
+  }
+}
+
 export function errorBody(dialect: Dialect, e: PoolError): string {
-  return JSON.stringify(dialect === 'gemini' ? googleErrorEnvelope(e) : openaiErrorEnvelope(e));
+  return JSON.stringify(envelope(dialect, e));
 }
 
 export function errorHeaders(e: PoolError): Record<string, string> {
@@ -22,13 +37,23 @@ export function errorHeaders(e: PoolError): Record<string, string> {
 
 /** An SSE error event for a stream that broke after its first byte (no status can be sent). */
 export function errorEvent(dialect: Dialect, e: PoolError): string {
-  return `data: ${errorBody(dialect, e)}\n\n`;
+  switch (dialect) {
+    case 'anthropic':
+      return `event: error\ndata: ${errorBody(dialect, e)}\n\n`;
+    case 'responses': {
+      // The Responses `error` event: OpenAI's fields, and the envelope nested as the Worker sends it.
+      const { error } = openaiErrorEnvelope(e);
+      return `event: error\ndata: ${JSON.stringify({ type: 'error', code: error.code, message: error.message, param: error.param, error })}\n\n`;
+    }
+    default:
+      return `data: ${errorBody(dialect, e)}\n\n`;
+  }
 }
 
 export const invalidClientKey = (): PoolError =>
-  apiError('invalid_api_key', 'Incorrect or missing API key for this pool: send the key from access_key.txt as "Authorization: Bearer sk-..." (or x-goog-api-key, or ?key=).');
+  apiError('invalid_api_key', 'Incorrect or missing API key for this pool: send the key from access_key.txt as "Authorization: Bearer sk-..." (or x-api-key, x-goog-api-key, or ?key=).');
 
 export const badRequest = (message: string, param: string | null = null): PoolError => apiError('client_bad_request', message, { param });
 
 export const notFound = (path: string): PoolError =>
-  apiError('client_not_found', `Unknown path ${path}. The pool serves /v1/chat/completions, /v1/embeddings, /v1/models and /v1beta/*.`);
+  apiError('client_not_found', `Unknown path ${path}. The pool serves /v1/chat/completions, /v1/messages, /v1/responses, /v1/embeddings, /v1/models and /v1beta/*.`);

@@ -112,21 +112,35 @@ function tooLarge(limit: number): Failure {
   return { status: 502, contentType: 'application/json', body: Buffer.from(JSON.stringify({ error: { message, type: 'server_error', code: 'answer_too_large' } })), fault: { kind: 'client', reason: 'too_large' } };
 }
 
-/** The fault a Worker's SSE error event carries (a numeric `error.code` is an HTTP status). */
-export function faultOfEvent(event: unknown): Fault {
-  const code = (event as { error?: { code?: unknown } }).error?.code;
-  return decodeFault(typeof code === 'number' ? code : 500, NO_HEADERS, event);
+type ErrorEvent = { type?: unknown; error?: { code?: unknown }; response?: { error?: { code?: unknown } } };
+
+/**
+ * The error an SSE error event carries, as `{error}`: chat's and Anthropic's and Responses'
+ * `error` event have it as `error`, Responses' `response.failed` as `response.error`.
+ */
+function envelopeOf(event: unknown): { error?: { code?: unknown } } {
+  const e = event as ErrorEvent;
+  return e.type === 'response.failed' ? { error: e.response?.error ?? {} } : e;
 }
 
-/** A Worker's SSE error event caught before committing: its fault, and its own status. */
+/** The fault a Worker's SSE error event carries (a numeric `error.code` is an HTTP status). */
+export function faultOfEvent(event: unknown): Fault {
+  const env = envelopeOf(event);
+  const code = env.error?.code;
+  return decodeFault(typeof code === 'number' ? code : 500, NO_HEADERS, env);
+}
+
+/** A Worker's SSE error event caught before committing: its fault, and its own status. The body
+ * is the event itself (an error envelope in every dialect but `response.failed`'s, told as its error). */
 function eventFailure(event: unknown): Failure {
   const fault = faultOfEvent(event);
-  return { status: statusOf(event, fault), contentType: 'application/json', body: Buffer.from(JSON.stringify(event)), fault };
+  const body = (event as ErrorEvent).type === 'response.failed' ? envelopeOf(event) : event;
+  return { status: statusOf(event, fault), contentType: 'application/json', body: Buffer.from(JSON.stringify(body)), fault };
 }
 
 /** The HTTP status for an SSE error event caught before committing: its own, else the fault's. */
 export function statusOf(event: unknown, fault: Fault): number {
-  const code = (event as { error?: { code?: unknown } }).error?.code;
+  const code = envelopeOf(event).error?.code;
   return typeof code === 'number' && code >= 400 && code < 600 ? code : faultStatus(fault);
 }
 

@@ -49,6 +49,7 @@ export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, req: Inco
       if (result.kind === 'whole') {
         pr.onBody?.(result.status, contentType, result.body);
         const sent = replyWhole(res, result.status, { ...pr.replyHeaders?.(result.headers), 'content-type': contentType }, result.body);
+        if (pr.tokenCount) sent.tokens = undefined;
         settleUsage(ctx, a, sent.tokens);
         return run.end(sent);
       }

@@ -62,8 +62,13 @@ export function firstChunk(body: Readable): Promise<Buffer | null> {
   });
 }
 
-const ERROR_MARKERS = [Buffer.from('data: {"error"'), Buffer.from('data:{"error"')];
-const MARKER_MAX = ERROR_MARKERS[0]!.length;
+/**
+ * How an error event starts in each dialect: OpenAI chat `data: {"error":...}`, Anthropic and
+ * Responses `data: {"type":"error",...}` (after their `event: error` line), and Responses'
+ * `response.failed`. JSON.stringify writes no space after `{`, as the Worker sends them.
+ */
+const ERROR_MARKERS = ['{"error"', '{"type":"error"', '{"type":"response.failed"'].flatMap((m) => [Buffer.from(`data: ${m}`), Buffer.from(`data:${m}`)]);
+const MARKER_MAX = Math.max(...ERROR_MARKERS.map((m) => m.length));
 /** An error event longer than this is not read whole (a sane one is well under 4 KB). */
 const EVENT_LIMIT = 64 * 1024;
 
@@ -88,7 +93,7 @@ function parseEventLine(line: Buffer): unknown {
 }
 
 /**
- * Finds SSE error events (`data: {"error": ...}`) in a stream of chunks, even when the event or
+ * Finds SSE error events (ERROR_MARKERS) in a stream of chunks, even when the event or
  * its marker is cut across chunks. A raw `{"error"` right after `data:` can only open an event:
  * inside an event's JSON, quotes in text are escaped. The common chunk costs two native indexOf.
  */

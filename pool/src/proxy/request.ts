@@ -24,6 +24,9 @@ export interface ProxyRequest {
   stream: boolean;
   expect: Expect;
   clientFp: string;
+  /** The answer is a token count (count_tokens, input_tokens), not a use of the model: its
+   * `input_tokens` are not usage. */
+  tokenCount?: boolean;
   /** Sees a whole successful answer (the models cache). */
   onBody?: (status: number, contentType: string, body: Buffer) => void;
   /** Extra headers of a whole successful answer to pass back (the upload protocol's). */

@@ -3,7 +3,7 @@
 // pick their exception class by HTTP status and show `error.type` and `error.message`
 // (https://docs.anthropic.com/en/api/errors).
 import type { ErrorEnvelope, ErrorType } from '../anthropic';
-import { type Fault, faultCode } from '../contract';
+import { type Fault, faultCode, faultFromCode, faultStatus } from '../contract';
 import { scrubKeys } from '../keys';
 
 /**
@@ -46,4 +46,27 @@ export function anthropicErrorType(f: Fault): ErrorType {
  * pool, which reads SSE error events too), the message scrubbed of keys. */
 export function anthropicErrorBody(f: Fault, message: string): ErrorEnvelope {
   return { type: 'error', error: { type: anthropicErrorType(f), message: scrubKeys(message), code: faultCode(f) } };
+}
+
+/** Anthropic's error type for an HTTP status (https://docs.anthropic.com/en/api/errors). */
+const TYPE_BY_STATUS: Readonly<Record<number, ErrorType>> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  503: 'overloaded_error',
+  529: 'overloaded_error',
+};
+
+/**
+ * The envelope for an error of the catalogue (the pool's own: no usable key, every Worker down,
+ * a wrong client key, a timeout...): the type a fault code has (anthropicErrorType), else the
+ * one Anthropic gives the status; `code` is the catalogue's.
+ */
+export function anthropicErrorEnvelope(e: { status: number; code: string; message: string }): ErrorEnvelope {
+  const fault = faultFromCode(e.code);
+  const type = fault && faultStatus(fault) === e.status ? anthropicErrorType(fault) : (TYPE_BY_STATUS[e.status] ?? (e.status >= 500 ? 'api_error' : 'invalid_request_error'));
+  return { type: 'error', error: { type, message: scrubKeys(e.message), code: e.code } };
 }

@@ -17,10 +17,10 @@ import { chatRequestBody, geminiResponseBody, geminiStreamEvents, messagesReques
 import { cpuMicros, type Row } from './measure';
 import { readCommonEvent } from './old-stream-event';
 
-const KEY = `AIza${'B'.repeat(35)}`;
+export const KEY = `AIza${'B'.repeat(35)}`;
 
 /** A Worker whose Gemini answers `chunks`, one network read each. */
-function handlerAnswering(chunks: readonly Uint8Array[], contentType: string) {
+export function handlerAnswering(chunks: readonly Uint8Array[], contentType: string) {
   return createWorkerHandler(
     { GEMINI_BASE_URL: 'http://gemini.invalid' },
     {
@@ -38,14 +38,14 @@ function handlerAnswering(chunks: readonly Uint8Array[], contentType: string) {
 }
 
 /** A whole body in 16 KiB reads, as a socket would deliver a JSON answer. */
-function reads(text: string): Uint8Array[] {
+export function reads(text: string): Uint8Array[] {
   const bytes = new TextEncoder().encode(text);
   const out: Uint8Array[] = [];
   for (let i = 0; i < bytes.length; i += 16384) out.push(bytes.subarray(i, i + 16384));
   return out;
 }
 
-async function drain(res: Response): Promise<number> {
+export async function drain(res: Response): Promise<number> {
   let n = 0;
   const reader = res.body!.getReader();
   for (;;) {

@@ -13,7 +13,10 @@ export type OpenAISchemaName =
   | 'CreateEmbeddingResponse'
   | 'ListModelsResponse'
   | 'Model'
-  | 'ErrorResponse';
+  | 'ErrorResponse'
+  | 'Response'
+  | 'ResponseStreamEvent'
+  | 'TokenCountsResource';
 
 type Json = Record<string, unknown>;
 const SPEC_ID = 'openai-openapi';
@@ -49,12 +52,15 @@ export function rewriteNullable(node: unknown): unknown {
 }
 
 let ajv: Ajv2020 | undefined;
+/** The spec's component schemas (nullable rewritten), for reading a schema's own shape. */
+let components: Json = {};
 const compiled = new Map<string, ValidateFunction>();
 
 function instance(): Ajv2020 {
   if (ajv) return ajv;
   const spec = JSON.parse(readFileSync(openaiSpecPath, 'utf8')) as { components?: { schemas?: Json } };
-  const schemas = rewriteNullable(spec.components?.schemas ?? {});
+  const schemas = rewriteNullable(spec.components?.schemas ?? {}) as Json;
+  components = schemas;
   // strict:false tolerates the vendor keywords (x-oaiMeta, x-stainless-const, discriminator,
   // example); formats like "unixtime" are documentation, not checks.
   ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, validateSchema: false, logger: false });
@@ -64,12 +70,45 @@ function instance(): Ajv2020 {
 
 function validator(schemaName: string): ValidateFunction {
   let fn = compiled.get(schemaName);
+  if (!fn && schemaName === 'ResponseStreamEvent') {
+    fn = streamEventValidator();
+    compiled.set(schemaName, fn);
+  }
   if (!fn) {
     const found = instance().getSchema(`${SPEC_ID}#/components/schemas/${schemaName}`);
     if (!found) throw new Error(`no schema named ${schemaName} in the OpenAI spec`);
     fn = found;
     compiled.set(schemaName, fn);
   }
+  return fn;
+}
+
+/**
+ * ResponseStreamEvent is an `anyOf` of some sixty event schemas. Validated as such, a wrong event
+ * is reported once per branch (sixty unhelpful lines); validated against the branch its `type`
+ * names, it is reported once, precisely. An event whose type no branch names is rejected by name.
+ */
+function streamEventValidator(): ValidateFunction {
+  instance();
+  type Shape = { anyOf?: Array<{ $ref?: string }>; properties?: { type?: { enum?: unknown[] } } };
+  const byType = new Map<string, string>();
+  for (const branch of (components.ResponseStreamEvent as Shape | undefined)?.anyOf ?? []) {
+    const name = branch.$ref?.split('/').pop();
+    if (!name) continue;
+    for (const t of (components[name] as Shape | undefined)?.properties?.type?.enum ?? []) if (typeof t === 'string') byType.set(t, name);
+  }
+  const fn = ((event: unknown) => {
+    const type = isObject(event) ? event.type : undefined;
+    const name = typeof type === 'string' ? byType.get(type) : undefined;
+    if (!name) {
+      fn.errors = [{ instancePath: '/type', keyword: 'discriminator', params: {}, message: `must name a ResponseStreamEvent type (${JSON.stringify(type ?? null)} names none)`, schemaPath: '#' } as ErrorObject];
+      return false;
+    }
+    const branch = validator(name);
+    const ok = branch(event) as boolean;
+    fn.errors = branch.errors ?? null;
+    return ok;
+  }) as ValidateFunction;
   return fn;
 }
 

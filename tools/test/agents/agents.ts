@@ -209,13 +209,3 @@ export function agentUnavailable(name: AgentName): string | undefined {
   return agentsMissingMessage;
 }
 
-/**
- * Until the pool serves a dialect's route, its agent test cannot pass: this says so precisely when
- * a POST to `path` gets the pool's 404 (undefined once the route answers anything else).
- * TEMPORARY: removed when the Messages and Responses dialects and their pool routes are merged.
- */
-export async function poolRouteMissing(endpoint: Endpoint, path: string, headers: Record<string, string>, body: unknown): Promise<string | undefined> {
-  const res = await fetch(`${endpoint.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const text = await res.text();
-  return res.status === 404 ? `the pool has no POST ${path} route yet (it answered 404: ${text.slice(0, 200)})` : undefined;
-}

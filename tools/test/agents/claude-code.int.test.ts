@@ -4,9 +4,9 @@
 // signatures must survive Claude Code's own history: the mock requires each one back unchanged).
 // The mock scripts Gemini's side from what it receives (toolTask); the file on disk is the proof.
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CompatStack, GEMINI_KEYS, generateRequests, useCompatStack } from '../compat/stack';
-import { agentUnavailable, claudeRun, poolRouteMissing } from './agents';
+import { agentUnavailable, claudeRun } from './agents';
 import { replayFixture, sseEventNames } from './replay-recorded';
 import { AGENT_TIMEOUT_MS, runScriptedTask } from './scripted-task';
 import { TASK_EDITED, TASK_FILE, claudeTask } from './task';
@@ -15,19 +15,9 @@ let stack: CompatStack;
 useCompatStack((s) => (stack = s));
 
 const unavailable = agentUnavailable('claude');
-// TEMPORARY, until the Messages dialect (wt/core) and the pool's /v1/messages route are merged:
-// the test skips, saying so, while the pool answers that route 404. Remove with the merge. (The
-// probe sends the key as Bearer: the pool checks the key before the route, and accepting it from
-// x-api-key, as Claude Code sends it, is part of the same work.)
-let routeMissing: string | undefined;
-beforeAll(async () => {
-  routeMissing = await poolRouteMissing(stack, '/v1/messages', { authorization: `Bearer ${stack.apiKey}`, 'anthropic-version': '2023-06-01' }, { model: 'gemini-2.5-flash', max_tokens: 16, messages: [{ role: 'user', content: 'probe' }] });
-});
-
 describe.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('Claude Code on %s', (model) => {
   it('reads a file with Read, edits it with Edit, and exits 0', async (ctx) => {
     if (unavailable) ctx.skip(unavailable);
-    if (routeMissing) ctx.skip(routeMissing);
     const { run, why, files, taskStatuses } = await runScriptedTask(
       stack,
       'Read',
@@ -52,7 +42,6 @@ describe('Claude Code, its recorded requests replayed', () => {
   const geminiBody = () => generateRequests(stack.mock).at(-1)?.body as { contents: { role: string; parts: Part[] }[]; tools?: { functionDeclarations?: { name: string }[] }[] };
 
   it('answers the first turn (?beta=true, x-api-key, a role "system" message, deferred tools) with a whole Messages stream', async (ctx) => {
-    if (routeMissing) ctx.skip(routeMissing);
     const res = await replayFixture(stack, 'claude-code-first-turn');
     expect(res.status, res.text).toBe(200);
     const events = sseEventNames(res.text);
@@ -64,7 +53,6 @@ describe('Claude Code, its recorded requests replayed', () => {
   });
 
   it('carries the tool calls and results of the third turn to Gemini in order', async (ctx) => {
-    if (routeMissing) ctx.skip(routeMissing);
     const res = await replayFixture(stack, 'claude-code-tool-results-turn');
     expect(res.status, res.text).toBe(200);
     expect(sseEventNames(res.text).at(-1)).toBe('message_stop');

@@ -5,9 +5,9 @@
 // history, `store: false` with reasoning.encrypted_content: the mock requires each one back
 // unchanged). apply_patch reaches Gemini as a function with one string argument, `input` (the
 // Responses dialect's mapping of custom tools). The disk is the proof.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CompatStack, GEMINI_KEYS, generateRequests, useCompatStack } from '../compat/stack';
-import { agentUnavailable, codexRun, poolRouteMissing } from './agents';
+import { agentUnavailable, codexRun } from './agents';
 import { replayFixture, sseEventNames } from './replay-recorded';
 import { AGENT_TIMEOUT_MS, runScriptedTask } from './scripted-task';
 import { SHELL_MARK, TASK_EDITED, TASK_FILE, codexShellCommand, codexTask, taskPatch } from './task';
@@ -16,17 +16,9 @@ let stack: CompatStack;
 useCompatStack((s) => (stack = s));
 
 const unavailable = agentUnavailable('codex');
-// TEMPORARY, until the Responses dialect (wt/resp) and the pool's /v1/responses route are merged:
-// the test skips, saying so, while the pool answers that route 404. Remove with the merge.
-let routeMissing: string | undefined;
-beforeAll(async () => {
-  routeMissing = await poolRouteMissing(stack, '/v1/responses', { authorization: `Bearer ${stack.apiKey}` }, { model: 'gemini-2.5-flash', input: 'probe' });
-});
-
 describe.each(['gemini-2.5-flash', 'gemini-3-flash-preview'])('Codex CLI on %s', (model) => {
   it('runs a shell command, applies a patch with apply_patch, and exits 0', async (ctx) => {
     if (unavailable) ctx.skip(unavailable);
-    if (routeMissing) ctx.skip(routeMissing);
     const { run, why, files, taskStatuses } = await runScriptedTask(
       stack,
       'exec_command',
@@ -53,7 +45,6 @@ describe('Codex CLI, its recorded requests replayed', () => {
   const geminiBody = () => generateRequests(stack.mock).at(-1)?.body as { contents: { role: string; parts: Part[] }[]; tools?: { functionDeclarations?: Declaration[] }[] };
 
   it('answers the first turn (store false, encrypted reasoning, a namespace tool, custom apply_patch) with a whole Responses stream', async (ctx) => {
-    if (routeMissing) ctx.skip(routeMissing);
     const res = await replayFixture(stack, 'codex-first-turn');
     expect(res.status, res.text).toBe(200);
     const events = sseEventNames(res.text);
@@ -68,7 +59,6 @@ describe('Codex CLI, its recorded requests replayed', () => {
   });
 
   it('carries the shell call, the patch and both outputs of the third turn to Gemini in order', async (ctx) => {
-    if (routeMissing) ctx.skip(routeMissing);
     const res = await replayFixture(stack, 'codex-tool-results-turn');
     expect(res.status, res.text).toBe(200);
     expect(sseEventNames(res.text).at(-1)).toBe('response.completed');

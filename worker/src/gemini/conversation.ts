@@ -70,10 +70,13 @@ export type Tool =
   | { kind: 'code_execution' }
   | { kind: 'url_context' };
 
-/** `any` with `only` forces that one function. */
+/** `any` with `only` forces that one function. `allowed` narrows the callable functions without
+ * removing declarations (OpenAI's allowed_tools): with `any` one of them must be called, with
+ * `auto` the model may also answer in text. */
 export interface ToolChoice {
   mode: 'auto' | 'any' | 'none';
   only?: string | undefined;
+  allowed?: string[] | undefined;
 }
 
 export interface GenerationOptions {

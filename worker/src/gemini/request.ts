@@ -181,6 +181,11 @@ function mapTools(requested: readonly Tool[], choice: ToolChoice | undefined, mo
   // Gemini has no REQUIRED mode: ANY is "must call a function", restricted to `only` if given.
   const config: Gemini.FunctionCallingConfig = { mode: choice.mode === 'any' ? 'ANY' : choice.mode === 'none' ? 'NONE' : 'AUTO' };
   if (choice.mode === 'any' && choice.only !== undefined) config.allowedFunctionNames = [choice.only];
+  else if (choice.allowed && choice.mode !== 'none') {
+    // Names with AUTO are not allowed; VALIDATED is "a call to one of these, or text".
+    config.allowedFunctionNames = [...choice.allowed];
+    if (choice.mode === 'auto') config.mode = 'VALIDATED';
+  }
   return { tools, toolConfig: { functionCallingConfig: config } };
 }
 

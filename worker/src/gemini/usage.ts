@@ -21,3 +21,13 @@ export function readUsage(usage: Gemini.UsageMetadata | undefined): TokenCounts 
   const cached = usage?.cachedContentTokenCount;
   return { prompt, cached: typeof cached === 'number' && Number.isFinite(cached) && cached > 0 ? Math.floor(cached) : 0, completion, thoughts: reasoning, total };
 }
+
+/**
+ * The pool's token report at the end of a converted stream (docs/contract.md, "Token counts of
+ * streams"): an SSE comment in OpenAI's usage shape, the same for every dialect, which SSE
+ * clients skip (WHATWG HTML §9.2.6: lines starting with ':').
+ */
+export function usageComment(usage: Gemini.UsageMetadata | undefined): string {
+  const t = readUsage(usage);
+  return `: usage {"prompt_tokens":${t.prompt},"completion_tokens":${t.completion},"total_tokens":${t.total}}\n\n`;
+}

@@ -5,8 +5,8 @@
 // way. Errors are Google's shape.
 import { NATIVE_REQUEST_HEADERS, UPLOAD_RESPONSE_HEADERS, apiError, uploadUrlAt } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type PoolError, errorBody, errorHeaders } from '../errors';
 import type { ProxyRequest } from '../../proxy';
+import { sendError } from './client-api';
 import type { RouteOptions } from './openai';
 import { cachedList, dataRouteSetup, proxy } from './proxy';
 
@@ -32,10 +32,6 @@ export function queryWithoutKey(url: string): string {
   return s ? `?${s}` : '';
 }
 
-function sendError(reply: FastifyReply, e: PoolError): FastifyReply {
-  return reply.code(e.status).headers(errorHeaders(e)).send(errorBody('gemini', e));
-}
-
 export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
   dataRouteSetup(app, clientKeys, 'gemini');
@@ -54,7 +50,7 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       try {
         JSON.parse(body.toString('utf8'));
       } catch (err) {
-        return void sendError(reply, apiError('client_bad_request', `Invalid JSON payload received. ${(err as Error).message}`));
+        return void sendError(reply, 'gemini', apiError('client_bad_request', `Invalid JSON payload received. ${(err as Error).message}`));
       }
     }
     const fr: ProxyRequest = {

@@ -19,7 +19,7 @@
 import type { StreamEvent, TextEvent } from '../../gemini/stream';
 import type { OutputCall } from '../../gemini/parts';
 import { finishCategory } from '../../gemini/finish';
-import { readUsage } from '../../gemini/usage';
+import { usageComment } from '../../gemini/usage';
 import { type StreamEncoder, StreamConverter } from '../../sse-stream';
 import { thinkingSignature, toolUseId } from './carry';
 import { anthropicErrorEvent } from './errors';
@@ -63,9 +63,7 @@ export class MessagesStreamEncoder implements StreamEncoder {
       case 'end': {
         const stop = stopReason(finishCategory(this.finishReason), this.calledTools);
         const delta = { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: toUsage(ev.usage) };
-        const t = readUsage(ev.usage);
-        const counts = `: usage {"prompt_tokens":${t.prompt},"completion_tokens":${t.completion},"total_tokens":${t.total}}\n\n`;
-        return `${this.close()}${frame('message_delta', JSON.stringify(delta))}${counts}${frame('message_stop', '{"type":"message_stop"}')}`;
+        return `${this.close()}${frame('message_delta', JSON.stringify(delta))}${usageComment(ev.usage)}${frame('message_stop', '{"type":"message_stop"}')}`;
       }
     }
   }

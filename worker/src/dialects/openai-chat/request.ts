@@ -143,7 +143,7 @@ function assistantParts(m: OpenAI.ChatMessage, i: number, calls: CallLedger, gem
  * rather than refused: it is history the client cannot repair, and a 400 would stick the
  * conversation for good.
  */
-function parseArguments(text: string): Record<string, unknown> {
+export function parseArguments(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   try {
     const value: unknown = JSON.parse(text);

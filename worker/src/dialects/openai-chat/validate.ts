@@ -8,12 +8,8 @@
 // as an object, and the pre-tools function calling API (`functions`, `function_call`).
 import type { OpenAI } from '@opengemini/shared';
 import { badRequest } from '../../errors';
+import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, checkStop, isNumber, isObject } from '../field-checks';
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const absent = (v: unknown): v is null | undefined => v === undefined || v === null;
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 const EFFORTS = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
@@ -28,8 +24,6 @@ const PART_TYPES: Record<string, ReadonlySet<string>> = {
   tool: new Set(['text', 'image_url']),
   function: new Set(['text']),
 };
-/** Gemini's function name rule: starts with a letter or underscore; letters, digits, `_.:-`; max 128. */
-const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
 const BUILTIN_TOOLS = new Set(['google_search', 'code_execution', 'url_context']);
 const HARM_CATEGORIES = new Set([
   'HARM_CATEGORY_HARASSMENT',
@@ -188,12 +182,6 @@ function normalizeLegacyFunctions(body: Json): void {
   }
 }
 
-function checkStop(stop: unknown): void {
-  if (absent(stop) || typeof stop === 'string') return;
-  if (!Array.isArray(stop) || !stop.every((s) => typeof s === 'string')) throw badRequest('`stop` must be a string or an array of strings.', 'stop');
-  if (stop.length > 5) throw badRequest('`stop` may hold at most 5 sequences (Gemini\'s limit).', 'stop');
-}
-
 function checkResponseFormat(rf: unknown): void {
   if (absent(rf)) return;
   if (!isObject(rf)) throw badRequest('`response_format` must be an object.', 'response_format');
@@ -267,26 +255,4 @@ function checkGoogle(g: unknown, p: string): void {
     });
   }
   if (!absent(g.cached_content) && typeof g.cached_content !== 'string') throw badRequest('`cached_content` must be a cachedContents/... name.', `${p}.cached_content`);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-function checkNumber(o: Json, key: string, min: number, max: number, prefix = ''): void {
-  const v = o[key];
-  if (absent(v)) return;
-  if (!isNumber(v) || v < min || v > max) throw badRequest(`\`${key}\` must be a number from ${min} to ${max}.`, `${prefix}${key}`);
-}
-
-function checkInteger(o: Json, key: string, min: number, max: number, why?: string, prefix = ''): void {
-  const v = o[key];
-  if (absent(v)) return;
-  if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) {
-    const range = max >= Number.MAX_SAFE_INTEGER ? 'an integer' : `an integer from ${min} to ${max}`;
-    throw badRequest(`\`${key}\` must be ${range}${why ? ` (${why})` : ''}.`, `${prefix}${key}`);
-  }
-}
-
-function checkBoolean(o: Json, key: string, prefix = ''): void {
-  const v = o[key];
-  if (!absent(v) && typeof v !== 'boolean') throw badRequest(`\`${key}\` must be true or false.`, `${prefix}${key}`);
 }

@@ -1,0 +1,23 @@
+// OpenAI Responses, as Codex CLI and the openai SDK call it: /v1/responses and
+// /v1/responses/input_tokens through the one attempt loop like chat; errors in OpenAI's envelope,
+// a stream's late error as a Responses `error` event. The Worker is stateless: the stored-response
+// endpoints (GET / DELETE /v1/responses/{id}, .../cancel, .../input_items) are passed to it for
+// its clear answer (nothing is stored; send the whole input).
+import type { FastifyInstance } from 'fastify';
+import { type PostRoute, postRoutes } from './client-api';
+import type { RouteOptions } from './openai';
+import { dataRouteSetup, proxy } from './proxy';
+
+export const RESPONSES_ROUTES: Readonly<Record<string, PostRoute>> = {
+  '/v1/responses': { streamable: true },
+  '/v1/responses/input_tokens': { streamable: false, tokenCount: true, modelOptional: true },
+};
+
+export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
+  const { ctx } = opts;
+  dataRouteSetup(app, opts.clientKeys, 'responses');
+  postRoutes(app, ctx, 'responses', RESPONSES_ROUTES);
+  app.all('/v1/responses/*', (request, reply) =>
+    proxy(ctx, { dialect: 'responses', method: request.method, path: request.url.split('?')[0] ?? '', body: undefined, headers: {}, model: '*', stream: false, expect: 'json', clientFp: request.clientFp }, request, reply, '/v1/responses/{id}'),
+  );
+}

@@ -1,0 +1,40 @@
+// Field checks shared by the dialects' request validators: each throws a 400 naming the field
+// OpenAI-style (`temperature`, `reasoning.effort`), so a wrong request is answered in the
+// client's terms instead of by Gemini's error about a field the client never sent.
+import { badRequest } from '../errors';
+
+export type Json = Record<string, unknown>;
+
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const absent = (v: unknown): v is null | undefined => v === undefined || v === null;
+
+/** Gemini's function name rule: starts with a letter or underscore; letters, digits, `_.:-`; max 128. */
+export const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
+
+export function checkNumber(o: Json, key: string, min: number, max: number, prefix = ''): void {
+  const v = o[key];
+  if (absent(v)) return;
+  if (!isNumber(v) || v < min || v > max) throw badRequest(`\`${key}\` must be a number from ${min} to ${max}.`, `${prefix}${key}`);
+}
+
+export function checkInteger(o: Json, key: string, min: number, max: number, why?: string, prefix = ''): void {
+  const v = o[key];
+  if (absent(v)) return;
+  if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) {
+    const range = max >= Number.MAX_SAFE_INTEGER ? 'an integer' : `an integer from ${min} to ${max}`;
+    throw badRequest(`\`${key}\` must be ${range}${why ? ` (${why})` : ''}.`, `${prefix}${key}`);
+  }
+}
+
+export function checkBoolean(o: Json, key: string, prefix = ''): void {
+  const v = o[key];
+  if (!absent(v) && typeof v !== 'boolean') throw badRequest(`\`${key}\` must be true or false.`, `${prefix}${key}`);
+}
+
+/** `stop`: a string or at most 5 strings (Gemini's limit). */
+export function checkStop(stop: unknown, param = 'stop'): void {
+  if (absent(stop) || typeof stop === 'string') return;
+  if (!Array.isArray(stop) || !stop.every((s) => typeof s === 'string')) throw badRequest(`\`${param}\` must be a string or an array of strings.`, param);
+  if (stop.length > 5) throw badRequest(`\`${param}\` may hold at most 5 sequences (Gemini's limit).`, param);
+}

@@ -1,0 +1,29 @@
+// Errors particular to the Responses dialect. They use OpenAI's error envelope (http.ts renders
+// it, with the contract header); the stream's error event is built in stream.ts from the same
+// envelope. What is here: the stored-response endpoints a stateless Worker cannot serve, and
+// error params put back into the client's terms.
+import { ApiError } from '../../errors';
+
+const STATELESS = 'This server keeps no state: responses are never stored, so there is nothing to retrieve, cancel or delete. Send the whole conversation in `input` of POST /v1/responses (with store: false, as Codex does).';
+
+/** GET / DELETE /v1/responses/{id}, its input_items and cancel: 404 naming the id. */
+export function storedResponseNotFound(id: string): ApiError {
+  const shown = id.length > 80 ? `${id.slice(0, 77)}...` : id;
+  return new ApiError({ kind: 'client', reason: 'not_found' }, `No response with id '${shown}' is stored here. ${STATELESS}`, { param: 'response_id' });
+}
+
+/** POST /v1/responses/compact: OpenAI's server-side compaction returns an encrypted item only it can read. */
+export function compactionUnsupported(): ApiError {
+  return new ApiError(
+    { kind: 'client', reason: 'not_found' },
+    'Server-side compaction (/v1/responses/compact) is not offered: its result is an item only OpenAI can read. Compact on the client (Codex does when its provider is not OpenAI) and send the whole `input`.',
+  );
+}
+
+/** The same error with its param renamed (the conversation's field -> the request's field). */
+export function withParam(err: unknown, rename: (param: string | null) => string | null): unknown {
+  if (!(err instanceof ApiError)) return err;
+  const param = rename(err.param);
+  if (param === err.param) return err;
+  return new ApiError(err.fault, err.message, { param, status: err.status, cause: err });
+}

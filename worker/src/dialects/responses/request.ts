@@ -1,0 +1,277 @@
+// OpenAI Responses request -> the neutral conversation (gemini/conversation.ts), which the core
+// turns into Gemini's generateContent body. Pure: remote media is fetched beforehand and handed in.
+//
+// | Responses                                  | conversation                                    |
+// |--------------------------------------------|-------------------------------------------------|
+// | instructions                               | system text, first                              |
+// | message system / developer                 | system text, in order, wherever it sits         |
+// | message user: input_text, input_image,     | a user turn: text and media (data: URLs inline, |
+// |   input_file (file_data, file_url, file_id)|   http(s) fetched beforehand, Gemini files by   |
+// |                                            |   reference)                                    |
+// | message assistant: output_text, refusal    | a model turn's text                             |
+// | function_call, custom_tool_call            | calls of that model turn (a custom call's input |
+// |                                            |   becomes the one argument {"input": "..."})    |
+// | function_call_output, custom_tool_call_... | results, in the order of the calls they answer  |
+// | reasoning with our encrypted_content       | the signature of the next call of its turn (or  |
+// |                                            |   of its last text when no call follows)        |
+// | reasoning summaries, foreign encrypted_... | dropped: Gemini takes no thoughts as input      |
+// | tools: function (strict accepted)          | function tools                                  |
+// | tools: custom (Codex's apply_patch)        | a function with one string argument, `input`,   |
+// |                                            |   the grammar in its description                |
+// | tools: namespace (Codex's sub-agent tools) | its tools, named `namespace.name`               |
+// | tools: web_search*, code_interpreter       | Google Search grounding, code execution         |
+// | tool_choice none / auto / required /       | none / auto / any / any of one; allowed_tools:  |
+// |   {function|custom, name} / allowed_tools  |   the allowed names, any or auto by its mode    |
+// | reasoning.effort                           | thinking effort (max -> xhigh)                  |
+// | reasoning.summary absent                   | no thought summaries asked of Gemini            |
+// | text.format json_schema / json_object      | JSON output (with its schema)                   |
+// | max_output_tokens, temperature, top_p, stop| the same                                        |
+// Call ids carry Gemini's call id and signature (gemini/signatures.ts), as in the chat dialect.
+import { ApiError, badRequest } from '../../errors';
+import { type MediaMap, isGeminiFileUri, mediaPart } from '../../chat/media';
+import { CallLedger, type RecordedCall, type ToolResult, resultResponse } from '../../gemini/calls';
+import type { Conversation, MediaPart, Part, Tool, ToolChoice, Turn } from '../../gemini/conversation';
+import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
+import { decodeToolCallId } from '../../gemini/signatures';
+import { parseArguments } from '../openai-chat/request';
+import { signatureFrom } from './carry';
+import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest } from './types';
+
+export const WEB_SEARCH_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11']);
+
+/** What the response needs to know about the declared tools. */
+export interface ToolNames {
+  /** Gemini's calls to these (`namespace.name` inside a namespace) come back as custom_tool_call. */
+  custom: ReadonlySet<string>;
+  /** Declared namespaces: a call to `namespace.name` comes back as name + namespace. */
+  namespaces: ReadonlySet<string>;
+}
+
+/** The generateContent body, and the names the answer is read with. */
+export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiRequest & { toolNames: ToolNames } {
+  const { conversation, toolNames } = toConversation(req, media);
+  const out = toGenerateContent(conversation);
+  if (out.body.contents!.length === 0) throw badRequest('`input` holds no content: every item is empty.', 'input');
+  return { ...out, toolNames };
+}
+
+export function toConversation(req: ResponsesRequest, media?: MediaMap): { conversation: Conversation; toolNames: ToolNames } {
+  const system: string[] = req.instructions ? [req.instructions] : [];
+  const turns = mapItems(req.input, system, media);
+  const custom = new Set<string>();
+  const namespaces = new Set<string>();
+  const tools: Tool[] = [];
+  const declare = (tool: FunctionToolParam | CustomToolParam, prefix: string) => {
+    const name = prefix + tool.name;
+    if (tool.type === 'custom') {
+      custom.add(name);
+      tools.push({ kind: 'function', name, description: tool.description, parameters: customParameters(tool) });
+    } else {
+      tools.push({ kind: 'function', name, description: tool.description ?? undefined, parameters: tool.parameters ?? undefined });
+    }
+  };
+  for (const tool of req.tools ?? []) {
+    if (WEB_SEARCH_TOOLS.has(tool.type)) tools.push({ kind: 'google_search' });
+    else if (tool.type === 'code_interpreter') tools.push({ kind: 'code_execution' });
+    else if (tool.type === 'namespace') {
+      const ns = tool as NamespaceToolParam;
+      namespaces.add(ns.name);
+      for (const inner of ns.tools) declare(inner, `${ns.name}.`);
+    } else if (tool.type === 'function' || tool.type === 'custom') declare(tool as FunctionToolParam | CustomToolParam, '');
+  }
+  const format = req.text?.format;
+  const effort = req.reasoning?.effort;
+  const conversation: Conversation = {
+    model: req.model,
+    system,
+    turns,
+    tools,
+    toolChoice: toolChoice(req.tool_choice),
+    options: {
+      temperature: req.temperature,
+      topP: req.top_p,
+      maxOutputTokens: req.max_output_tokens,
+      stopSequences: typeof req.stop === 'string' ? [req.stop] : (req.stop ?? undefined),
+      json: format?.type === 'json_object' || format?.type === 'json_schema' ? { schema: format.type === 'json_schema' ? format.schema : undefined } : undefined,
+      // OpenAI returns reasoning summaries only when asked; so does this dialect (Codex asks).
+      thinking: { effort: effort === 'max' ? 'xhigh' : effort, includeThoughts: req.reasoning?.summary ? undefined : false },
+    },
+  };
+  return { conversation, toolNames: { custom, namespaces } };
+}
+
+/** A custom (freeform) tool as a function of one string, with its grammar for the model to follow. */
+function customParameters(tool: CustomToolParam): Record<string, unknown> {
+  const f = tool.format;
+  const description = f?.type === 'grammar' ? `The raw input, exactly in this ${f.syntax} grammar:\n${f.definition}` : 'The raw input for the tool, as plain text.';
+  return { type: 'object', properties: { input: { type: 'string', description } }, required: ['input'] };
+}
+
+function toolChoice(choice: ResponsesRequest['tool_choice']): ToolChoice | undefined {
+  if (choice === undefined) return undefined;
+  if (choice === 'none') return { mode: 'none' };
+  if (choice === 'auto') return { mode: 'auto' };
+  if (choice === 'required') return { mode: 'any' };
+  if ((choice.type === 'function' || choice.type === 'custom') && 'name' in choice) return { mode: 'any', only: choice.name };
+  if (choice.type === 'allowed_tools' && 'tools' in choice) {
+    const names = choice.tools.map((t) => t.name).filter((n): n is string => typeof n === 'string');
+    return { mode: choice.mode === 'required' ? 'any' : 'auto', allowed: names.length > 0 ? names : undefined };
+  }
+  return { mode: 'auto' }; // a hosted tool: Gemini cannot force one
+}
+
+/** The distinct http(s) URLs of images and files that must be fetched before mapping. */
+export function remoteMediaUrls(req: ResponsesRequest): string[] {
+  const urls = new Set<string>();
+  const add = (url: string | null | undefined) => {
+    if (url && /^https?:\/\//i.test(url) && !isGeminiFileUri(url)) urls.add(url);
+  };
+  for (const item of req.input) {
+    const list = item.type === 'message' ? item.content : item.type === 'function_call_output' || item.type === 'custom_tool_call_output' ? item.output : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const p of list) {
+      if (p.type === 'input_image') add(p.image_url);
+      else if (p.type === 'input_file' && !p.file_data) add(p.file_url);
+    }
+  }
+  return [...urls];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items
+// ---------------------------------------------------------------------------------------------
+
+function mapItems(items: readonly InputItem[], system: string[], media: MediaMap | undefined): Turn[] {
+  const turns: Turn[] = [];
+  const ledger = new CallLedger();
+  /** The model turn being gathered: assistant text, reasoning and calls until the next other item. */
+  let model: { parts: Part[]; calls: RecordedCall[]; signature: string | undefined } | undefined;
+  /** The tool results being gathered, and the images they carried. */
+  let results: { items: ToolResult[]; media: Part[] } | undefined;
+
+  const flushModel = () => {
+    if (!model) return;
+    // A signature no call took belongs to the turn's last text (Gemini 3 gives one there).
+    if (model.signature) {
+      const last = model.parts.findLast((p) => p.kind === 'text');
+      if (last && !last.signature) last.signature = model.signature;
+    }
+    ledger.addTurn(model.calls);
+    turns.push({ role: 'model', parts: model.parts });
+    model = undefined;
+  };
+  const flushResults = () => {
+    if (!results) return;
+    turns.push({ role: 'user', parts: [...ledger.results(results.items), ...results.media] });
+    results = undefined;
+  };
+  const modelTurn = () => {
+    flushResults();
+    return (model ??= { parts: [], calls: [], signature: undefined });
+  };
+
+  items.forEach((item, i) => {
+    const p = `input[${i}]`;
+    switch (item.type) {
+      case 'reasoning': {
+        const signature = signatureFrom(item.encrypted_content);
+        if (signature) modelTurn().signature = signature;
+        return;
+      }
+      case 'function_call':
+      case 'custom_tool_call': {
+        const turn = modelTurn();
+        const carried = decodeToolCallId(item.call_id);
+        const signature = carried.signature ?? turn.signature;
+        turn.signature = undefined;
+        const args = item.type === 'function_call' ? parseArguments(item.arguments) : { input: item.input };
+        const name = item.type === 'function_call' && item.namespace ? `${item.namespace}.${item.name}` : item.name;
+        turn.parts.push({ kind: 'call', name, args, geminiId: carried.geminiId, signature });
+        turn.calls.push({ id: item.call_id, name, geminiId: carried.geminiId });
+        return;
+      }
+      case 'function_call_output':
+      case 'custom_tool_call_output': {
+        flushModel();
+        results ??= { items: [], media: [] };
+        results.items.push({ id: item.call_id, response: resultResponse(outputText(item.output, `${p}.output`, media, results.media)) });
+        return;
+      }
+      case 'message':
+        if (item.role === 'assistant') {
+          const turn = modelTurn();
+          for (const text of texts(item.content)) turn.parts.push({ kind: 'text', text });
+          return;
+        }
+        flushModel();
+        flushResults();
+        if (item.role === 'user') turns.push({ role: 'user', parts: userParts(item.content, `${p}.content`, media) });
+        else system.push(...texts(item.content));
+        return;
+    }
+  });
+  flushModel();
+  flushResults();
+  return turns;
+}
+
+/** The texts of a string or of text and refusal parts; empty ones dropped. */
+function texts(content: string | InputContent[]): string[] {
+  if (typeof content === 'string') return content ? [content] : [];
+  const out: string[] = [];
+  for (const part of content) {
+    const text = part.type === 'refusal' ? part.refusal : 'text' in part ? part.text : '';
+    if (text) out.push(text);
+  }
+  return out;
+}
+
+function userParts(content: string | InputContent[], p: string, media: MediaMap | undefined): Part[] {
+  if (typeof content === 'string') return [{ kind: 'text', text: content }];
+  return content.map((part, j): Part => {
+    if (part.type === 'input_image' || part.type === 'input_file') return mediaOf(part, `${p}[${j}]`, media);
+    return { kind: 'text', text: part.type === 'refusal' ? part.refusal : part.text };
+  });
+}
+
+/** A tool output's text; its images and files are appended to `out`. */
+function outputText(output: string | InputContent[], p: string, media: MediaMap | undefined, out: Part[]): string {
+  if (typeof output === 'string') return output;
+  const lines: string[] = [];
+  output.forEach((part, j) => {
+    if (part.type === 'input_image' || part.type === 'input_file') out.push(mediaOf(part, `${p}[${j}]`, media));
+    else lines.push(part.type === 'refusal' ? part.refusal : part.text);
+  });
+  return lines.join('\n');
+}
+
+/**
+ * An input_image or input_file as a media part, through the core's media reader (data URLs, bare
+ * base64 with a filename, Gemini files, fetched URLs); its errors name the Responses field.
+ */
+function mediaOf(part: Extract<InputContent, { type: 'input_image' | 'input_file' }>, p: string, media: MediaMap | undefined): MediaPart {
+  let gemini;
+  try {
+    if (part.type === 'input_image') {
+      gemini = part.image_url ? mediaPart({ type: 'image_url', image_url: { url: part.image_url } }, p, media) : mediaPart({ type: 'file', file: { file_id: part.file_id ?? '' } }, p, media);
+    } else if (!part.file_data && part.file_url) {
+      gemini = mediaPart({ type: 'image_url', image_url: { url: part.file_url } }, p, media);
+    } else {
+      const file: { file_data?: string; file_id?: string; filename?: string } = {};
+      if (part.file_data) file.file_data = part.file_data;
+      if (part.file_id) file.file_id = part.file_id;
+      if (part.filename) file.filename = part.filename;
+      gemini = mediaPart({ type: 'file', file }, p, media);
+    }
+  } catch (err) {
+    throw renamed(err, part.type === 'input_file' && !part.file_data && part.file_url ? 'file_url' : undefined);
+  }
+  return { kind: 'media', inlineData: gemini.inlineData, fileData: gemini.fileData };
+}
+
+/** The media reader names chat fields (`.image_url.url`, `.file.file_data`): the Responses ones instead. */
+function renamed(err: unknown, urlField = 'image_url'): unknown {
+  if (!(err instanceof ApiError) || err.param === null) return err;
+  const param = err.param.replace(/\.image_url\.url$/, `.${urlField}`).replace(/\.file\.(file_data|file_id|filename)$/, '.$1');
+  return param === err.param ? err : new ApiError(err.fault, err.message, { param, status: err.status, cause: err });
+}

@@ -1,0 +1,63 @@
+// POST /v1/responses: OpenAI Responses request -> Gemini -> Response object or event stream.
+// POST /v1/responses/input_tokens: the same request -> Gemini countTokens.
+// Stateless: nothing is stored, so the retrieval endpoints answer 404 (errors.ts).
+import type { Gemini } from '@opengemini/shared';
+import { readJsonBody } from '../../body';
+import { fetchRemoteMedia } from '../../chat/media';
+import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
+import { SSE_HEADERS, json } from '../../http';
+import { StreamConverter, convertSse } from '../../sse-stream';
+import { withParam } from './errors';
+import { remoteMediaUrls, toGeminiBody } from './request';
+import { type ResponseContext, responseIds, toResponse } from './response';
+import { ResponsesStreamEncoder } from './stream';
+import type { ResponsesRequest } from './types';
+import { parseResponsesRequest } from './validate';
+
+export interface ResponsesOptions {
+  /** Passed to the stream converter; undefined keeps its default. */
+  keepAliveMs?: number | undefined;
+}
+
+export async function handleResponses(request: Request, target: GeminiTarget, options: ResponsesOptions = {}): Promise<Response> {
+  const req = parseResponsesRequest(await readJsonBody(request));
+  const { model, body, toolNames } = await geminiRequest(req, target);
+  const ctx: ResponseContext = {
+    ...responseIds(),
+    createdAt: Math.floor(Date.now() / 1000),
+    req,
+    toolNames,
+    includeEncrypted: req.include?.includes('reasoning.encrypted_content') === true,
+  };
+  if (req.stream) {
+    const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
+    const converter = new StreamConverter(new ResponsesStreamEncoder(ctx));
+    return new Response(convertSse(res.body!, converter, options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }), { status: 200, headers: SSE_HEADERS });
+  }
+  const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
+  return json(toResponse(await readJson<Gemini.GenerateContentResponse>(res), ctx));
+}
+
+/** Counts what the same request would send: contents, system instruction and tools. */
+export async function handleInputTokens(request: Request, target: GeminiTarget): Promise<Response> {
+  const req = parseResponsesRequest(await readJsonBody(request));
+  const { model, body } = await geminiRequest(req, target);
+  const inner: Gemini.GenerateContentRequest & { model: string } = { model: modelPath(model), contents: body.contents ?? [] };
+  if (body.systemInstruction) inner.systemInstruction = body.systemInstruction;
+  if (body.tools) inner.tools = body.tools;
+  const res = await callGemini(target, `${modelPath(model)}:countTokens`, { body: { generateContentRequest: inner } });
+  const counted = await readJson<{ totalTokens?: number }>(res);
+  return json({ object: 'response.input_tokens', input_tokens: typeof counted.totalTokens === 'number' ? counted.totalTokens : 0 });
+}
+
+/** The Gemini request, remote media fetched first (its errors name the input, not a chat field). */
+async function geminiRequest(req: ResponsesRequest, target: GeminiTarget) {
+  const urls = remoteMediaUrls(req);
+  let media;
+  try {
+    media = urls.length > 0 ? await fetchRemoteMedia(urls, target.fetch) : undefined;
+  } catch (err) {
+    throw withParam(err, (param) => (param === 'messages' ? 'input' : param));
+  }
+  return toGeminiBody(req, media);
+}

@@ -1,0 +1,263 @@
+// Neutral stream events (gemini/stream.ts) -> OpenAI Responses stream events, framed as OpenAI
+// frames them (`event: <type>` + `data: <json>`), sequence_number counting from 0.
+//
+//   response.created, response.in_progress          at `start`, Gemini's first answer event (not
+//                                                   before: an error there is then the stream's
+//                                                   only event, and the pool can still retry it)
+//   reasoning item  output_item.added, reasoning_summary_part.added,
+//                   reasoning_summary_text.delta..., reasoning_summary_text.done,
+//                   reasoning_summary_part.done, output_item.done
+//   message item    output_item.added, content_part.added, output_text.delta...,
+//                   output_text.annotation.added..., output_text.done, content_part.done,
+//                   output_item.done
+//   function call   output_item.added, function_call_arguments.delta (Gemini sends calls whole),
+//                   function_call_arguments.done, output_item.done
+//   custom call     the same with custom_tool_call_input.delta / done
+//   signature       with include reasoning.encrypted_content: a reasoning item of its own
+//                   (output_item.added, output_item.done) before the calls, or last
+//   then, at `end`: the pool's `: usage` comment (docs/contract.md), and response.completed or
+//   response.incomplete with the whole Response (usage included), the items of the non-streamed
+//   answer. Not in the stream: url_citation
+//   annotations (the neutral events do not carry Gemini's grounding metadata).
+//
+// A failure (gemini/stream.ts lists them: a Gemini error event, an unreadable event, a body cut
+// before finishReason, silence, a bug of ours) is one `error` event and the end. The event carries OpenAI's fields (code =
+// the contract's fault code, message, param) and the same error nested as `error`, the envelope
+// the openai SDKs throw on and the pool already reads in chat streams. Never a silent end.
+import type { Gemini } from '@opengemini/shared';
+import type { ApiError } from '../../errors';
+import type { OutputCall } from '../../gemini/parts';
+import type { StreamEvent, TextEvent } from '../../gemini/stream';
+import { usageComment } from '../../gemini/usage';
+import { errorBody } from '../../http';
+import { SSE_KEEPALIVE_TEXT } from '../../sse';
+import type { StreamEncoder } from '../../sse-stream';
+import { type ResponseContext, callItem, outcome, responseObject, signatureItem, toResponseUsage } from './response';
+import type { OutputItem, OutputReasoning, ResponseObject } from './types';
+
+/** The item being streamed: its text is kept as the JSON string literals Gemini sent (see TextTokens). */
+interface OpenItem {
+  kind: 'message' | 'reasoning';
+  id: string;
+  index: number;
+  literals: string[];
+  /** The fixed head of this item's delta events, up to `"delta":`. */
+  deltaHead: string;
+}
+
+export class ResponsesStreamEncoder implements StreamEncoder {
+  readonly keepAlive = SSE_KEEPALIVE_TEXT;
+  private seq = 0;
+  private readonly output: OutputItem[] = [];
+  private open: OpenItem | undefined;
+  private finishReason: string | undefined;
+  private answered = false;
+  private blocked = false;
+  /** A signature that came with text, waiting for the end (a call's goes out before the call). */
+  private textSignature: string | undefined;
+  private signatureSent = false;
+  private readonly texts = new TextTokens();
+
+  constructor(private readonly ctx: ResponseContext) {}
+
+  encode(ev: StreamEvent): string {
+    if ('candidate' in ev && ev.candidate !== 0) return ''; // Responses has one answer
+    switch (ev.type) {
+      case 'start': {
+        const response = responseObject(this.ctx, 'in_progress', []);
+        return this.event('response.created', { response }) + this.event('response.in_progress', { response });
+      }
+      case 'text':
+        return this.text(ev);
+      case 'calls': {
+        let out = this.closeOpen();
+        for (const call of ev.calls) out += this.call(call);
+        return out;
+      }
+      case 'finish':
+        this.answered = true;
+        this.finishReason = ev.reason;
+        return this.closeOpen();
+      case 'blocked':
+        return this.blockedPrompt(ev.message);
+      case 'end':
+        return this.end(ev.usage);
+      case 'error':
+        return this.error(ev.error);
+    }
+  }
+
+  /** A text or thought delta: opens its item if another kind is streaming (or none). */
+  private text(ev: TextEvent): string {
+    if (ev.signature !== undefined) this.textSignature ??= ev.signature;
+    if (ev.json === '""') return ''; // only a signature
+    const kind = ev.thought ? 'reasoning' : 'message';
+    let out = '';
+    if (this.open?.kind !== kind) out += this.closeOpen() + (kind === 'message' ? this.openMessage() : this.openReasoning());
+    const item = this.open!;
+    item.literals.push(ev.json);
+    return `${out}${item.deltaHead}${ev.json},${kind === 'message' ? '"logprobs":[],' : ''}"sequence_number":${this.seq++}}\n\n`;
+  }
+
+  private openMessage(): string {
+    const index = this.output.length;
+    const id = this.ctx.itemId('msg');
+    const type = 'response.output_text.delta';
+    this.open = { kind: 'message', id, index, literals: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":` };
+    return (
+      this.event('response.output_item.added', { output_index: index, item: { id, type: 'message', role: 'assistant', status: 'in_progress', content: [] } }) +
+      this.event('response.content_part.added', { item_id: id, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } })
+    );
+  }
+
+  private openReasoning(): string {
+    const index = this.output.length;
+    const id = this.ctx.itemId('rs');
+    const type = 'response.reasoning_summary_text.delta';
+    this.open = { kind: 'reasoning', id, index, literals: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":` };
+    return (
+      this.event('response.output_item.added', { output_index: index, item: { id, type: 'reasoning', summary: [] } }) +
+      this.event('response.reasoning_summary_part.added', { item_id: id, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } })
+    );
+  }
+
+  /** Ends the streaming item, if any: its done events, then output_item.done. */
+  private closeOpen(): string {
+    const item = this.open;
+    if (!item) return '';
+    this.open = undefined;
+    const literal = item.literals.length === 1 ? item.literals[0]! : `"${item.literals.map((l) => l.slice(1, -1)).join('')}"`;
+    const text = this.texts.token(literal);
+    const at = { item_id: item.id, output_index: item.index };
+    if (item.kind === 'reasoning') {
+      const done: OutputReasoning = { id: item.id, type: 'reasoning', summary: [{ type: 'summary_text', text }] };
+      this.output.push(done);
+      return (
+        this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text }) +
+        this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: { type: 'summary_text', text } }) +
+        this.event('response.output_item.done', { output_index: item.index, item: done })
+      );
+    }
+    const part = { type: 'output_text' as const, text, annotations: [], logprobs: [] as [] };
+    const status = this.answered && outcome(this.finishReason, false).status !== 'completed' ? 'incomplete' : 'completed';
+    const done: OutputItem = { id: item.id, type: 'message', role: 'assistant', status, content: [part] };
+    this.output.push(done);
+    return (
+      this.event('response.output_text.done', { ...at, content_index: 0, text, logprobs: [] }) +
+      this.event('response.content_part.done', { ...at, content_index: 0, part }) +
+      this.event('response.output_item.done', { output_index: item.index, item: done })
+    );
+  }
+
+  /** The signature's reasoning item, once, when the client asked for encrypted_content. */
+  private signature(signature: string | undefined): string {
+    if (!signature || !this.ctx.includeEncrypted || this.signatureSent) return '';
+    this.signatureSent = true;
+    const item = signatureItem(this.ctx, signature);
+    const index = this.output.length;
+    this.output.push(item);
+    return this.event('response.output_item.added', { output_index: index, item: { ...item, encrypted_content: undefined } }) + this.event('response.output_item.done', { output_index: index, item });
+  }
+
+  private call(call: OutputCall): string {
+    const out = this.signature(call.signature);
+    const item = callItem(call, this.ctx);
+    const index = this.output.length;
+    const at = { item_id: item.id, output_index: index };
+    this.output.push(item);
+    if (item.type === 'custom_tool_call') {
+      return (
+        out +
+        this.event('response.output_item.added', { output_index: index, item: { ...item, input: '' } }) +
+        this.event('response.custom_tool_call_input.delta', { ...at, delta: item.input }) +
+        this.event('response.custom_tool_call_input.done', { ...at, input: item.input }) +
+        this.event('response.output_item.done', { output_index: index, item })
+      );
+    }
+    if (item.type !== 'function_call') return out;
+    return (
+      out +
+      this.event('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress', arguments: '' } }) +
+      this.event('response.function_call_arguments.delta', { ...at, delta: item.arguments }) +
+      this.event('response.function_call_arguments.done', { ...at, name: item.name, arguments: item.arguments }) +
+      this.event('response.output_item.done', { output_index: index, item })
+    );
+  }
+
+  /** A blocked prompt: a refusal message; the response ends incomplete (content_filter). */
+  private blockedPrompt(refusal: string): string {
+    let out = this.closeOpen();
+    this.answered = true;
+    this.blocked = true;
+    const index = this.output.length;
+    const id = this.ctx.itemId('msg');
+    const at = { item_id: id, output_index: index, content_index: 0 };
+    const item: OutputItem = { id, type: 'message', role: 'assistant', status: 'incomplete', content: [{ type: 'refusal', refusal }] };
+    this.output.push(item);
+    out += this.event('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress', content: [] } });
+    out += this.event('response.content_part.added', { ...at, part: { type: 'refusal', refusal: '' } });
+    out += this.event('response.refusal.delta', { ...at, delta: refusal });
+    out += this.event('response.refusal.done', { ...at, refusal });
+    out += this.event('response.content_part.done', { ...at, part: { type: 'refusal', refusal } });
+    return out + this.event('response.output_item.done', { output_index: index, item });
+  }
+
+  private end(usage: Gemini.UsageMetadata | undefined): string {
+    let out = this.closeOpen();
+    // As in the non-streamed answer: a turn with neither text nor calls still has its message.
+    if (!this.output.some((item) => item.type !== 'reasoning')) out += this.openMessage() + this.closeOpen();
+    out += this.signature(this.textSignature);
+    const { status, incomplete } = outcome(this.finishReason, this.blocked);
+    // No output_text: it is an SDK convenience the SDKs compute themselves, and the items hold tokens.
+    const counts = toResponseUsage(usage);
+    const response = responseObject(this.ctx, status, this.output, { usage: counts, incomplete, outputText: false });
+    // The same `: usage` comment as chat and Messages streams (clients skip comments), so the pool
+    // counts every dialect's streams alike.
+    out += usageComment(usage);
+    return out + this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
+  }
+
+  /** The OpenAI error event, with the error also nested as `error`: what the SDKs throw on. */
+  private error(err: ApiError): string {
+    const { error } = errorBody(err);
+    return this.event('error', { code: error.code, message: error.message, param: error.param, error });
+  }
+
+  /** One SSE frame: `event:` names the type, as OpenAI sends it; JSON.stringify output is one line. */
+  private event(type: string, fields: Record<string, unknown> | { response: ResponseObject }): string {
+    return `event: ${type}\ndata: ${this.texts.expand(JSON.stringify({ type, ...fields, sequence_number: this.seq++ }))}\n\n`;
+  }
+}
+
+/**
+ * An item's whole text appears in four events (its done events and response.completed). Decoding
+ * it from the JSON literals Gemini sent and encoding it four times again was a third of a long
+ * stream's CPU; instead the items hold a token, and each frame's JSON gets the literal spliced in
+ * where the token's own literal stands. Tokens are NUL-delimited with a random part: model text
+ * cannot forge one.
+ */
+class TextTokens {
+  private readonly literals: string[] = [];
+  private readonly mark = `\u0000og-${Math.random().toString(36).slice(2, 10)}-`;
+  /** `"\u0000og-xxxx-` : how JSON.stringify writes the start of a token. */
+  private readonly written = JSON.stringify(this.mark).slice(0, -1);
+
+  /** A stand-in string for the text whose JSON literal is `literal`. */
+  token(literal: string): string {
+    this.literals.push(literal);
+    return `${this.mark}${this.literals.length - 1}\u0000`;
+  }
+
+  /** The JSON with every token's literal replaced by the text's own literal. */
+  expand(json: string): string {
+    if (this.literals.length === 0 || !json.includes(this.written)) return json;
+    let out = '';
+    let at = 0;
+    for (let start = json.indexOf(this.written); start !== -1; start = json.indexOf(this.written, at)) {
+      const end = json.indexOf('\\u0000"', start + this.written.length);
+      out += json.slice(at, start) + this.literals[Number(json.slice(start + this.written.length, end))];
+      at = end + 7; // past the token's closing \u0000"
+    }
+    return out + json.slice(at);
+  }
+}
