@@ -108,6 +108,12 @@ describe('pool/dist/main.js alone, as a production install', () => {
       const r = await chat(s);
       expect(r.status).toBe(200);
       expect(r.body.choices![0]!.message.content).toBe('mock answer to: ping');
+      // prom-client, inlined: the chat is counted and the process metrics are there.
+      const metrics = await fetch(`${s.base}/metrics`, { headers: { authorization: `Bearer ${s.apiKey}` } });
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toMatch(/opengemini_requests_total\{route="\/v1\/chat\/completions",model="gemini-2.5-flash",status="200",outcome="ok"\} 1/);
+      expect(text).toMatch(/\nprocess_resident_memory_bytes \d+/);
     } finally {
       s.child.kill('SIGTERM');
     }
