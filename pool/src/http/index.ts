@@ -3,4 +3,3 @@ export { ClientKeys, generateAccessKey, loadExtraClientKeys, loadOrCreateAccessK
 export { buildApp } from './app';
 export { presentedKey } from './auth';
 export { badRequest, errorBody, errorEvent, errorHeaders, invalidClientKey, type Dialect, type PoolError } from './errors';
-export { type FastLane } from './fast-lane';
