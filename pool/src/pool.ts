@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ClientKeys, loadExtraClientKeys, loadOrCreateAccessKey } from './http';
-import { AdminGuard, effectiveAdminKey } from './admin';
+import { effectiveAdminKey } from './admin';
 import { buildApp } from './http';
 import { Budgets, parseLimitsText } from './keys';
 import type { Config } from './config';
@@ -15,7 +15,6 @@ import { KeyRing } from './keys';
 import { PoolMetrics } from './accounting';
 import type { AdminServices } from './admin';
 import { Sessions, loadSessionSecret } from './admin';
-import { SignInLimiter } from './admin';
 import { type Mode, Sources, StartupError } from './sources';
 import { FileStateStore, type PersistedState, STATE_VERSION, StateKeeper } from './state';
 import { UpstreamSet } from './upstreams';
@@ -64,7 +63,9 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     upstreams.restore(saved.upstreams);
     usage.restore(saved.usage);
   }
-  const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot() });
+  // Sessions exist from step 4 on (they need the admin key); saves before that carry the saved list on.
+  let sessions: Sessions | undefined;
+  const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot(), sessions: sessions?.snapshot() ?? saved?.sessions ?? [] });
   const keeper = new StateKeeper(store, collect, config.STATE_FLUSH_MS, (m) => log.warn(m));
   const initialBudgets = parseLimitsText(config.KEY_BUDGETS);
   if (typeof initialBudgets === 'string') {
@@ -79,6 +80,10 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   // 4. Client keys.
   const access = await loadOrCreateAccessKey(config.ACCESS_KEY_FILE);
   const clientKeys = new ClientKeys([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+  const adminKey = effectiveAdminKey(config.ADMIN_KEY, access.key);
+  // A sign-out is saved at once, like a disabled key: a kept copy of the cookie must stay dead.
+  sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), adminKey, config.SESSION_TTL_MS, now, () => keeper.flushNow());
+  sessions.restore(saved?.sessions);
 
   // 5. Server.
   const reload = async () => {
@@ -99,10 +104,7 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     reloadUpstreams: () => sources.loadUpstreams(false).then(() => models.clear()),
     reloadClientKeys,
   };
-  const adminKey = effectiveAdminKey(config.ADMIN_KEY, access.key);
-  const sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), adminKey, config.SESSION_TTL_MS, now);
-  const guard = new AdminGuard(adminKey, sessions, new SignInLimiter({ perAddress: config.SIGN_IN_FAILURES, global: config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), now);
-  const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, guard, services });
+  const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, sessions, accessKey: access.key, services });
   await app.listen({ port: config.PORT, host: config.HOST });
   // From the socket, not the URL: `new URL('http://h:80').port` is '' for the default port.
   const port = (app.server.address() as AddressInfo).port;

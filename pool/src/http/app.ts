@@ -3,24 +3,17 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import type { ClientKeys } from './access-key';
-import { AdminGuard, effectiveAdminKey } from '../admin';
 import { errorBody, errorHeaders, notFound } from './errors';
 import type { ForwardContext } from '../proxy';
 import { PoolMetrics } from '../accounting';
-import { type AdminServices, adminRoutes } from '../admin';
-import { dashboardRoutes } from '../admin';
+import { AdminGuard, type AdminServices, Sessions, effectiveAdminKey, guessLimit, operatorRoutes } from '../admin';
 import { healthRoutes } from './routes/health';
-import { metricsRoutes } from '../admin';
 import { nativeRoutes } from './routes/native';
 import { openaiRoutes } from './routes/openai';
 import { ModelCache, proxied } from './routes/proxy';
-import { sessionRoutes } from '../admin';
-import { statusRoutes } from '../admin';
-import { Sessions } from '../admin';
-import { SignInLimiter } from '../admin';
 import type { ReloadReport } from '../sources';
-import { type WebAsset, loadWebAssets } from '../admin';
 
 export interface AppOptions {
   ctx: ForwardContext;
@@ -28,14 +21,12 @@ export interface AppOptions {
   logger: Logger;
   mode: () => string;
   reload: () => Promise<ReloadReport>;
-  /** Sign-in and sessions; by default an in-memory secret (sessions end with the process). */
-  guard?: AdminGuard;
+  /** Dashboard sessions; by default with an in-memory secret (sessions end with the process). */
+  sessions?: Sessions;
   /** The main access key, the admin key when ADMIN_KEY is unset (only for the default guard). */
   accessKey?: string;
   /** The extended admin API (keys, upstreams, client keys, budgets); without it only the basics. */
   services?: AdminServices;
-  /** The dashboard's files; by default pool/dist/web or what the bundle inlined. */
-  assets?: Map<string, WebAsset> | undefined;
 }
 
 export function buildApp(opts: AppOptions): { app: FastifyInstance; models: ModelCache } {
@@ -44,17 +35,22 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
     loggerInstance: opts.logger,
     // The proxy routes log their own line (with model, attempts, key fingerprint, upstream).
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: ctx.config.BODY_LIMIT_BYTES,
-    // Streams can be long; Node's default 5-minute request timeout would cut them.
-    requestTimeout: 0,
+    // One limit for both tiers (the converter refuses the same); Fastify refuses a larger
+    // Content-Length with 413 before reading a byte, and cuts a chunked body off at the limit.
+    bodyLimit: MAX_REQUEST_BYTES,
+    // Node's timeouts for what a client sends: its headers within HEADERS_TIMEOUT_MS, its whole
+    // request within BODY_TIMEOUT_MS, else 408 and the connection closed. They stop once the
+    // request has arrived, so an answer, however long a stream, is not cut by them. Checked
+    // every second (Node's default is every 30 s).
+    requestTimeout: ctx.config.BODY_TIMEOUT_MS,
+    http: { headersTimeout: ctx.config.HEADERS_TIMEOUT_MS, requestTimeout: ctx.config.BODY_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
     // Idle keep-alive sockets are closed at shutdown, busy ones are let finish (see main.ts).
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
   const models = new ModelCache(ctx.config.MODELS_CACHE_MS);
   const adminKey = effectiveAdminKey(ctx.config.ADMIN_KEY, opts.accessKey ?? '');
-  const guard =
-    opts.guard ?? new AdminGuard(adminKey, new Sessions(randomBytes(32), adminKey, ctx.config.SESSION_TTL_MS, ctx.now), new SignInLimiter({ perAddress: ctx.config.SIGN_IN_FAILURES, global: ctx.config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), ctx.now);
+  const guard = new AdminGuard(adminKey, opts.sessions ?? new Sessions(randomBytes(32), adminKey, ctx.config.SESSION_TTL_MS, ctx.now));
   ctx.metrics ??= new PoolMetrics(ctx);
 
   // Operator routes log a line too; proxy routes are hijacked and log in proxy.ts.
@@ -63,12 +59,10 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
     request.log.info({ method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
+  // Wrong keys counted per client address, for the operator's routes and the data routes alike.
+  void app.register(guessLimit, { perAddress: ctx.config.SIGN_IN_FAILURES });
   void app.register(healthRoutes, { ctx, mode: opts.mode });
-  void app.register(statusRoutes, { ctx, guard, mode: opts.mode });
-  void app.register(metricsRoutes, { metrics: ctx.metrics, guard, access: ctx.config.METRICS });
-  void app.register(sessionRoutes, { guard, now: ctx.now });
-  void app.register(adminRoutes, { ctx, clientKeys, guard, mode: opts.mode, reload: opts.reload, services: opts.services });
-  void app.register(dashboardRoutes, { assets: 'assets' in opts ? opts.assets : loadWebAssets() });
+  void app.register(operatorRoutes, { ctx, clientKeys, guard, metrics: ctx.metrics, mode: opts.mode, reload: opts.reload, services: opts.services });
   void app.register(openaiRoutes, { ctx, clientKeys, models });
   void app.register(nativeRoutes, { ctx, clientKeys, models });
   app.setNotFoundHandler((request, reply) => {

@@ -8,6 +8,7 @@ import { writeFileAtomic } from './atomic-file';
 import type { KeyringSnapshot } from '../keys';
 import type { UpstreamSnapshot } from '../upstreams';
 import type { UsageSnapshot } from '../accounting';
+import type { RevokedSessions } from '../admin';
 
 export const STATE_VERSION = 1;
 
@@ -17,6 +18,8 @@ export interface PersistedState {
   keys: KeyringSnapshot;
   upstreams: UpstreamSnapshot;
   usage: UsageSnapshot;
+  /** Signed-out dashboard sessions still in force (absent in files written before). */
+  sessions?: RevokedSessions;
 }
 
 /** The persistence interface: a file here, anything else (a test double) elsewhere. */

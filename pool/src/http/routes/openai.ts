@@ -57,7 +57,7 @@ export async function openaiRoutes(app: FastifyInstance, opts: RouteOptions): Pr
   const { ctx, clientKeys, models } = opts;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addHook('onRequest', clientAuth(clientKeys, 'openai'));
+  app.addHook('onRequest', clientAuth(clientKeys, 'openai', app.keyGuesses));
   app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     void sendError(reply, { status, type: status < 500 ? 'invalid_request_error' : 'server_error', code: status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
