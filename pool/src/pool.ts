@@ -84,6 +84,9 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   // A sign-out is saved at once, like a disabled key: a kept copy of the cookie must stay dead.
   sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), adminKey, config.SESSION_TTL_MS, now, () => keeper.flushNow());
   sessions.restore(saved?.sessions);
+  // One save now: a read-only or full DATA_DIR shows in /health from the start, not at the first
+  // disabled key.
+  await keeper.flushNow();
 
   // 5. Server.
   const reload = async () => {
@@ -104,7 +107,7 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     reloadUpstreams: () => sources.loadUpstreams(false).then(() => models.clear()),
     reloadClientKeys,
   };
-  const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, sessions, accessKey: access.key, services });
+  const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, sessions, accessKey: access.key, services, saveHealth: () => keeper.health });
   await app.listen({ port: config.PORT, host: config.HOST });
   // From the socket, not the URL: `new URL('http://h:80').port` is '' for the default port.
   const port = (app.server.address() as AddressInfo).port;

@@ -8,6 +8,7 @@ import type { PoolMetrics } from '../accounting';
 import type { ClientKeys } from '../http/access-key';
 import type { ForwardContext } from '../proxy';
 import type { ReloadReport } from '../sources';
+import type { SaveHealth } from '../state';
 import type { AdminGuard } from './admin-guard';
 import { type AdminServices, adminRoutes } from './routes/admin';
 import { dashboardRoutes } from './routes/dashboard';
@@ -23,6 +24,7 @@ export interface OperatorOptions {
   mode: () => string;
   reload: () => Promise<ReloadReport>;
   services: AdminServices | undefined;
+  saveHealth: () => SaveHealth;
 }
 
 /**
@@ -57,6 +59,6 @@ export async function operatorRoutes(app: FastifyInstance, opts: OperatorOptions
   await app.register(statusRoutes, { ctx, guard, mode: opts.mode });
   await app.register(metricsRoutes, { metrics: opts.metrics, guard, access: ctx.config.METRICS });
   await app.register(sessionRoutes, { guard });
-  await app.register(adminRoutes, { ctx, clientKeys: opts.clientKeys, guard, mode: opts.mode, reload: opts.reload, services: opts.services });
+  await app.register(adminRoutes, { ctx, clientKeys: opts.clientKeys, guard, mode: opts.mode, reload: opts.reload, services: opts.services, saveHealth: opts.saveHealth });
   await app.register(dashboardRoutes);
 }

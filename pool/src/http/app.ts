@@ -14,6 +14,7 @@ import { nativeRoutes } from './routes/native';
 import { openaiRoutes } from './routes/openai';
 import { ModelCache, proxied } from './routes/proxy';
 import type { ReloadReport } from '../sources';
+import type { SaveHealth } from '../state';
 
 export interface AppOptions {
   ctx: ForwardContext;
@@ -27,6 +28,8 @@ export interface AppOptions {
   accessKey?: string;
   /** The extended admin API (keys, upstreams, client keys, budgets); without it only the basics. */
   services?: AdminServices;
+  /** Whether the last state save worked (/health, the dashboard); by default always. */
+  saveHealth?: () => SaveHealth;
 }
 
 export function buildApp(opts: AppOptions): { app: FastifyInstance; models: ModelCache } {
@@ -61,8 +64,9 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
 
   // Wrong keys counted per client address, for the operator's routes and the data routes alike.
   void app.register(guessLimit, { perAddress: ctx.config.SIGN_IN_FAILURES });
-  void app.register(healthRoutes, { ctx, mode: opts.mode });
-  void app.register(operatorRoutes, { ctx, clientKeys, guard, metrics: ctx.metrics, mode: opts.mode, reload: opts.reload, services: opts.services });
+  const saveHealth = opts.saveHealth ?? (() => ({ saved: true }) as const);
+  void app.register(healthRoutes, { ctx, mode: opts.mode, saveHealth });
+  void app.register(operatorRoutes, { ctx, clientKeys, guard, metrics: ctx.metrics, mode: opts.mode, reload: opts.reload, services: opts.services, saveHealth });
   void app.register(openaiRoutes, { ctx, clientKeys, models });
   void app.register(nativeRoutes, { ctx, clientKeys, models });
   app.setNotFoundHandler((request, reply) => {
