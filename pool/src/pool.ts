@@ -81,6 +81,9 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   const access = await loadOrCreateAccessKey(config.ACCESS_KEY_FILE);
   const clientKeys = new ClientKeys([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
   const adminKey = effectiveAdminKey(config.ADMIN_KEY, access.key);
+  // Wrong keys are limited per address, not across addresses (one guesser must not lock the
+  // operator out), so many addresses together can try many keys: the admin key must be long.
+  if (config.ADMIN_KEY && config.ADMIN_KEY.length < 16) log.warn('ADMIN_KEY is shorter than 16 characters: use a long random one (e.g. `openssl rand -hex 24`), as guesses from many addresses are not limited together');
   // A sign-out is saved at once, like a disabled key: a kept copy of the cookie must stay dead.
   sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), adminKey, config.SESSION_TTL_MS, now, () => keeper.flushNow());
   sessions.restore(saved?.sessions);

@@ -5,6 +5,7 @@
 import net from 'node:net';
 import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heapMb } from './helpers/memory';
 import { type PoolUnderTest, startTestPool, testKey } from './helpers/stack';
 
 /** A Gemini stream that takes `ms` to finish: five text events, then the last with usage. */
@@ -81,11 +82,6 @@ afterAll(async () => {
   await p?.close();
 });
 
-const heapMb = () => {
-  globalThis.gc?.();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-};
-
 describe('bodies from clients without credentials', () => {
   it('POST /admin/session announcing 50,000,000 bytes: 413 before the body is read, the connection closed; 20 at once hold no memory', async () => {
     const before = heapMb();
@@ -94,7 +90,8 @@ describe('bodies from clients without credentials', () => {
     const after = heapMb();
     console.info(`[request limits] 20 unauthenticated 50 MB sign-ins: heap ${before.toFixed(1)} -> ${after.toFixed(1)} MB; client bytes accepted before the close: max ${(Math.max(...all.map((e) => e.sent)) / 2 ** 20).toFixed(1)} MiB`);
     for (const e of all) expect(e).toMatchObject({ status: 'HTTP/1.1 413 Payload Too Large', closed: true });
-    expect(after - before).toBeLessThan(20);
+    // Heap figures mean something only after a full collection (NODE_OPTIONS=--expose-gc).
+    if (typeof globalThis.gc === 'function') expect(after - before).toBeLessThan(20);
   });
 
   it('a chunked sign-in body (no length) is cut off at 4 KiB with 413', async () => {
