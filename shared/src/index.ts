@@ -3,6 +3,11 @@
 export * from './contract';
 export * from './keys';
 export * from './limits';
+export * from './errors';
+export * from './envelopes';
+export * from './native';
+export * from './models';
+export * from './usage';
 export { parseDuration } from './duration';
 export { nextPacificMidnight, pacificDay } from './pacific-day';
 export type * as OpenAI from './openai';

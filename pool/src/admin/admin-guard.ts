@@ -8,6 +8,7 @@
 // cross-site request forgery moot. Wrong keys count against the caller's address
 // (guess-limit.ts), so the admin API cannot be used to guess either.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { apiError } from '@opengemini/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { closeIfBodyUnread, presentedKey } from '../http/auth';
 import { type PoolError, errorBody, errorHeaders, invalidClientKey } from '../http/errors';
@@ -73,7 +74,7 @@ export class AdminGuard {
     if (!claims) return void sendAdminError(reply, { ...invalidClientKey(), message: 'Sign in first: send the admin key as "Authorization: Bearer <key>", or sign in on the dashboard.' });
     if (!SAFE_METHODS.has(request.method)) {
       const forgery = csrfProblem(request);
-      if (forgery) return void sendAdminError(reply, { status: 403, type: 'invalid_request_error', code: 'csrf_check_failed', message: forgery });
+      if (forgery) return void sendAdminError(reply, apiError('csrf_check_failed', forgery));
     }
     request.adminSession = claims;
   };

@@ -13,6 +13,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
+import { apiError } from '@opengemini/shared';
 import type { PoolError } from '../http/errors';
 
 export const GUESS_WINDOW_MS = 10 * 60_000;
@@ -49,13 +50,8 @@ export class KeyGuesses {
 }
 
 /** The answer to an address past its limit (in the route's dialect). */
-export const tooManyKeyGuesses = (retryAfterMs: number): PoolError => ({
-  status: 429,
-  type: 'rate_limit_error',
-  code: 'too_many_sign_in_attempts',
-  retryAfterMs,
-  message: `Too many wrong keys from this address; try again in ${Math.max(1, Math.ceil(retryAfterMs / 60_000))} min.`,
-});
+export const tooManyKeyGuesses = (retryAfterMs: number): PoolError =>
+  apiError('too_many_sign_in_attempts', `Too many wrong keys from this address; try again in ${Math.max(1, Math.ceil(retryAfterMs / 60_000))} min.`, { retryAfterMs });
 
 export interface GuessLimitOptions {
   /** Wrong admin keys allowed per address in GUESS_WINDOW_MS (SIGN_IN_FAILURES); client keys: ten times as many. */

@@ -6,7 +6,7 @@ import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { PoolMetrics } from '../accounting';
 import type { ClientKeys } from '../http/access-key';
-import type { ForwardContext } from '../proxy';
+import type { PoolContext } from '../proxy';
 import type { ReloadReport } from '../sources';
 import type { SaveHealth } from '../state';
 import type { AdminGuard } from './admin-guard';
@@ -17,7 +17,7 @@ import { sessionRoutes } from './routes/session';
 import { statusRoutes } from './routes/status';
 
 export interface OperatorOptions {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   clientKeys: ClientKeys;
   guard: AdminGuard;
   metrics: PoolMetrics;

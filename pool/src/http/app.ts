@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import type { ClientKeys } from './access-key';
 import { errorBody, errorHeaders, notFound } from './errors';
-import type { ForwardContext } from '../proxy';
+import type { PoolContext } from '../proxy';
 import { PoolMetrics } from '../accounting';
 import { AdminGuard, type AdminServices, Sessions, effectiveAdminKey, guessLimit, operatorRoutes } from '../admin';
 import { healthRoutes } from './routes/health';
@@ -17,7 +17,7 @@ import type { ReloadReport } from '../sources';
 import type { SaveHealth } from '../state';
 
 export interface AppOptions {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   clientKeys: ClientKeys;
   logger: Logger;
   mode: () => string;

@@ -1,6 +1,6 @@
 // Why a choice ended, and what it cost: Gemini's finishReason and usageMetadata in OpenAI's
 // terms. Shared by the response and the stream converters.
-import type { Gemini, OpenAI } from '@opengemini/shared';
+import { type Gemini, type OpenAI, geminiTokens } from '@opengemini/shared';
 
 export type GeminiFinishReason = NonNullable<Gemini.Candidate['finishReason']>;
 
@@ -56,10 +56,6 @@ export function mapFinishReason(reason: string | undefined, hasToolCalls: boolea
   return base === 'stop' && hasToolCalls ? 'tool_calls' : base;
 }
 
-function count(n: unknown): number {
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
-}
-
 /**
  * Gemini usage in OpenAI's shape. Tool-use prompt tokens (what built-in tools fed the model) are
  * prompt tokens; thoughts are completion tokens, as OpenAI counts reasoning tokens, and are also
@@ -68,17 +64,13 @@ function count(n: unknown): number {
  * the object.
  */
 export function mapUsage(usage: Gemini.UsageMetadata | undefined): OpenAI.CompletionUsage {
-  const prompt = count(usage?.promptTokenCount) + count(usage?.toolUsePromptTokenCount);
-  const reasoning = count(usage?.thoughtsTokenCount);
-  const completion = count(usage?.candidatesTokenCount) + reasoning;
-  // Google defines totalTokenCount as exactly this sum; take theirs only if it counts more
-  // (a component this revision does not know), never a total below its parts.
-  const total = Math.max(count(usage?.totalTokenCount), prompt + completion);
+  const { prompt, completion, reasoning, total } = geminiTokens(usage);
+  const cached = usage?.cachedContentTokenCount;
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: total,
-    prompt_tokens_details: { cached_tokens: count(usage?.cachedContentTokenCount) },
+    prompt_tokens_details: { cached_tokens: typeof cached === 'number' && Number.isFinite(cached) && cached > 0 ? Math.floor(cached) : 0 },
     completion_tokens_details: { reasoning_tokens: reasoning },
   };
 }

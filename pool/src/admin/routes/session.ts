@@ -3,6 +3,7 @@
 // (@fastify/cookie); GET /admin/session says whether the cookie is valid; DELETE /admin/session
 // signs out (the session is revoked, and the revocation saved). The sign-in body is read only up
 // to SIGN_IN_BODY_LIMIT: no one without a key makes the pool hold a large body.
+import { apiError } from '@opengemini/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AdminGuard, csrfProblem, sendAdminError } from '../admin-guard';
 import { badRequest, invalidClientKey } from '../../http/errors';
@@ -36,7 +37,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionOptions):
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, _request, reply) => {
     if (err.validation) return sendAdminError(reply, badRequest('Send {"key": "<admin key>"}.', 'key'));
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    return sendAdminError(reply, { status, type: status < 500 ? 'invalid_request_error' : 'server_error', code: status === 413 ? 'client_too_large' : status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
+    return sendAdminError(reply, apiError(status === 413 ? 'client_too_large' : status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status }));
   });
 
   app.post<{ Body: { key: string } }>('/admin/session', { bodyLimit: SIGN_IN_BODY_LIMIT, schema: signInSchema }, async (request, reply) => {
@@ -65,7 +66,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionOptions):
 
   app.delete('/admin/session', async (request, reply) => {
     const forgery = csrfProblem(request);
-    if (forgery) return sendAdminError(reply, { status: 403, type: 'invalid_request_error', code: 'csrf_check_failed', message: forgery });
+    if (forgery) return sendAdminError(reply, apiError('csrf_check_failed', forgery));
     const claims = sessions.verify(request.cookies[COOKIE_NAME]);
     if (claims) await sessions.revoke(claims);
     void reply.clearCookie(COOKIE_NAME, { path: COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: isHttps(request) }).header('cache-control', 'no-store');

@@ -3,11 +3,11 @@
 // usable key, no upstream up, or the state not saved (a full or read-only DATA_DIR; the reason is
 // on the dashboard, not here).
 import type { FastifyInstance } from 'fastify';
-import type { ForwardContext } from '../../proxy';
+import type { PoolContext } from '../../proxy';
 import type { SaveHealth } from '../../state';
 
 export interface HealthOptions {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   mode: () => string;
   /** Whether the last state save worked. */
   saveHealth: () => SaveHealth;

@@ -1,8 +1,12 @@
-// What the proxy routes share: running forward() on a hijacked reply, the per-request log line,
-// and the short-lived cache of model lists (they cost no quota, but clients ask for them often).
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { type ForwardContext, type ForwardRequest, forward } from '../../proxy';
+// What the proxy routes share: running the attempt loop on a hijacked reply (proxy/ writes the
+// response itself: it streams, and it decides when the answer is committed), the per-request log
+// line, and the short-lived cache of model lists (they cost no quota, but clients ask often).
+import { apiError } from '@opengemini/shared';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientKeys } from '../access-key';
+import { clientAuth } from '../auth';
+import { type Dialect, errorBody, errorHeaders } from '../errors';
+import { type PoolContext, type ProxyRequest, proxyRequest } from '../../proxy';
 
 export interface ModelCacheEntry {
   at: number;
@@ -35,31 +39,37 @@ export class ModelCache {
   }
 }
 
+/**
+ * What every data route plugin sets up in its own encapsulated context: bodies kept as the bytes
+ * that came (forwarded as they are), the client key checked before anything else, and Fastify's
+ * own errors (a body too large, a broken upload) answered in the plugin's dialect.
+ */
+export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dialect: Dialect): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addHook('onRequest', clientAuth(clientKeys, dialect, app.keyGuesses));
+  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const e = apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status });
+    void reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
+  });
+}
+
 /** Requests whose line proxy() writes: the app's generic onResponse line skips them. */
 export const proxied = new WeakSet<object>();
 
 /** Runs the attempt loop for a request and logs its one line. */
-export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<void> {
+export async function proxy(ctx: PoolContext, pr: ProxyRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<void> {
   proxied.add(request.raw);
   reply.hijack();
-  await proxyRaw(ctx, fr, request.raw, reply.raw, route, request.log);
-}
-
-/**
- * proxy() on the raw request and response (the fast lane has no Fastify objects). `reqId` is for
- * a logger that does not carry it already (a Fastify request's child logger does): it goes first,
- * where the child's binding would be, so the line reads the same from either lane.
- */
-export async function proxyRaw(ctx: ForwardContext, fr: ForwardRequest, req: IncomingMessage, res: ServerResponse, route: string, log: FastifyBaseLogger, reqId?: string): Promise<void> {
   const started = performance.now();
-  const r = await forward(ctx, fr, req, res);
-  ctx.metrics?.request(route, fr.model, r.status, (performance.now() - started) / 1000, r.tokens);
-  log.info(
+  const r = await proxyRequest(ctx, pr, request.raw, reply.raw);
+  ctx.metrics?.request(route, pr.model, r.status, (performance.now() - started) / 1000, r.tokens);
+  request.log.info(
     {
-      reqId,
-      method: req.method,
+      method: request.method,
       route,
-      model: fr.model,
+      model: pr.model,
       status: r.status,
       attempts: r.attempts,
       key: r.keyFp,
@@ -76,9 +86,9 @@ export async function proxyRaw(ctx: ForwardContext, fr: ForwardRequest, req: Inc
 
 /** Serves a model list from the cache, or forwards and caches a 200. */
 export async function cachedList(
-  ctx: ForwardContext,
+  ctx: PoolContext,
   cache: ModelCache,
-  fr: ForwardRequest,
+  fr: ProxyRequest,
   request: FastifyRequest,
   reply: FastifyReply,
   route: string,
@@ -92,7 +102,7 @@ export async function cachedList(
     reply.raw.writeHead(hit.status, { 'content-type': hit.contentType, 'content-length': String(hit.body.length) }).end(hit.body);
     return;
   }
-  const withCache: ForwardRequest = {
+  const withCache: ProxyRequest = {
     ...fr,
     onBody: (status, contentType, body) => cache.set(fr.path, { at: ctx.now(), status, contentType, body }),
   };
