@@ -65,8 +65,9 @@ export interface Config {
   readonly BODY_TIMEOUT_MS: number;
   /** Days of usage counters kept (Pacific days); older days are folded into all-time totals. */
   readonly USAGE_DAYS: number;
-  /** Failed sign-ins (or admin keys) allowed per client address in 10 minutes; ten times as many
-   * from all addresses together. Behind a reverse proxy every client shares one address. */
+  /** Wrong admin keys allowed per client address in 10 minutes (wrong client keys: ten times as
+   * many), with no limit across addresses (admin/guess-limit.ts). Behind a reverse proxy every
+   * client shares one address. */
   readonly SIGN_IN_FAILURES: number;
   /** How long a dashboard sign-in lasts (ms). */
   readonly SESSION_TTL_MS: number;
