@@ -113,6 +113,12 @@ describe('bodies from clients without credentials', () => {
     const e = await exchange(port, head, 20 * 2 ** 20);
     expect(e).toMatchObject({ status: 'HTTP/1.1 401 Unauthorized', closed: true });
   });
+
+  it('a large body to an unknown path: 404 at once and the connection closed, the body not read', async () => {
+    const head = `POST /nowhere HTTP/1.1\r\nHost: pool\r\nContent-Type: application/json\r\nContent-Length: ${20 * 2 ** 20}\r\n\r\n`;
+    const e = await exchange(port, head, 20 * 2 ** 20);
+    expect(e).toMatchObject({ status: 'HTTP/1.1 404 Not Found', closed: true });
+  });
 });
 
 describe('the one body limit, MAX_REQUEST_BYTES', () => {

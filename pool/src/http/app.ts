@@ -1,11 +1,12 @@
 // The Fastify application: plugins for each group of routes, the pool's services passed in.
 // Built apart from main.ts so tests can run it with their own services, files and logger.
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import type { ClientKeys } from './access-key';
-import { errorBody, errorHeaders, notFound } from './errors';
+import { sendRefusal } from './auth';
+import { notFound } from './errors';
 import type { PoolContext } from '../proxy';
 import { PoolMetrics } from '../accounting';
 import { AdminGuard, type AdminServices, Sessions, effectiveAdminKey, guessLimit, operatorRoutes } from '../admin';
@@ -69,9 +70,12 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
   void app.register(operatorRoutes, { ctx, clientKeys, guard, metrics: ctx.metrics, mode: opts.mode, reload: opts.reload, services: opts.services, saveHealth });
   void app.register(openaiRoutes, { ctx, clientKeys, models });
   void app.register(nativeRoutes, { ctx, clientKeys, models });
-  app.setNotFoundHandler((request, reply) => {
-    const e = notFound(request.url.split('?')[0] ?? '');
-    void reply.code(404).headers(errorHeaders(e)).send(errorBody(request.url.startsWith('/v1beta') ? 'gemini' : 'openai', e));
+  // Unknown paths are answered before their body is read (Fastify would parse a JSON body for the
+  // not-found handler, up to the body limit, for anyone), and the connection closed if one was sent.
+  const unknownPath = (request: FastifyRequest, reply: FastifyReply) => void sendRefusal(request, reply, request.url.startsWith('/v1beta') ? 'gemini' : 'openai', notFound(request.url.split('?')[0] ?? ''));
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) unknownPath(request, reply);
   });
+  app.setNotFoundHandler(unknownPath);
   return { app, models };
 }
