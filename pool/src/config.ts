@@ -58,12 +58,16 @@ export interface Config {
   readonly WATCH_POLL_MS: number;
   /** Bounded wait for in-flight requests and streams on SIGTERM/SIGINT (ms). */
   readonly SHUTDOWN_GRACE_MS: number;
-  /** Largest accepted request body (bytes): inline images make chat bodies big. */
-  readonly BODY_LIMIT_BYTES: number;
+  /** Longest wait for a client's request headers (ms): a connection that trickles them is closed. */
+  readonly HEADERS_TIMEOUT_MS: number;
+  /** Longest time a client may take to send its whole request, headers and body (ms). The answer,
+   * however long a stream lasts, is not limited by it. */
+  readonly BODY_TIMEOUT_MS: number;
   /** Days of usage counters kept (Pacific days); older days are folded into all-time totals. */
   readonly USAGE_DAYS: number;
-  /** Failed sign-ins (or admin keys) allowed per client address in 10 minutes; ten times as many
-   * from all addresses together. Behind a reverse proxy every client shares one address. */
+  /** Wrong admin keys allowed per client address in 10 minutes (wrong client keys: ten times as
+   * many), with no limit across addresses (admin/guess-limit.ts). Behind a reverse proxy every
+   * client shares one address. */
   readonly SIGN_IN_FAILURES: number;
   /** How long a dashboard sign-in lasts (ms). */
   readonly SESSION_TTL_MS: number;
@@ -112,7 +116,8 @@ export const configSchema = {
     STATE_FLUSH_MS: int(2_000, 0),
     WATCH_POLL_MS: int(2_000, 50),
     SHUTDOWN_GRACE_MS: int(10_000, 0),
-    BODY_LIMIT_BYTES: int(50 * 1024 * 1024, 1024),
+    HEADERS_TIMEOUT_MS: int(30_000, 100),
+    BODY_TIMEOUT_MS: int(120_000, 100),
     USAGE_DAYS: int(7, 1, 366),
     SIGN_IN_FAILURES: int(10, 1, 100_000),
     SESSION_TTL_MS: int(12 * 3_600_000, 60_000),
@@ -159,6 +164,9 @@ export async function loadConfig(env: Record<string, string | undefined> = proce
     const config = { ...(app as unknown as { config: Config }).config };
     if (config.BREAKER_MAX_BACKOFF_MS < config.BREAKER_BACKOFF_MS) {
       throw new ConfigError('Invalid configuration: BREAKER_MAX_BACKOFF_MS must be >= BREAKER_BACKOFF_MS');
+    }
+    if (config.BODY_TIMEOUT_MS < config.HEADERS_TIMEOUT_MS) {
+      throw new ConfigError('Invalid configuration: BODY_TIMEOUT_MS (the whole request) must be >= HEADERS_TIMEOUT_MS');
     }
     return Object.freeze(config);
   } catch (err) {

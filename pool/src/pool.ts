@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ClientKeys, loadExtraClientKeys, loadOrCreateAccessKey } from './http';
-import { AdminGuard, effectiveAdminKey } from './admin';
+import { effectiveAdminKey } from './admin';
 import { buildApp } from './http';
 import { Budgets, parseLimitsText } from './keys';
 import type { Config } from './config';
@@ -15,7 +15,6 @@ import { KeyRing } from './keys';
 import { PoolMetrics } from './accounting';
 import type { AdminServices } from './admin';
 import { Sessions, loadSessionSecret } from './admin';
-import { SignInLimiter } from './admin';
 import { type Mode, Sources, StartupError } from './sources';
 import { FileStateStore, type PersistedState, STATE_VERSION, StateKeeper } from './state';
 import { allRegionBlockedMessage, DIRECT_ID, UpstreamSet } from './upstreams';
@@ -68,7 +67,9 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     upstreams.restore(saved.upstreams);
     usage.restore(saved.usage);
   }
-  const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot() });
+  // Sessions exist from step 4 on (they need the admin key); saves before that carry the saved list on.
+  let sessions: Sessions | undefined;
+  const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot(), sessions: sessions?.snapshot() ?? saved?.sessions ?? [] });
   const keeper = new StateKeeper(store, collect, config.STATE_FLUSH_MS, (m) => log.warn(m));
   const initialBudgets = parseLimitsText(config.KEY_BUDGETS);
   if (typeof initialBudgets === 'string') {
@@ -84,6 +85,16 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   // 4. Client keys.
   const access = await loadOrCreateAccessKey(config.ACCESS_KEY_FILE);
   const clientKeys = new ClientKeys([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+  const adminKey = effectiveAdminKey(config.ADMIN_KEY, access.key);
+  // Wrong keys are limited per address, not across addresses (one guesser must not lock the
+  // operator out), so many addresses together can try many keys: the admin key must be long.
+  if (config.ADMIN_KEY && config.ADMIN_KEY.length < 16) log.warn('ADMIN_KEY is shorter than 16 characters: use a long random one (e.g. `openssl rand -hex 24`), as guesses from many addresses are not limited together');
+  // A sign-out is saved at once, like a disabled key: a kept copy of the cookie must stay dead.
+  sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), adminKey, config.SESSION_TTL_MS, now, () => keeper.flushNow());
+  sessions.restore(saved?.sessions);
+  // One save now: a read-only or full DATA_DIR shows in /health from the start, not at the first
+  // disabled key.
+  await keeper.flushNow();
 
   // 5. Server.
   const reload = async () => {
@@ -104,10 +115,7 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     reloadUpstreams: () => sources.loadUpstreams(false).then(() => models.clear()),
     reloadClientKeys,
   };
-  const adminKey = effectiveAdminKey(config.ADMIN_KEY, access.key);
-  const sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), adminKey, config.SESSION_TTL_MS, now);
-  const guard = new AdminGuard(adminKey, sessions, new SignInLimiter({ perAddress: config.SIGN_IN_FAILURES, global: config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), now);
-  const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, guard, services });
+  const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, sessions, accessKey: access.key, services, saveHealth: () => keeper.health });
   // Once the server has stopped (in-flight requests done): save the state, release connections.
   app.addHook('onClose', async () => {
     await keeper.close();

@@ -31,6 +31,7 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
   let browser: BrowserContext;
   let page: Page;
   let profile: string;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     backend = await startBackend();
@@ -50,6 +51,11 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('dialog', (d) => void d.accept());
+    // The page must live within its Content-Security-Policy (@fastify/helmet): Chromium reports
+    // every blocked script, style or request on the console.
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+    });
   });
 
   afterAll(async () => {
@@ -160,5 +166,6 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await page.waitForSelector('input[name=key]');
     const status = await page.evaluate("fetch('admin/overview', { credentials: 'same-origin' }).then((r) => r.status)");
     expect(status).toBe(401);
+    expect(cspViolations).toEqual([]);
   });
 });

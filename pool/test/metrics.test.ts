@@ -1,88 +1,73 @@
 import { describe, expect, it } from 'vitest';
 import { KeyRing } from '../src/keys/keyring';
 import { PoolMetrics } from '../src/accounting/metrics';
-import { CollectedGauge, Counter, Histogram, Registry, escapeLabel } from '../src/accounting/prometheus';
+import { MAX_LABEL_LENGTH, OVERFLOW, SeriesCap } from '../src/accounting/series-cap';
 import { UpstreamSet } from '../src/upstreams/upstreams';
 
-describe('the Prometheus text format', () => {
-  it('renders counters with HELP, TYPE and escaped labels', () => {
-    const r = new Registry();
-    const c = r.add(new Counter('x_total', 'Things.', ['a', 'b'], 10));
-    c.inc(['1', 'say "hi"\\\n']);
-    c.inc(['1', 'say "hi"\\\n'], 2);
-    expect(r.render()).toBe('# HELP x_total Things.\n# TYPE x_total counter\nx_total{a="1",b="say \\"hi\\"\\\\\\n"} 3\n');
-    expect(escapeLabel('…abcd#12ab34')).toBe('…abcd#12ab34');
+const noUpstreams = () => new UpstreamSet({ threshold: 1, backoffMs: 1, maxBackoffMs: 1 });
+
+describe('series caps', () => {
+  it('past the limit new label sets share one (other) series; known ones keep counting as themselves', () => {
+    const cap = new SeriesCap(['route', 'model'] as const, 3);
+    expect(cap.labels(['/v1', 'a'])).toEqual({ route: '/v1', model: 'a' });
+    cap.labels(['/v1', 'b']);
+    cap.labels(['/v1', 'c']);
+    expect(cap.labels(['/v1', 'd'])).toEqual({ route: OVERFLOW, model: OVERFLOW });
+    expect(cap.labels(['/v1', 'a'])).toEqual({ route: '/v1', model: 'a' });
   });
 
-  it('renders histograms with cumulative buckets, +Inf, sum and count', () => {
-    const r = new Registry();
-    const h = r.add(new Histogram('lat_seconds', 'Latency.', ['u'], 10, [0.1, 1]));
-    h.observe(['a'], 0.05);
-    h.observe(['a'], 0.5);
-    h.observe(['a'], 5);
-    expect(r.render().split('\n')).toEqual([
-      '# HELP lat_seconds Latency.',
-      '# TYPE lat_seconds histogram',
-      'lat_seconds_bucket{u="a",le="0.1"} 1',
-      'lat_seconds_bucket{u="a",le="1"} 2',
-      'lat_seconds_bucket{u="a",le="+Inf"} 3',
-      'lat_seconds_sum{u="a"} 5.55',
-      'lat_seconds_count{u="a"} 3',
-      '',
-    ]);
-  });
-
-  it('caps label sets: past the limit new ones share one (other) series', () => {
-    const c = new Counter('m_total', 'M.', ['model'], 3);
-    for (let i = 0; i < 10; i++) c.inc([`model-${i}`]);
-    const out: string[] = [];
-    c.render(out);
-    expect(out.slice(2)).toEqual(['m_total{model="model-0"} 1', 'm_total{model="model-1"} 1', 'm_total{model="model-2"} 1', 'm_total{model="(other)"} 7']);
-  });
-
-  it('several labels: label sets sharing a prefix stay apart, the same set built anew counts into one series', () => {
-    const c = new Counter('m_total', 'M.', ['route', 'model', 'status'], 3);
-    for (const status of [200, 200, 429]) c.inc(['/v1/chat/completions', ['gemini', '2.5'].join('-'), String(status)]);
-    c.inc(['/v1/embeddings', 'gemini-2.5', '200'], 5);
-    c.inc(['/v1/chat/completions', 'gemini-2.5', '500']); // past the cap of 3, though its prefix exists
-    c.inc(['/v1/chat/completions', 'gemini-2.5', '200']);
-    const out: string[] = [];
-    c.render(out);
-    expect(out.slice(2)).toEqual([
-      'm_total{route="/v1/chat/completions",model="gemini-2.5",status="200"} 3',
-      'm_total{route="/v1/chat/completions",model="gemini-2.5",status="429"} 1',
-      'm_total{route="/v1/embeddings",model="gemini-2.5",status="200"} 5',
-      'm_total{route="(other)",model="(other)",status="(other)"} 1',
-    ]);
-    expect(c.value(['/v1/chat/completions', 'gemini-2.5', '200'])).toBe(3);
-  });
-
-  it('collected gauges are read at scrape time', () => {
-    let v = 1;
-    const r = new Registry();
-    r.add(new CollectedGauge('g', 'G.', [], () => [[[], v]]));
-    expect(r.render()).toContain('\ng 1\n');
-    v = 2;
-    expect(r.render()).toContain('\ng 2\n');
+  it('a value longer than the label length limit becomes (other), whatever its prefix', () => {
+    const cap = new SeriesCap(['model'] as const, 10);
+    expect(cap.labels(['m'.repeat(MAX_LABEL_LENGTH)])).toEqual({ model: 'm'.repeat(MAX_LABEL_LENGTH) });
+    expect(cap.labels(['m'.repeat(MAX_LABEL_LENGTH + 1)])).toEqual({ model: OVERFLOW });
+    expect(cap.labels(['n'.repeat(16_000)])).toEqual({ model: OVERFLOW });
   });
 });
 
 describe('pool metrics', () => {
-  it('keys by state and cooldowns by reason, labelled by fingerprint', () => {
+  it('keys by state and cooldowns by reason, labelled by fingerprint; the names of the exporter before prom-client', async () => {
     const keys = new KeyRing(['AIzaMetrics000000000000000000000000001', 'AIzaMetrics000000000000000000000000002']);
     const [a, b] = keys.all();
     keys.cooldown(a!, 'gemini-2.5-flash', 10_000, 'quota_per_minute');
     keys.disable(b!, 'key_invalid', 'bad', 0);
-    const m = new PoolMetrics({ keys, upstreams: new UpstreamSet({ threshold: 1, backoffMs: 1, maxBackoffMs: 1 }), now: () => 1_000 });
+    const m = new PoolMetrics({ keys, upstreams: noUpstreams(), now: () => 1_000 });
     m.request('/v1/chat/completions', 'gemini-2.5-flash', 429, 0.2, { in: 3, out: 0 });
-    const text = m.render();
+    m.attempt(a!.fp, 'https://w.example', 'gemini-2.5-flash', 'quota_per_minute', 120);
+    m.keyEvent(a!.fp, 'cooldown', 'quota_per_minute');
+    const text = await m.render();
+    expect(m.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(text).toContain('opengemini_keys{state="cooling"} 1');
     expect(text).toContain('opengemini_keys{state="disabled"} 1');
     expect(text).toContain('opengemini_cooldowns{reason="quota_per_minute"} 1');
     expect(text).toContain(`opengemini_key_cooldown_seconds{key="${a!.fp}",model="gemini-2.5-flash",reason="quota_per_minute"} 9`);
     expect(text).toContain(`opengemini_key_disabled{key="${b!.fp}",reason="key_invalid"} 1`);
     expect(text).toContain('opengemini_requests_total{route="/v1/chat/completions",model="gemini-2.5-flash",status="429",outcome="rate_limited"} 1');
+    expect(text).toContain('opengemini_request_duration_seconds_bucket{le="0.25",route="/v1/chat/completions"} 1');
+    expect(text).toContain(`opengemini_attempts_total{key="${a!.fp}",upstream="https://w.example",model="gemini-2.5-flash",result="quota_per_minute"} 1`);
+    expect(text).toContain('opengemini_upstream_latency_seconds_count{upstream="https://w.example"} 1');
+    expect(text).toContain(`opengemini_key_events_total{key="${a!.fp}",event="cooldown",reason="quota_per_minute"} 1`);
     expect(text).toContain('opengemini_tokens_total{model="gemini-2.5-flash",direction="in"} 3');
+    expect(text).toMatch(/\nprocess_resident_memory_bytes \d+/);
+    expect(text).toMatch(/\nprocess_start_time_seconds \d+/);
     expect(text).not.toContain('AIza');
+  });
+
+  it('gauges follow the keys at each scrape: a cooldown that ended leaves no series behind', async () => {
+    let now = 1_000;
+    const keys = new KeyRing(['AIzaMetrics000000000000000000000000003']);
+    keys.cooldown(keys.all()[0]!, 'gemini-2.5-pro', 5_000, 'quota_per_minute');
+    const m = new PoolMetrics({ keys, upstreams: noUpstreams(), now: () => now });
+    expect(await m.render()).toContain('opengemini_cooldowns{reason="quota_per_minute"} 1');
+    now += 10_000;
+    const text = await m.render();
+    expect(text).not.toContain('opengemini_cooldowns{');
+    expect(text).not.toContain('opengemini_key_cooldown_seconds{');
+    expect(text).toContain('opengemini_keys{state="available"} 1');
+  });
+
+  it('label values are escaped in the text format', async () => {
+    const m = new PoolMetrics({ keys: new KeyRing([]), upstreams: noUpstreams(), now: () => 0 });
+    m.request('/v1/chat/completions', 'say "hi"\\\n', 400, 0.01, undefined);
+    expect(await m.render()).toContain('model="say \\"hi\\"\\\\\\n"');
   });
 });

@@ -98,6 +98,66 @@ describe('debounced saving', () => {
     const warn = vi.fn();
     const keeper = new StateKeeper({ load: async () => undefined, save: async () => Promise.reject(new Error('disk full')) }, () => sample(), 0, warn);
     await keeper.flushNow();
-    expect(warn).toHaveBeenCalledWith('could not save state: disk full');
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^could not save state: disk full; retrying/));
+    await keeper.close();
+  });
+});
+
+describe('failed saves', () => {
+  /** A store that fails while `broken` is set, as a full or read-only DATA_DIR does. */
+  function flakyStore() {
+    const saved: PersistedState[] = [];
+    const store: StateStore & { broken: boolean; saved: PersistedState[] } = { broken: true, saved, load: async () => undefined, save: async () => {} };
+    store.save = async (s: PersistedState) => {
+      if (store.broken) throw new Error('ENOSPC: no space left on device');
+      saved.push(s);
+    };
+    return store;
+  }
+
+  it('are retried, 1 s after the first failure and doubling, until one works; health says "not saved" meanwhile, and the log says it once', async () => {
+    vi.useFakeTimers();
+    const store = flakyStore();
+    const warnings: string[] = [];
+    const keeper = new StateKeeper(store, () => sample(7), 50, (m) => warnings.push(m), () => 1_000);
+    await keeper.flushNow();
+    expect(keeper.health).toEqual({ saved: false, since: 1_000, error: 'ENOSPC: no space left on device', attempts: 1 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(keeper.health).toMatchObject({ saved: false, attempts: 2 });
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(keeper.health).toMatchObject({ attempts: 2 });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(keeper.health).toMatchObject({ attempts: 3 });
+    store.broken = false;
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(keeper.health).toEqual({ saved: true });
+    expect(store.saved).toEqual([sample(7)]);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('could not save state: ENOSPC');
+    expect(warnings[1]).toContain('saved again, after 3 failed attempt(s)');
+    // Nothing more is scheduled once it works.
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(store.saved).toHaveLength(1);
+  });
+
+  it('the retry waits are capped at a minute', async () => {
+    vi.useFakeTimers();
+    const store = flakyStore();
+    const keeper = new StateKeeper(store, () => sample(), 50, () => {});
+    await keeper.flushNow();
+    await vi.advanceTimersByTimeAsync(1_000 + 2_000 + 4_000 + 8_000 + 16_000 + 32_000);
+    expect(keeper.health).toMatchObject({ attempts: 7 });
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(keeper.health).toMatchObject({ attempts: 7 });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(keeper.health).toMatchObject({ attempts: 8 });
+  });
+
+  it('a shutdown with the state still unsaved says so in the log, with what is lost', async () => {
+    const store = flakyStore();
+    const warnings: string[] = [];
+    const keeper = new StateKeeper(store, () => sample(), 50, (m) => warnings.push(m));
+    await keeper.close();
+    expect(warnings.at(-1)).toMatch(/state NOT saved at shutdown \(ENOSPC.*disabled keys/);
   });
 });

@@ -108,6 +108,20 @@ describe('pool/dist/main.js alone, as a production install', () => {
       const r = await chat(s);
       expect(r.status).toBe(200);
       expect(r.body.choices![0]!.message.content).toBe('mock answer to: ping');
+      // prom-client, inlined: the chat is counted and the process metrics are there.
+      const metrics = await fetch(`${s.base}/metrics`, { headers: { authorization: `Bearer ${s.apiKey}` } });
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toMatch(/opengemini_requests_total\{route="\/v1\/chat\/completions",model="gemini-2.5-flash",status="200",outcome="ok"\} 1/);
+      expect(text).toMatch(/\nprocess_resident_memory_bytes \d+/);
+      // The dashboard's files, inlined in the bundle, written out at start and served by @fastify/static.
+      const page = await fetch(`${s.base}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(await page.text()).toContain('dashboard/app.js');
+      const script = await fetch(`${s.base}/dashboard/app.js`);
+      expect(script.status).toBe(200);
+      expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(1_000);
     } finally {
       s.child.kill('SIGTERM');
     }

@@ -1,10 +1,12 @@
-// The pool's metrics for GET /metrics: requests by route, model, status and outcome; attempts by
-// key fingerprint, upstream, model and result; upstream latency; keys by state; cooldowns by
-// reason. Keys appear only as fingerprints. Counters are updated on the hot path with one Map
-// lookup each; gauges are read from the live KeyRing and UpstreamSet when scraped.
+// The pool's metrics for GET /metrics, on prom-client: requests by route, model, status and
+// outcome; attempts by key fingerprint, upstream, model and result; upstream latency; keys by
+// state; cooldowns by reason; and prom-client's process and Node.js metrics. Keys appear only as
+// fingerprints. Counters are updated on the hot path; gauges are read from the live KeyRing and
+// UpstreamSet when scraped. Label sets that come from clients are capped (series-cap.ts).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KeyRing } from '../keys';
-import { CollectedGauge, Counter, Histogram, Registry } from './prometheus';
 import type { UpstreamSet } from '../upstreams';
+import { MAX_LABEL_LENGTH, OVERFLOW, SeriesCap } from './series-cap';
 
 export interface MetricsSource {
   keys: KeyRing;
@@ -14,90 +16,152 @@ export interface MetricsSource {
 
 /** Series per metric: far above any real pool (keys x models), far below a memory problem. */
 const MAX_SERIES = 20_000;
+/** Series per metric whose only free label is the model. */
+const MAX_MODEL_SERIES = 2_000;
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
+let processRegistry: Registry | undefined;
+/** prom-client's process_* and nodejs_* metrics, collected once per process (they are the process's, not a pool's). */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+const short = (v: string) => (v.length > MAX_LABEL_LENGTH ? OVERFLOW : v);
+
 export class PoolMetrics {
-  readonly registry = new Registry();
-  private readonly requests: Counter;
-  private readonly duration: Histogram;
-  private readonly attempts: Counter;
-  private readonly latency: Histogram;
-  private readonly keyEvents: Counter;
-  private readonly tokens: Counter;
-  private readonly started = Date.now();
+  /** What GET /metrics renders: this pool's metrics and the process's. */
+  readonly registry: Registry;
+  private readonly requests: Counter<'route' | 'model' | 'status' | 'outcome'>;
+  private readonly requestsCap = new SeriesCap(['route', 'model', 'status', 'outcome'] as const, MAX_SERIES);
+  private readonly duration: Histogram<'route'>;
+  private readonly durationCap = new SeriesCap(['route'] as const, 100);
+  private readonly attempts: Counter<'key' | 'upstream' | 'model' | 'result'>;
+  private readonly attemptsCap = new SeriesCap(['key', 'upstream', 'model', 'result'] as const, MAX_SERIES);
+  private readonly latency: Histogram<'upstream'>;
+  private readonly latencyCap = new SeriesCap(['upstream'] as const, 1_000);
+  private readonly keyEvents: Counter<'key' | 'event' | 'reason'>;
+  private readonly keyEventsCap = new SeriesCap(['key', 'event', 'reason'] as const, MAX_SERIES);
+  private readonly tokens: Counter<'model' | 'direction'>;
+  private readonly tokensCap = new SeriesCap(['model', 'direction'] as const, MAX_MODEL_SERIES);
 
   constructor(src: MetricsSource) {
-    const r = this.registry;
-    this.requests = r.add(new Counter('opengemini_requests_total', 'Client requests by route, model, HTTP status and outcome.', ['route', 'model', 'status', 'outcome'], MAX_SERIES));
-    this.duration = r.add(new Histogram('opengemini_request_duration_seconds', 'Time from request to the last byte (streams included), by route.', ['route'], 100, LATENCY_BUCKETS));
-    this.attempts = r.add(new Counter('opengemini_attempts_total', 'Attempts by key fingerprint, upstream, model and result (ok or the fault code).', ['key', 'upstream', 'model', 'result'], MAX_SERIES));
-    this.latency = r.add(new Histogram('opengemini_upstream_latency_seconds', 'Time to the response headers of each attempt, by upstream.', ['upstream'], 1_000, LATENCY_BUCKETS));
-    this.keyEvents = r.add(new Counter('opengemini_key_events_total', 'Cooldowns started and keys disabled, by key fingerprint and reason.', ['key', 'event', 'reason'], MAX_SERIES));
-    this.tokens = r.add(new Counter('opengemini_tokens_total', 'Tokens by model and direction (in = prompt, out = completion and thoughts).', ['model', 'direction'], 2_000));
+    const own = new Registry();
+    const registers = [own];
+    this.requests = new Counter({ name: 'opengemini_requests_total', help: 'Client requests by route, model, HTTP status and outcome.', labelNames: this.requestsCap.names, registers });
+    this.duration = new Histogram({ name: 'opengemini_request_duration_seconds', help: 'Time from request to the last byte (streams included), by route.', labelNames: this.durationCap.names, buckets: LATENCY_BUCKETS, registers });
+    this.attempts = new Counter({ name: 'opengemini_attempts_total', help: 'Attempts by key fingerprint, upstream, model and result (ok or the fault code).', labelNames: this.attemptsCap.names, registers });
+    this.latency = new Histogram({ name: 'opengemini_upstream_latency_seconds', help: 'Time to the response headers of each attempt, by upstream.', labelNames: this.latencyCap.names, buckets: LATENCY_BUCKETS, registers });
+    this.keyEvents = new Counter({ name: 'opengemini_key_events_total', help: 'Cooldowns started and keys disabled, by key fingerprint and reason.', labelNames: this.keyEventsCap.names, registers });
+    this.tokens = new Counter({ name: 'opengemini_tokens_total', help: 'Tokens by model and direction (in = prompt, out = completion and thoughts).', labelNames: this.tokensCap.names, registers });
 
-    r.add(
-      new CollectedGauge('opengemini_keys', 'Keys by state: available, cooling (some model), disabled.', ['state'], () => {
+    new Gauge({
+      name: 'opengemini_keys',
+      help: 'Keys by state: available, cooling (some model), disabled.',
+      labelNames: ['state'],
+      registers,
+      collect() {
         const c = src.keys.counts(src.now());
-        return [[['available'], c.available], [['cooling'], c.cooling], [['disabled'], c.disabled]];
-      }),
-    );
-    r.add(
-      new CollectedGauge('opengemini_cooldowns', 'Active (key, model) cooldowns by reason (quota_per_minute, quota_per_day, ...).', ['reason'], () => {
+        this.set({ state: 'available' }, c.available);
+        this.set({ state: 'cooling' }, c.cooling);
+        this.set({ state: 'disabled' }, c.disabled);
+      },
+    });
+    new Gauge({
+      name: 'opengemini_cooldowns',
+      help: 'Active (key, model) cooldowns by reason (quota_per_minute, quota_per_day, ...).',
+      labelNames: ['reason'],
+      registers,
+      collect() {
         const now = src.now();
+        this.reset();
         const by = new Map<string, number>();
         for (const e of src.keys.all()) for (const c of e.cooldowns.values()) if (c.until > now) by.set(c.reason, (by.get(c.reason) ?? 0) + 1);
-        return [...by].map(([reason, n]) => [[reason], n] as const);
-      }),
-    );
-    r.add(
-      new CollectedGauge('opengemini_key_cooldown_seconds', 'Seconds left of each active cooldown, by key fingerprint, model and reason.', ['key', 'model', 'reason'], function* () {
+        for (const [reason, n] of by) this.set({ reason: short(reason) }, n);
+      },
+    });
+    new Gauge({
+      name: 'opengemini_key_cooldown_seconds',
+      help: 'Seconds left of each active cooldown, by key fingerprint, model and reason.',
+      labelNames: ['key', 'model', 'reason'],
+      registers,
+      collect() {
         const now = src.now();
-        for (const e of src.keys.all()) for (const [model, c] of e.cooldowns) if (c.until > now) yield [[e.fp, model, c.reason], Math.ceil((c.until - now) / 1000)] as const;
-      }),
-    );
-    r.add(
-      new CollectedGauge('opengemini_key_disabled', 'Disabled keys (1), by key fingerprint and reason.', ['key', 'reason'], function* () {
-        for (const e of src.keys.all()) if (e.disabled) yield [[e.fp, e.disabled.reason], 1] as const;
-      }),
-    );
-    r.add(
-      new CollectedGauge('opengemini_upstream_up', 'Whether each upstream admits requests now (circuit closed or due for a probe).', ['upstream'], function* () {
+        this.reset();
+        let n = 0;
+        for (const e of src.keys.all()) {
+          for (const [model, c] of e.cooldowns) {
+            // Read afresh at each scrape: past the cap the rest is left out rather than summed.
+            if (c.until > now && n++ < MAX_SERIES) this.set({ key: e.fp, model: short(model), reason: short(c.reason) }, Math.ceil((c.until - now) / 1000));
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'opengemini_key_disabled',
+      help: 'Disabled keys (1), by key fingerprint and reason.',
+      labelNames: ['key', 'reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const e of src.keys.all()) if (e.disabled) this.set({ key: e.fp, reason: short(e.disabled.reason) }, 1);
+      },
+    });
+    new Gauge({
+      name: 'opengemini_upstream_up',
+      help: 'Whether each upstream admits requests now (circuit closed or due for a probe).',
+      labelNames: ['upstream'],
+      registers,
+      collect() {
         const now = src.now();
-        for (const u of src.upstreams.all()) yield [[u.id], u.breaker.available(now) ? 1 : 0] as const;
-      }),
-    );
-    r.add(
-      new CollectedGauge('opengemini_upstream_circuit', 'Circuit breaker state of each upstream (1 for the current state).', ['upstream', 'state'], function* () {
-        for (const u of src.upstreams.all()) yield [[u.id, u.breaker.state], 1] as const;
-      }),
-    );
-    r.add(new CollectedGauge('process_resident_memory_bytes', 'Resident memory size in bytes.', [], () => [[[], process.memoryUsage.rss()]]));
-    r.add(new CollectedGauge('process_start_time_seconds', 'Start time of the process since the epoch, in seconds.', [], () => [[[], Math.round(this.started / 1000)]]));
+        this.reset();
+        for (const u of src.upstreams.all()) this.set({ upstream: u.id }, u.breaker.available(now) ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'opengemini_upstream_circuit',
+      help: 'Circuit breaker state of each upstream (1 for the current state).',
+      labelNames: ['upstream', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const u of src.upstreams.all()) this.set({ upstream: u.id, state: u.breaker.state }, 1);
+      },
+    });
+    this.registry = Registry.merge([own, processMetrics()]);
   }
 
   /** One client request, when its answer is finished. */
   request(route: string, model: string, status: number, seconds: number, tokens: { in: number; out: number } | undefined): void {
     const outcome = status >= 200 && status < 400 ? 'ok' : status === 429 ? 'rate_limited' : status === 499 ? 'client_closed' : 'error';
-    this.requests.inc([route, model, String(status), outcome]);
-    this.duration.observe([route], seconds);
+    this.requests.inc(this.requestsCap.labels([route, model, String(status), outcome]));
+    this.duration.observe(this.durationCap.labels([route]), seconds);
     if (tokens) {
-      if (tokens.in) this.tokens.inc([model, 'in'], tokens.in);
-      if (tokens.out) this.tokens.inc([model, 'out'], tokens.out);
+      if (tokens.in) this.tokens.inc(this.tokensCap.labels([model, 'in']), tokens.in);
+      if (tokens.out) this.tokens.inc(this.tokensCap.labels([model, 'out']), tokens.out);
     }
   }
 
   /** One attempt with a key through an upstream: `result` is `ok` or the fault code. */
   attempt(keyFp: string, upstream: string, model: string, result: string, latencyMs: number): void {
-    this.attempts.inc([keyFp, upstream, model, result]);
-    this.latency.observe([upstream], latencyMs / 1000);
+    this.attempts.inc(this.attemptsCap.labels([keyFp, upstream, model, result]));
+    this.latency.observe(this.latencyCap.labels([upstream]), latencyMs / 1000);
   }
 
   /** A key was cooled down or disabled. */
   keyEvent(keyFp: string, event: 'cooldown' | 'disabled', reason: string): void {
-    this.keyEvents.inc([keyFp, event, reason]);
+    this.keyEvents.inc(this.keyEventsCap.labels([keyFp, event, reason]));
   }
 
-  render(): string {
-    return this.registry.render();
+  /** The Prometheus text exposition. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
   }
 }

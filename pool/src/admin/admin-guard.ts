@@ -1,17 +1,19 @@
 // Who may use the operator routes (/status, /metrics, /admin/*): a script with the admin key
 // (`Authorization: Bearer`, or x-admin-key), or the dashboard with its session cookie. The admin
 // key is ADMIN_KEY, or when none is set the main access key (access_key.txt) -- never an extra
-// client key: those are handed to other people and must not export the Gemini keys. Cookie-authenticated calls that change
-// something must also carry `x-requested-with` or a JSON content type (both force a CORS
-// preflight, which a cross-site form or image cannot pass) and, when the browser sends Origin,
-// come from this same host: with SameSite=Strict that makes cross-site request forgery moot.
-// Failed keys count toward the sign-in limit, so the admin API cannot be used to guess either.
+// client key: those are handed to other people and must not export the Gemini keys.
+// Cookie-authenticated calls that change something must also carry `x-requested-with` or a JSON
+// content type (both force a CORS preflight, which a cross-site form or image cannot pass) and,
+// when the browser sends Origin, come from this same host: with SameSite=Strict that makes
+// cross-site request forgery moot. Wrong keys count against the caller's address
+// (guess-limit.ts), so the admin API cannot be used to guess either.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { apiError } from '@opengemini/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { presentedKey } from '../http';
-import { type PoolError, errorBody, errorHeaders, invalidClientKey } from '../http';
-import { COOKIE_NAME, type SessionClaims, type Sessions, readCookie } from './session';
-import type { SignInLimiter } from './sign-in-limit';
+import { closeIfBodyUnread, presentedKey } from '../http/auth';
+import { type PoolError, errorBody, errorHeaders, invalidClientKey } from '../http/errors';
+import { tooManyKeyGuesses } from './guess-limit';
+import { COOKIE_NAME, type SessionClaims, type Sessions } from './session';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,16 +26,9 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function sendAdminError(reply: FastifyReply, e: PoolError): FastifyReply {
+  if (e.status === 401 || e.status === 429) closeIfBodyUnread(reply.request, reply);
   return reply.code(e.status).headers(errorHeaders(e)).send(errorBody('openai', e));
 }
-
-export const tooManyAttempts = (retryAfterMs: number): PoolError => ({
-  status: 429,
-  type: 'rate_limit_error',
-  code: 'too_many_sign_in_attempts',
-  retryAfterMs,
-  message: `Too many failed sign-in attempts; try again in ${Math.max(1, Math.ceil(retryAfterMs / 60_000))} min.`,
-});
 
 export class AdminGuard {
   private readonly adminDigest: Buffer | undefined;
@@ -42,8 +37,6 @@ export class AdminGuard {
   constructor(
     adminKey: string,
     readonly sessions: Sessions,
-    readonly limiter: SignInLimiter,
-    private readonly now: () => number,
   ) {
     this.adminDigest = adminKey ? digest(adminKey) : undefined;
   }
@@ -59,8 +52,9 @@ export class AdminGuard {
     return claims.who === 'admin' && this.adminDigest ? claims.who : undefined;
   }
 
-  private sessionOf(request: FastifyRequest): SessionClaims | undefined {
-    const claims = this.sessions.verify(readCookie(request.headers.cookie, COOKIE_NAME));
+  /** The admin session of the request's cookie (@fastify/cookie parses it), if valid. */
+  sessionOf(request: FastifyRequest): SessionClaims | undefined {
+    const claims = this.sessions.verify(request.cookies?.[COOKIE_NAME]);
     return claims && this.identifyClaims(claims) !== undefined ? claims : undefined;
   }
 
@@ -68,19 +62,19 @@ export class AdminGuard {
   readonly hook = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const header = request.headers['x-admin-key'];
     const presented = (typeof header === 'string' && header) || presentedKey(request);
-    const now = this.now();
     if (presented) {
-      const wait = this.limiter.blockedFor(request.ip, now);
-      if (wait !== undefined) return void sendAdminError(reply, tooManyAttempts(wait));
+      const guesses = request.server.keyGuesses;
+      const wait = await guesses.refusedFor(request, 'admin');
+      if (wait !== undefined) return void sendAdminError(reply, tooManyKeyGuesses(wait));
       if (this.identify(presented) !== undefined) return;
-      this.limiter.fail(request.ip, now);
+      await guesses.failed(request, 'admin');
       return void sendAdminError(reply, invalidClientKey());
     }
     const claims = this.sessionOf(request);
     if (!claims) return void sendAdminError(reply, { ...invalidClientKey(), message: 'Sign in first: send the admin key as "Authorization: Bearer <key>", or sign in on the dashboard.' });
     if (!SAFE_METHODS.has(request.method)) {
       const forgery = csrfProblem(request);
-      if (forgery) return void sendAdminError(reply, { status: 403, type: 'invalid_request_error', code: 'csrf_check_failed', message: forgery });
+      if (forgery) return void sendAdminError(reply, apiError('csrf_check_failed', forgery));
     }
     request.adminSession = claims;
   };

@@ -1,12 +1,8 @@
 // admin: the operator's side: sign-in and sessions, the admin API, key checks, file editing, the dashboard.
 export { AdminGuard, effectiveAdminKey } from './admin-guard';
 export { FileEditor } from './file-editor';
+export { guessLimit, KeyGuesses, tooManyKeyGuesses } from './guess-limit';
 export { KeyChecker } from './key-check';
-export { adminRoutes, type AdminServices } from './routes/admin';
-export { dashboardRoutes } from './routes/dashboard';
-export { metricsRoutes } from './routes/metrics';
-export { sessionRoutes } from './routes/session';
-export { statusRoutes } from './routes/status';
-export { Sessions, loadSessionSecret } from './session';
-export { SignInLimiter } from './sign-in-limit';
-export { loadWebAssets, type WebAsset } from './web-assets';
+export { operatorRoutes } from './operator';
+export { type AdminServices } from './routes/admin';
+export { Sessions, loadSessionSecret, type RevokedSessions } from './session';

@@ -1,23 +1,30 @@
-// Dashboard sessions: a signed cookie, no server-side store. The token carries who signed in
-// (`admin`, or the fingerprint of the client key used when no ADMIN_KEY is set), when it expires
-// and a nonce, with an HMAC-SHA256 over them made with a secret kept in DATA_DIR/session.key
-// (generated on first start, mode 0600) and ADMIN_KEY's digest: changing ADMIN_KEY or deleting
-// session.key ends every session. Sign-out revokes the token's nonce until it would expire.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// Dashboard sessions: a signed cookie (@fastify/cookie's signer, HMAC-SHA256). The value carries
+// who signed in (`admin`), when it expires and a nonce; the signing key is derived from a secret
+// kept in DATA_DIR/session.key (generated on first start, mode 0600) and from the admin key:
+// changing the admin key or deleting session.key ends every session. Sign-out revokes the nonce
+// until the session would have expired; the revoked nonces are saved with the state, so a copy
+// of a signed-out cookie stays worthless after a restart.
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Signer } from '@fastify/cookie';
 
 export const COOKIE_NAME = 'og_session';
 /** Path=/ so the page works behind a reverse proxy that mounts the pool under a prefix. */
 export const COOKIE_PATH = '/';
+/** Revoked sessions remembered at once; sign-outs are rare, the oldest expiry goes first. */
+const MAX_REVOKED = 10_000;
 
 export interface SessionClaims {
-  /** `admin` or a client key fingerprint. */
+  /** `admin`. */
   who: string;
   /** Expiry, epoch ms. */
   exp: number;
   nonce: string;
 }
+
+/** Signed-out sessions as saved in state.json: [nonce, expiry epoch ms]. */
+export type RevokedSessions = [nonce: string, exp: number][];
 
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
@@ -45,7 +52,8 @@ export async function loadSessionSecret(dataDir: string, warn: (m: string) => vo
 }
 
 export class Sessions {
-  private readonly key: Buffer;
+  /** Signs and checks cookie values; also @fastify/cookie's `secret` (one signer for both). */
+  readonly signer: Signer;
   /** nonce -> expiry of signed-out tokens (bounded: entries leave when the token would expire). */
   private readonly revoked = new Map<string, number>();
 
@@ -54,63 +62,57 @@ export class Sessions {
     adminKey: string,
     readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    /** Called after a sign-out, to save the revocation at once (the sign-out answers once it is saved). */
+    private readonly onRevoke: () => Promise<void> | void = () => {},
   ) {
-    // The signing key depends on ADMIN_KEY: a new admin key invalidates every session at once.
-    this.key = createHash('sha256').update(secret).update('\0').update(adminKey).digest();
+    // The signing key depends on the admin key: a new admin key invalidates every session at once.
+    this.signer = new Signer(createHash('sha256').update(secret).update('\0').update(adminKey).digest(), 'sha256');
   }
 
-  private mac(payload: string): Buffer {
-    return createHmac('sha256', this.key).update(payload).digest();
-  }
-
-  issue(who: string): { token: string; claims: SessionClaims } {
+  /** A new session: the claims, and the cookie value (unsigned: setCookie signs it). */
+  issue(who: string): { value: string; claims: SessionClaims } {
     const claims: SessionClaims = { who, exp: this.now() + this.ttlMs, nonce: randomBytes(16).toString('base64url') };
-    const payload = b64(JSON.stringify(claims));
-    return { token: `${payload}.${this.mac(payload).toString('base64url')}`, claims };
+    return { value: b64(JSON.stringify(claims)), claims };
   }
 
-  /** The claims of a valid, unexpired, not revoked token; undefined otherwise. */
+  /** The claims of a validly signed, unexpired, not revoked cookie value; undefined otherwise. */
   verify(token: string | undefined): SessionClaims | undefined {
     if (!token || token.length > 1024) return undefined;
-    const dot = token.indexOf('.');
-    if (dot <= 0) return undefined;
-    const payload = token.slice(0, dot);
-    // Compared as text: base64 has several spellings of one byte string (the last character's
-    // spare bits), and a token should have exactly one.
-    const given = Buffer.from(token.slice(dot + 1));
-    const want = Buffer.from(this.mac(payload).toString('base64url'));
-    if (given.length !== want.length || !timingSafeEqual(given, want)) return undefined;
+    const unsigned = this.signer.unsign(token);
+    if (!unsigned.valid || !unsigned.value) return undefined;
     let claims: SessionClaims;
     try {
-      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SessionClaims;
+      claims = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as SessionClaims;
     } catch {
       return undefined;
     }
-    if (typeof claims.exp !== 'number' || typeof claims.who !== 'string' || typeof claims.nonce !== 'string') return undefined;
+    if (typeof claims?.exp !== 'number' || typeof claims.who !== 'string' || typeof claims.nonce !== 'string') return undefined;
     if (claims.exp <= this.now() || this.revoked.has(claims.nonce)) return undefined;
     return claims;
   }
 
-  revoke(claims: SessionClaims): void {
+  async revoke(claims: SessionClaims): Promise<void> {
+    this.prune();
+    if (this.revoked.size >= MAX_REVOKED) this.revoked.delete(this.revoked.keys().next().value!);
+    this.revoked.set(claims.nonce, claims.exp);
+    await this.onRevoke();
+  }
+
+  private prune(): void {
     const now = this.now();
     for (const [nonce, exp] of this.revoked) if (exp <= now) this.revoked.delete(nonce);
-    this.revoked.set(claims.nonce, claims.exp);
   }
-}
 
-/** The value of one cookie from a Cookie header. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  /** The revocations still in force, for state.json. */
+  snapshot(): RevokedSessions {
+    this.prune();
+    return [...this.revoked];
   }
-  return undefined;
-}
 
-/** The Set-Cookie value: HttpOnly, SameSite=Strict, Path=/, Secure over HTTPS. */
-export function sessionCookie(token: string, maxAgeMs: number, secure: boolean): string {
-  const attrs = [`${COOKIE_NAME}=${token}`, `Path=${COOKIE_PATH}`, `Max-Age=${Math.max(0, Math.floor(maxAgeMs / 1000))}`, 'HttpOnly', 'SameSite=Strict'];
-  if (secure) attrs.push('Secure');
-  return attrs.join('; ');
+  restore(saved: RevokedSessions | undefined): void {
+    const now = this.now();
+    for (const entry of Array.isArray(saved) ? saved : []) {
+      if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number' && entry[1] > now) this.revoked.set(entry[0], entry[1]);
+    }
+  }
 }

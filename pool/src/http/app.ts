@@ -1,28 +1,23 @@
 // The Fastify application: plugins for each group of routes, the pool's services passed in.
 // Built apart from main.ts so tests can run it with their own services, files and logger.
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import type { ClientKeys } from './access-key';
-import { AdminGuard, effectiveAdminKey } from '../admin';
-import { errorBody, errorHeaders, notFound } from './errors';
+import { sendRefusal } from './auth';
+import { notFound } from './errors';
 import type { PoolContext } from '../proxy';
 import { PoolMetrics } from '../accounting';
-import { type AdminServices, adminRoutes } from '../admin';
-import { dashboardRoutes } from '../admin';
+import { AdminGuard, type AdminServices, Sessions, effectiveAdminKey, guessLimit, operatorRoutes } from '../admin';
 import { healthRoutes } from './routes/health';
-import { metricsRoutes } from '../admin';
 import { nativeRoutes } from './routes/native';
 import { anthropicRoutes } from './routes/anthropic';
 import { openaiRoutes } from './routes/openai';
 import { responsesRoutes } from './routes/responses';
 import { ModelCache, proxied } from './routes/proxy';
-import { sessionRoutes } from '../admin';
-import { statusRoutes } from '../admin';
-import { Sessions } from '../admin';
-import { SignInLimiter } from '../admin';
 import type { ReloadReport } from '../sources';
-import { type WebAsset, loadWebAssets } from '../admin';
+import type { SaveHealth } from '../state';
 
 export interface AppOptions {
   ctx: PoolContext;
@@ -30,14 +25,14 @@ export interface AppOptions {
   logger: Logger;
   mode: () => string;
   reload: () => Promise<ReloadReport>;
-  /** Sign-in and sessions; by default an in-memory secret (sessions end with the process). */
-  guard?: AdminGuard;
+  /** Dashboard sessions; by default with an in-memory secret (sessions end with the process). */
+  sessions?: Sessions;
   /** The main access key, the admin key when ADMIN_KEY is unset (only for the default guard). */
   accessKey?: string;
   /** The extended admin API (keys, upstreams, client keys, budgets); without it only the basics. */
   services?: AdminServices;
-  /** The dashboard's files; by default pool/dist/web or what the bundle inlined. */
-  assets?: Map<string, WebAsset> | undefined;
+  /** Whether the last state save worked (/health, the dashboard); by default always. */
+  saveHealth?: () => SaveHealth;
 }
 
 export function buildApp(opts: AppOptions): { app: FastifyInstance; models: ModelCache } {
@@ -46,17 +41,22 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
     loggerInstance: opts.logger,
     // The proxy routes log their own line (with model, attempts, key fingerprint, upstream).
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: ctx.config.BODY_LIMIT_BYTES,
-    // Streams can be long; Node's default 5-minute request timeout would cut them.
-    requestTimeout: 0,
+    // One limit for both tiers (the converter refuses the same); Fastify refuses a larger
+    // Content-Length with 413 before reading a byte, and cuts a chunked body off at the limit.
+    bodyLimit: MAX_REQUEST_BYTES,
+    // Node's timeouts for what a client sends: its headers within HEADERS_TIMEOUT_MS, its whole
+    // request within BODY_TIMEOUT_MS, else 408 and the connection closed. They stop once the
+    // request has arrived, so an answer, however long a stream, is not cut by them. Checked
+    // every second (Node's default is every 30 s).
+    requestTimeout: ctx.config.BODY_TIMEOUT_MS,
+    http: { headersTimeout: ctx.config.HEADERS_TIMEOUT_MS, requestTimeout: ctx.config.BODY_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
     // Idle keep-alive sockets are closed at shutdown, busy ones are let finish (see main.ts).
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
   const models = new ModelCache(ctx.config.MODELS_CACHE_MS);
   const adminKey = effectiveAdminKey(ctx.config.ADMIN_KEY, opts.accessKey ?? '');
-  const guard =
-    opts.guard ?? new AdminGuard(adminKey, new Sessions(randomBytes(32), adminKey, ctx.config.SESSION_TTL_MS, ctx.now), new SignInLimiter({ perAddress: ctx.config.SIGN_IN_FAILURES, global: ctx.config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), ctx.now);
+  const guard = new AdminGuard(adminKey, opts.sessions ?? new Sessions(randomBytes(32), adminKey, ctx.config.SESSION_TTL_MS, ctx.now));
   ctx.metrics ??= new PoolMetrics(ctx);
 
   // Operator routes log a line too; proxy routes are hijacked and log in proxy.ts.
@@ -65,19 +65,21 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
     request.log.info({ method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
-  void app.register(healthRoutes, { ctx, mode: opts.mode });
-  void app.register(statusRoutes, { ctx, guard, mode: opts.mode });
-  void app.register(metricsRoutes, { metrics: ctx.metrics, guard, access: ctx.config.METRICS });
-  void app.register(sessionRoutes, { guard, now: ctx.now });
-  void app.register(adminRoutes, { ctx, clientKeys, guard, mode: opts.mode, reload: opts.reload, services: opts.services });
-  void app.register(dashboardRoutes, { assets: 'assets' in opts ? opts.assets : loadWebAssets() });
+  // Wrong keys counted per client address, for the operator's routes and the data routes alike.
+  void app.register(guessLimit, { perAddress: ctx.config.SIGN_IN_FAILURES });
+  const saveHealth = opts.saveHealth ?? (() => ({ saved: true }) as const);
+  void app.register(healthRoutes, { ctx, mode: opts.mode, saveHealth });
+  void app.register(operatorRoutes, { ctx, clientKeys, guard, metrics: ctx.metrics, mode: opts.mode, reload: opts.reload, services: opts.services, saveHealth });
   void app.register(openaiRoutes, { ctx, clientKeys, models });
   void app.register(anthropicRoutes, { ctx, clientKeys, models });
   void app.register(responsesRoutes, { ctx, clientKeys, models });
   void app.register(nativeRoutes, { ctx, clientKeys, models });
-  app.setNotFoundHandler((request, reply) => {
-    const e = notFound(request.url.split('?')[0] ?? '');
-    void reply.code(404).headers(errorHeaders(e)).send(errorBody(request.url.startsWith('/v1beta') ? 'gemini' : request.url.startsWith('/v1/messages') ? 'anthropic' : 'openai', e));
+  // Unknown paths are answered before their body is read (Fastify would parse a JSON body for the
+  // not-found handler, up to the body limit, for anyone), and the connection closed if one was sent.
+  const unknownPath = (request: FastifyRequest, reply: FastifyReply) => void sendRefusal(request, reply, request.url.startsWith('/v1beta') ? 'gemini' : request.url.startsWith('/v1/messages') ? 'anthropic' : 'openai', notFound(request.url.split('?')[0] ?? ''));
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) unknownPath(request, reply);
   });
+  app.setNotFoundHandler(unknownPath);
   return { app, models };
 }

@@ -4,7 +4,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientKeys } from './access-key';
-import { type Dialect, errorBody, errorHeaders, invalidClientKey } from './errors';
+import { type KeyGuesses, tooManyKeyGuesses } from '../admin/guess-limit';
+import { type Dialect, type PoolError, errorBody, errorHeaders, invalidClientKey } from './errors';
 
 /** Where clients put a key beside `Authorization: Bearer`: Anthropic's header, then Google's. */
 const KEY_HEADERS = ['x-api-key', 'x-goog-api-key'] as const;
@@ -35,16 +36,36 @@ declare module 'fastify' {
   }
 }
 
-export function sendUnauthorized(reply: FastifyReply, dialect: Dialect): FastifyReply {
-  const e = invalidClientKey();
+/**
+ * A refusal sent before the request's body was read closes the connection: otherwise Node would
+ * go on reading (and discarding) whatever body the unauthenticated client sends.
+ */
+export function closeIfBodyUnread(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.body !== undefined) return;
+  const length = request.headers['content-length'];
+  if ((length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined) void reply.header('connection', 'close');
+}
+
+export function sendRefusal(request: FastifyRequest, reply: FastifyReply, dialect: Dialect, e: PoolError): FastifyReply {
+  closeIfBodyUnread(request, reply);
   return reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
 }
 
-/** An onRequest hook accepting any client key. */
-export function clientAuth(keys: ClientKeys, dialect: Dialect) {
+/**
+ * An onRequest hook accepting any client key. A wrong key counts against the caller's address
+ * (guess-limit.ts); an address past its limit is refused whatever key it presents.
+ */
+export function clientAuth(keys: ClientKeys, dialect: Dialect, guesses: KeyGuesses) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const fp = keys.match(presentedKey(request));
-    if (fp === undefined) return void sendUnauthorized(reply, dialect);
+    const presented = presentedKey(request);
+    if (presented === undefined) return void sendRefusal(request, reply, dialect, invalidClientKey());
+    const wait = await guesses.refusedFor(request, 'client');
+    if (wait !== undefined) return void sendRefusal(request, reply, dialect, tooManyKeyGuesses(wait));
+    const fp = keys.match(presented);
+    if (fp === undefined) {
+      await guesses.failed(request, 'client');
+      return void sendRefusal(request, reply, dialect, invalidClientKey());
+    }
     request.clientFp = fp;
   };
 }

@@ -25,10 +25,17 @@ export async function writeFileAtomic(path: string, text: string, defaultMode = 
     throw err;
   }
   try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    // A full disk (ENOSPC) or a quota fails the write: the partial temp file must not stay behind,
+    // one per failed save.
+    await unlink(tmp).catch(() => {});
+    throw err;
   }
   try {
     await rename(tmp, path);

@@ -1,3 +1,3 @@
 // state: atomic persistence of cooldowns, breakers and usage across restarts.
 export { writeFileAtomic } from './atomic-file';
-export { FileStateStore, STATE_VERSION, StateKeeper, type PersistedState } from './state';
+export { FileStateStore, STATE_VERSION, StateKeeper, type PersistedState, type SaveHealth } from './state';

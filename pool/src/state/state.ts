@@ -8,6 +8,7 @@ import { writeFileAtomic } from './atomic-file';
 import type { KeyringSnapshot } from '../keys';
 import type { UpstreamSnapshot } from '../upstreams';
 import type { UsageSnapshot } from '../accounting';
+import type { RevokedSessions } from '../admin';
 
 export const STATE_VERSION = 1;
 
@@ -17,6 +18,8 @@ export interface PersistedState {
   keys: KeyringSnapshot;
   upstreams: UpstreamSnapshot;
   usage: UsageSnapshot;
+  /** Signed-out dashboard sessions still in force (absent in files written before). */
+  sessions?: RevokedSessions;
 }
 
 /** The persistence interface: a file here, anything else (a test double) elsewhere. */
@@ -73,22 +76,41 @@ export class FileStateStore implements StateStore {
   }
 }
 
+/** Whether the last save worked; when not, since when and why (shown as `degraded: state not saved`). */
+export type SaveHealth = { saved: true } | { saved: false; since: number; error: string; attempts: number };
+
+/** Waits between retries of a failed save: 1 s, doubling to a minute. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
+
 /**
  * Debounced saving. `schedule()` after any change (counters); `flushNow()` for changes that must
- * not be lost (disabled keys, day-long quota); `close()` on shutdown. Saves never overlap: a save
- * requested while one runs is folded into one more save after it.
+ * not be lost (disabled keys, day-long quota, sign-outs); `close()` on shutdown. Saves never
+ * overlap: a save requested while one runs is folded into one more save after it. A failed save
+ * (full or read-only DATA_DIR) is retried, 1 s after the first failure and doubling to a minute,
+ * until one works, and `health` says so meanwhile: /health and the dashboard show it, so disabled
+ * keys are never lost in silence.
  */
 export class StateKeeper {
   private timer: NodeJS.Timeout | undefined;
+  private retry: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private failing: { since: number; error: string; attempts: number } | undefined;
+  /** Retries made since the last good save: the next one waits 2^retries seconds (capped). */
+  private retries = 0;
 
   constructor(
     private readonly store: StateStore,
     private readonly collect: () => PersistedState,
     private readonly debounceMs: number,
     private readonly warn: Warn,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  get health(): SaveHealth {
+    return this.failing ? { saved: false, ...this.failing } : { saved: true };
+  }
 
   schedule(): void {
     if (this.timer) return;
@@ -111,18 +133,45 @@ export class StateKeeper {
     this.running = (async () => {
       do {
         this.again = false;
-        try {
-          await this.store.save(this.collect());
-        } catch (err) {
-          this.warn(`could not save state: ${(err as Error).message}`);
-        }
+        await this.saveOnce();
       } while (this.again);
       this.running = undefined;
     })();
     return this.running;
   }
 
+  private async saveOnce(): Promise<void> {
+    try {
+      await this.store.save(this.collect());
+    } catch (err) {
+      const error = (err as Error).message;
+      const attempts = (this.failing?.attempts ?? 0) + 1;
+      if (!this.failing) this.warn(`could not save state: ${error}; retrying until it works (/health shows "state not saved")`);
+      this.failing = { since: this.failing?.since ?? this.now(), error, attempts };
+      // Saves asked for meanwhile (a key disabled) fail too and leave the next retry where it is.
+      if (!this.retry) this.retryLater(Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.retries));
+      return;
+    }
+    if (this.failing) this.warn(`state saved again, after ${this.failing.attempts} failed attempt(s)`);
+    this.failing = undefined;
+    this.retries = 0;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
+  }
+
+  private retryLater(ms: number): void {
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.retries++;
+      void this.flushNow();
+    }, ms);
+    this.retry.unref();
+  }
+
   async close(): Promise<void> {
     await this.flushNow();
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
+    if (this.failing) this.warn(`state NOT saved at shutdown (${this.failing.error}): changes since ${new Date(this.failing.since).toISOString()} (disabled keys, cooldowns, usage, sign-outs) are lost`);
   }
 }

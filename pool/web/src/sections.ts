@@ -21,11 +21,12 @@ async function run(fn: () => Promise<void>): Promise<void> {
 
 /* ---------------------------------------------------------------- overview */
 
-const ov = {} as { root: HTMLElement; stats: HTMLElement; chart: HTMLElement; side: HTMLElement; period: 'today' | 'last24h'; last?: Overview };
+const ov = {} as { root: HTMLElement; alert: HTMLElement; stats: HTMLElement; chart: HTMLElement; side: HTMLElement; period: 'today' | 'last24h'; last?: Overview };
 
 export function overviewSection(): HTMLElement {
   ov.period = 'today';
   ov.stats = h('div', { class: 'stats' });
+  ov.alert = h('div', { role: 'alert' });
   ov.chart = h('div');
   ov.side = h('div');
   const seg = h('div', { class: 'seg', role: 'group', 'aria-label': 'Period' });
@@ -35,7 +36,7 @@ export function overviewSection(): HTMLElement {
     if (ov.last) renderOverview(ov.last);
   };
   seg.append(h('button', { type: 'button', 'data-p': 'today', 'aria-pressed': 'true', onclick: () => setPeriod('today') }, 'Today (Pacific)'), h('button', { type: 'button', 'data-p': 'last24h', 'aria-pressed': 'false', onclick: () => setPeriod('last24h') }, 'Last 24 h'));
-  ov.root = h('section', { class: 'card', id: 'overview' }, h('header', {}, h('h2', {}, 'Overview'), h('span', { class: 'spacer' }), seg), ov.stats, h('div', { class: 'overview-grid' }, ov.chart, ov.side));
+  ov.root = h('section', { class: 'card', id: 'overview' }, h('header', {}, h('h2', {}, 'Overview'), h('span', { class: 'spacer' }), seg), ov.alert, ov.stats, h('div', { class: 'overview-grid' }, ov.chart, ov.side));
   return ov.root;
 }
 
@@ -47,6 +48,21 @@ export function renderOverview(o: Overview): void {
   ov.last = o;
   const p: Summary = ov.period === 'today' ? o.today : o.last24h;
   const rate = p.successRate;
+  // A failed save is the one problem that loses the operator's work (disabled keys) on restart.
+  const st = o.state;
+  replace(
+    ov.alert,
+    ...(st.saved
+      ? []
+      : [
+          h(
+            'div',
+            { class: 'degraded' },
+            h('strong', {}, 'degraded: state not saved'),
+            ` since ${new Date(st.since).toLocaleString()} (${st.attempts} attempts): ${st.error}. Disabled keys, cooldowns, usage and sign-outs since then will be lost on restart; the pool retries by itself once DATA_DIR is writable again.`,
+          ),
+        ]),
+  );
   replace(
     ov.stats,
     stat('Requests', fmt.n(p.requests), `${fmt.n(p.ok)} answered`),

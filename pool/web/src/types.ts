@@ -29,6 +29,8 @@ export interface Overview {
   keys: { total: number; available: number; cooling: number; disabled: number };
   upstreams: { total: number; up: number };
   budgets: { active: boolean; keysAtLimit: Record<string, number> };
+  /** Whether the last save of DATA_DIR/state.json worked (it is retried until it does). */
+  state: { saved: true } | { saved: false; since: string; error: string; attempts: number };
 }
 
 export interface KeyRow {

@@ -14,6 +14,7 @@ import type { PoolContext } from '../../proxy';
 import type { KeyChecker } from '../key-check';
 import { nextPacificMidnight } from '../../accounting';
 import type { ReloadReport } from '../../sources';
+import type { SaveHealth } from '../../state';
 import { type Counters, type Hour, type Usage, zeroHour } from '../../accounting';
 import { clientRoutes } from './admin-clients';
 import { keyRoutes } from './admin-keys';
@@ -38,6 +39,7 @@ export interface AdminOptions {
   mode: () => string;
   reload: () => Promise<ReloadReport>;
   services: AdminServices | undefined;
+  saveHealth: () => SaveHealth;
 }
 
 export function summary(c: Counters, rateLimited: number) {
@@ -57,7 +59,7 @@ function hourSummary(h: Hour) {
   return { requests: h.requests, ok: h.ok, successRate: h.requests ? h.ok / h.requests : null, tokensIn: h.tokensIn, tokensOut: h.tokensOut, rateLimited: h.rateLimited, errors: h.errors };
 }
 
-export function overview(ctx: PoolContext, usage: Usage, budgets: Budgets | undefined, mode: string) {
+export function overview(ctx: PoolContext, usage: Usage, budgets: Budgets | undefined, mode: string, save: SaveHealth = { saved: true }) {
   const now = ctx.now();
   const day = usage.dayOf(now);
   const series = usage.series(now, 24);
@@ -88,6 +90,8 @@ export function overview(ctx: PoolContext, usage: Usage, budgets: Budgets | unde
     upstreams: { total: ctx.upstreams.size, up: ctx.upstreams.upCount(now) },
     budgets: { active: budgets?.active ?? false, keysAtLimit: atLimit },
     allTime: usage.allTimeFolded(),
+    // `saved: false` is shown on the page as "degraded: state not saved", with the reason.
+    state: save.saved ? { saved: true } : { saved: false, since: new Date(save.since).toISOString(), error: save.error, attempts: save.attempts },
   };
 }
 
@@ -118,7 +122,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
 
   app.post('/admin/reload', async () => opts.reload());
 
-  app.get('/admin/overview', async () => overview(ctx, ctx.usage, services?.budgets, opts.mode()));
+  app.get('/admin/overview', async () => overview(ctx, ctx.usage, services?.budgets, opts.mode(), opts.saveHealth()));
 
   app.get<{ Querystring: { days?: string } }>('/admin/usage', async (request, reply) => {
     const days = request.query.days === undefined ? ctx.config.USAGE_DAYS : Number(request.query.days);

@@ -4,7 +4,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminGuard } from '../admin-guard';
 import type { PoolMetrics } from '../../accounting';
-import { CONTENT_TYPE } from '../../accounting';
 
 export interface MetricsOptions {
   metrics: PoolMetrics;
@@ -15,5 +14,5 @@ export interface MetricsOptions {
 export async function metricsRoutes(app: FastifyInstance, opts: MetricsOptions): Promise<void> {
   if (opts.access === 'off') return;
   if (opts.access === 'admin') app.addHook('onRequest', opts.guard.hook);
-  app.get('/metrics', async (_request, reply) => reply.header('content-type', CONTENT_TYPE).header('cache-control', 'no-store').send(opts.metrics.render()));
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', opts.metrics.contentType).header('cache-control', 'no-store').send(await opts.metrics.render()));
 }

@@ -47,7 +47,7 @@ export class ModelCache {
 export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dialect: Dialect): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addHook('onRequest', clientAuth(clientKeys, dialect));
+  app.addHook('onRequest', clientAuth(clientKeys, dialect, app.keyGuesses));
   app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     const e = apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status });

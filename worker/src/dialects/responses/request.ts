@@ -28,7 +28,8 @@
 // | max_output_tokens, temperature, top_p, stop| the same                                        |
 // Call ids carry Gemini's call id and signature (gemini/signatures.ts), as in the chat dialect.
 import { ApiError, badRequest } from '../../errors';
-import { type MediaMap, isGeminiFileUri, mediaPart } from '../../chat/media';
+import { type RemoteMediaRef, isGeminiFileUri } from '../../media';
+import { type MediaMap, mediaPart } from '../openai-chat/media';
 import { CallLedger, type RecordedCall, type ToolResult, resultResponse } from '../../gemini/calls';
 import type { Conversation, MediaPart, Part, Tool, ToolChoice, Turn } from '../../gemini/conversation';
 import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
@@ -120,21 +121,23 @@ function toolChoice(choice: ResponsesRequest['tool_choice']): ToolChoice | undef
   return { mode: 'auto' }; // a hosted tool: Gemini cannot force one
 }
 
-/** The distinct http(s) URLs of images and files that must be fetched before mapping. */
-export function remoteMediaUrls(req: ResponsesRequest): string[] {
-  const urls = new Set<string>();
-  const add = (url: string | null | undefined) => {
-    if (url && /^https?:\/\//i.test(url) && !isGeminiFileUri(url)) urls.add(url);
+/** The http(s) images and files that must be fetched before mapping, each with the input field
+ * that named it (for the error's `param`). */
+export function remoteMediaRefs(req: ResponsesRequest): RemoteMediaRef[] {
+  const refs: RemoteMediaRef[] = [];
+  const add = (url: string | null | undefined, field: string, at: string) => {
+    if (url && /^https?:\/\//i.test(url) && !isGeminiFileUri(url)) refs.push({ url, param: `${at}.${field}`, name: `${field} at ${at}` });
   };
-  for (const item of req.input) {
+  req.input.forEach((item, i) => {
     const list = item.type === 'message' ? item.content : item.type === 'function_call_output' || item.type === 'custom_tool_call_output' ? item.output : undefined;
-    if (!Array.isArray(list)) continue;
-    for (const p of list) {
-      if (p.type === 'input_image') add(p.image_url);
-      else if (p.type === 'input_file' && !p.file_data) add(p.file_url);
-    }
-  }
-  return [...urls];
+    if (!Array.isArray(list)) return;
+    const key = item.type === 'message' ? 'content' : 'output';
+    list.forEach((p, j) => {
+      if (p.type === 'input_image') add(p.image_url, 'image_url', `input[${i}].${key}[${j}]`);
+      else if (p.type === 'input_file' && !p.file_data) add(p.file_url, 'file_url', `input[${i}].${key}[${j}]`);
+    });
+  });
+  return refs;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,12 +3,12 @@
 // Stateless: nothing is stored, so the retrieval endpoints answer 404 (errors.ts).
 import type { Gemini } from '@opengemini/shared';
 import { readJsonBody } from '../../body';
-import { fetchRemoteMedia } from '../../chat/media';
+import { fetchRemoteMedia } from '../../media';
+import { confirmStream, readAnswer } from '../../gemini/answer';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
 import { SSE_HEADERS, json } from '../../http';
 import { StreamConverter, convertSse } from '../../sse-stream';
-import { withParam } from './errors';
-import { remoteMediaUrls, toGeminiBody } from './request';
+import { remoteMediaRefs, toGeminiBody } from './request';
 import { type ResponseContext, responseIds, toResponse } from './response';
 import { ResponsesStreamEncoder } from './stream';
 import type { ResponsesRequest } from './types';
@@ -31,11 +31,12 @@ export async function handleResponses(request: Request, target: GeminiTarget, op
   };
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
+    const answer = await confirmStream(res.body ?? new ReadableStream());
     const converter = new StreamConverter(new ResponsesStreamEncoder(ctx));
-    return new Response(convertSse(res.body!, converter, options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }), { status: 200, headers: SSE_HEADERS });
+    return new Response(convertSse(answer, converter, options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }), { status: 200, headers: SSE_HEADERS });
   }
   const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
-  return json(toResponse(await readJson<Gemini.GenerateContentResponse>(res), ctx));
+  return json(toResponse(await readAnswer(res), ctx));
 }
 
 /** Counts what the same request would send: contents, system instruction and tools. */
@@ -52,12 +53,7 @@ export async function handleInputTokens(request: Request, target: GeminiTarget):
 
 /** The Gemini request, remote media fetched first (its errors name the input, not a chat field). */
 async function geminiRequest(req: ResponsesRequest, target: GeminiTarget) {
-  const urls = remoteMediaUrls(req);
-  let media;
-  try {
-    media = urls.length > 0 ? await fetchRemoteMedia(urls, target.fetch) : undefined;
-  } catch (err) {
-    throw withParam(err, (param) => (param === 'messages' ? 'input' : param));
-  }
+  const refs = remoteMediaRefs(req);
+  const media = refs.length > 0 ? await fetchRemoteMedia(refs, target.mediaFetch ?? target.fetch) : undefined;
   return toGeminiBody(req, media);
 }

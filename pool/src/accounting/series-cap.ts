@@ -1,0 +1,34 @@
+// Label values of the pool's metrics partly come from clients (the model name), and every distinct
+// label set is a series kept in memory and printed on every scrape. A SeriesCap bounds both: a
+// value longer than MAX_LABEL_LENGTH is replaced by `(other)`, and once a metric has `max` label
+// sets every new one is counted under a single set whose labels are all `(other)`. Real pools stay
+// far below the caps (keys x models x results); a client inventing model names cannot.
+
+export const OVERFLOW = '(other)';
+/** Longer than any Gemini model name or Worker URL an operator would use. */
+export const MAX_LABEL_LENGTH = 128;
+
+export class SeriesCap<N extends string> {
+  private readonly seen = new Set<string>();
+  private readonly overflow: Record<N, string>;
+
+  constructor(
+    readonly names: readonly N[],
+    readonly max: number,
+  ) {
+    this.overflow = Object.fromEntries(names.map((n) => [n, OVERFLOW])) as Record<N, string>;
+  }
+
+  /** The labels to count `values` (in `names` order) under. */
+  labels(values: readonly string[]): Record<N, string> {
+    const kept = values.map((v) => (v.length > MAX_LABEL_LENGTH ? OVERFLOW : v));
+    const id = kept.join('\u0000');
+    if (!this.seen.has(id)) {
+      if (this.seen.size >= this.max) return this.overflow;
+      this.seen.add(id);
+    }
+    const out = {} as Record<N, string>;
+    this.names.forEach((n, i) => (out[n] = kept[i]!));
+    return out;
+  }
+}

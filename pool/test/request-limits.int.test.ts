@@ -1,0 +1,163 @@
+// What a client sends is bounded in size and in time, on every route (issue 10: with
+// `requestTimeout: 0` and a 50 MB limit, 20 clients with no credentials sending 45 MB of a
+// 50,000,000-byte sign-in body held 980 MB for minutes). Raw sockets, so the test controls every
+// byte and sees when the pool closes the connection.
+import net from 'node:net';
+import { MAX_REQUEST_BYTES } from '@opengemini/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heapMb } from './helpers/memory';
+import { type PoolUnderTest, startTestPool, testKey } from './helpers/stack';
+
+/** A Gemini stream that takes `ms` to finish: five text events, then the last with usage. */
+function slowStream(ms: number): typeof fetch {
+  return (async () => {
+    const enc = new TextEncoder();
+    const event = (o: unknown) => enc.encode(`data: ${JSON.stringify(o)}\r\n\r\n`);
+    let n = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((r) => setTimeout(r, ms / 5));
+        if (++n < 5) return controller.enqueue(event({ candidates: [{ content: { role: 'model', parts: [{ text: `part${n} ` }] }, index: 0 }] }));
+        controller.enqueue(event({ candidates: [{ content: { role: 'model', parts: [{ text: 'end' }] }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 5, totalTokenCount: 6 } }));
+        controller.close();
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  }) as typeof fetch;
+}
+
+interface Exchange {
+  /** The status line the pool answered, '' if none. */
+  status: string;
+  /** Whether the pool closed the connection. */
+  closed: boolean;
+  /** Bytes of body the client managed to hand to its socket before the pool closed it. */
+  sent: number;
+}
+
+/**
+ * Sends `head` then up to `bodyBytes` of body (in 64 KiB writes, `pauseMs` between them), and
+ * waits until the pool answers and closes, or `waitMs` passes.
+ */
+function exchange(port: number, head: string, bodyBytes: number, opts: { pauseMs?: number; waitMs?: number } = {}): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let reply = '';
+    let closed = false;
+    let sent = 0;
+    const done = () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve({ status: reply.split('\r\n')[0] ?? '', closed, sent });
+    };
+    const timer = setTimeout(done, opts.waitMs ?? 5_000);
+    s.on('data', (d) => (reply += d.toString('latin1')));
+    s.on('error', () => {});
+    s.on('close', () => {
+      closed = true;
+      done();
+    });
+    s.write(head);
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const pump = () => {
+      while (sent < bodyBytes && !closed) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, bodyBytes - sent));
+        sent += piece.length;
+        const more = s.write(piece);
+        if (opts.pauseMs) return void setTimeout(pump, opts.pauseMs);
+        if (!more) return void s.once('drain', pump);
+      }
+    };
+    pump();
+  });
+}
+
+let p: PoolUnderTest;
+let port: number;
+beforeAll(async () => {
+  p = await startTestPool({ keys: [testKey(1)], upstreams: [], env: { LOG_LEVEL: 'warn', HEADERS_TIMEOUT_MS: '400', BODY_TIMEOUT_MS: '800' }, directFetch: slowStream(2_000) });
+  port = Number(new URL(p.base).port);
+});
+afterAll(async () => {
+  await p?.close();
+});
+
+describe('bodies from clients without credentials', () => {
+  it('POST /admin/session announcing 50,000,000 bytes: 413 before the body is read, the connection closed; 20 at once hold no memory', async () => {
+    const before = heapMb();
+    const head = 'POST /admin/session HTTP/1.1\r\nHost: pool\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n';
+    const all = await Promise.all(Array.from({ length: 20 }, () => exchange(port, head, 45 * 2 ** 20)));
+    const after = heapMb();
+    console.info(`[request limits] 20 unauthenticated 50 MB sign-ins: heap ${before.toFixed(1)} -> ${after.toFixed(1)} MB; client bytes accepted before the close: max ${(Math.max(...all.map((e) => e.sent)) / 2 ** 20).toFixed(1)} MiB`);
+    for (const e of all) expect(e).toMatchObject({ status: 'HTTP/1.1 413 Payload Too Large', closed: true });
+    // Heap figures mean something only after a full collection (NODE_OPTIONS=--expose-gc).
+    if (typeof globalThis.gc === 'function') expect(after - before).toBeLessThan(20);
+  });
+
+  it('a chunked sign-in body (no length) is cut off at 4 KiB with 413', async () => {
+    const head = 'POST /admin/session HTTP/1.1\r\nHost: pool\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const e = await new Promise<Exchange>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      let reply = '';
+      s.on('data', (d) => (reply += d));
+      s.on('error', () => {});
+      s.on('close', () => resolve({ status: reply.split('\r\n')[0] ?? '', closed: true, sent: 0 }));
+      s.write(head);
+      s.write(`2000\r\n${'a'.repeat(0x2000)}\r\n`);
+    });
+    expect(e.status).toBe('HTTP/1.1 413 Payload Too Large');
+  });
+
+  it('a wrong client key with a large body on /v1: 401 at once and the connection closed, the body not read', async () => {
+    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer sk-wrong\r\nContent-Type: application/json\r\nContent-Length: ${20 * 2 ** 20}\r\n\r\n`;
+    const e = await exchange(port, head, 20 * 2 ** 20);
+    expect(e).toMatchObject({ status: 'HTTP/1.1 401 Unauthorized', closed: true });
+  });
+
+  it('a large body to an unknown path: 404 at once and the connection closed, the body not read', async () => {
+    const head = `POST /nowhere HTTP/1.1\r\nHost: pool\r\nContent-Type: application/json\r\nContent-Length: ${20 * 2 ** 20}\r\n\r\n`;
+    const e = await exchange(port, head, 20 * 2 ** 20);
+    expect(e).toMatchObject({ status: 'HTTP/1.1 404 Not Found', closed: true });
+  });
+});
+
+describe('the one body limit, MAX_REQUEST_BYTES', () => {
+  it('a chat with a valid key announcing more than MAX_REQUEST_BYTES: 413 before a byte of it is read', async () => {
+    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer ${p.pool.accessKey}\r\nContent-Type: application/json\r\nContent-Length: ${MAX_REQUEST_BYTES + 1}\r\n\r\n`;
+    const e = await exchange(port, head, 0, { waitMs: 2_000 });
+    expect(e).toMatchObject({ status: 'HTTP/1.1 413 Payload Too Large', closed: true });
+  });
+});
+
+describe('timeouts on what a client sends', () => {
+  it('headers trickled for longer than HEADERS_TIMEOUT_MS: 408 and the connection closed', async () => {
+    const e = await new Promise<Exchange>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      let reply = '';
+      s.on('data', (d) => (reply += d));
+      s.on('error', () => {});
+      const drip = setInterval(() => s.write('X-Slow: 1\r\n'), 100);
+      s.write('GET /health HTTP/1.1\r\nHost: pool\r\n');
+      s.on('close', () => {
+        clearInterval(drip);
+        resolve({ status: reply.split('\r\n')[0] ?? '', closed: true, sent: 0 });
+      });
+    });
+    expect(e.status).toBe('HTTP/1.1 408 Request Timeout');
+  });
+
+  it('a body sent slower than BODY_TIMEOUT_MS allows, with a valid key: 408 and the connection closed', async () => {
+    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer ${p.pool.accessKey}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n`;
+    const e = await exchange(port, head, 1_000_000, { pauseMs: 200 });
+    expect(e).toMatchObject({ status: 'HTTP/1.1 408 Request Timeout', closed: true });
+  });
+
+  it('an answer streamed for longer than BODY_TIMEOUT_MS is not cut: the timeouts end once the request has arrived', async () => {
+    const started = Date.now();
+    const stream = await p.client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(Date.now() - started).toBeGreaterThan(800);
+    expect(text).toBe('part1 part2 part3 part4 end');
+  });
+});
