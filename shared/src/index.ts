@@ -2,6 +2,8 @@
 // Wire types are namespaced (OpenAI.ChatMessage, Gemini.Part): both APIs use names like ToolCall.
 export * from './contract';
 export * from './keys';
+export * from './key-scrubber';
+export * from './model-name';
 export * from './limits';
 export { parseDuration } from './duration';
 export { nextPacificMidnight, pacificDay } from './pacific-day';

@@ -1,0 +1,267 @@
+// Scrubbing the keys a tier holds, literally, whatever their shape: Google echoes a leaked key in
+// its 403 whether or not it starts with `AIza`, so the pattern scrub (keys.ts) is not enough for a
+// key.txt line of another shape. Built once per key set (the pool rebuilds it when key.txt
+// changes; the Worker builds one for the key it was handed) as an Aho-Corasick automaton over the
+// keys' characters: one table lookup per character or byte, whatever the number of keys, and a
+// stream can tell exactly how many trailing bytes could still be the start of a key.
+//
+// Every occurrence of a held key, and anything shaped like a Google key (`AIza` + 35), becomes
+// `[key <fingerprint>]`. Keys are ASCII (the pool's key.txt shape; an HTTP header value); a held
+// "key" shorter than MIN_LITERAL_KEY_LENGTH is no real key and is not matched literally (it would
+// garble ordinary text).
+import { fingerprint } from './keys';
+
+export const MIN_LITERAL_KEY_LENGTH = 16;
+
+const GOOGLE_KEY_LENGTH = 39;
+const GOOGLE_KEY_START = [0x41, 0x49, 0x7a, 0x61]; // "AIza"
+/** [0-9A-Za-z_-]: what follows "AIza" in a Google key. */
+const isGoogleKeyChar = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f;
+
+/** A stretch of input to replace by a key's label: [start, end) and the label. */
+interface Span {
+  start: number;
+  end: number;
+  label: string;
+}
+
+/** Text as char codes, or bytes: keys are ASCII, so both scan alike. */
+type Input = string | Uint8Array;
+
+const codeAt = (input: Input, i: number): number => (typeof input === 'string' ? input.charCodeAt(i) : input[i]!);
+
+const encoder = new TextEncoder();
+
+export class KeyScrubber {
+  /** Char code -> alphabet index, -1 for a character no key holds. */
+  private readonly symbol = new Int16Array(128).fill(-1);
+  private readonly alphabet: number;
+  /** The full transition table: state * alphabet + symbol -> state. */
+  private readonly delta: Int32Array;
+  /** The longest held key that ends at this state (index into `keys`), or -1. */
+  private readonly output: Int32Array;
+  /** How many trailing characters at this state could still grow into a key. */
+  private readonly hold: Int32Array;
+  private readonly keys: string[];
+  private readonly labels: string[];
+
+  /** A scrubber for no held key: it still removes anything shaped like a Google key. */
+  static readonly patternOnly = new KeyScrubber([]);
+
+  constructor(keys: Iterable<string>) {
+    // eslint-disable-next-line no-control-regex
+    this.keys = [...new Set(keys)].filter((k) => k.length >= MIN_LITERAL_KEY_LENGTH && /^[\u0000-\u007f]+$/.test(k));
+    this.labels = this.keys.map((k) => `[key ${fingerprint(k)}]`);
+    let alphabet = 0;
+    for (const k of this.keys) for (let i = 0; i < k.length; i++) if (this.symbol[k.charCodeAt(i)] === -1) this.symbol[k.charCodeAt(i)] = alphabet++;
+    this.alphabet = Math.max(1, alphabet);
+
+    // The trie: children by symbol (-1 = none), depth, and which key ends at each node.
+    const children: Int32Array[] = [new Int32Array(this.alphabet).fill(-1)];
+    const depth: number[] = [0];
+    const ends: number[] = [-1];
+    this.keys.forEach((k, index) => {
+      let s = 0;
+      for (let i = 0; i < k.length; i++) {
+        const a = this.symbol[k.charCodeAt(i)]!;
+        if (children[s]![a] === -1) {
+          children[s]![a] = children.length;
+          children.push(new Int32Array(this.alphabet).fill(-1));
+          depth.push(depth[s]! + 1);
+          ends.push(-1);
+        }
+        s = children[s]![a]!;
+      }
+      ends[s] = index;
+    });
+
+    // Breadth first: failure links, then the full table (a missing edge follows the failure).
+    const n = children.length;
+    const A = this.alphabet;
+    this.delta = new Int32Array(n * A);
+    this.output = new Int32Array(n).fill(-1);
+    this.hold = new Int32Array(n);
+    const fail = new Int32Array(n);
+    const queue: number[] = [0];
+    for (let q = 0; q < queue.length; q++) {
+      const s = queue[q]!;
+      const hasChildren = children[s]!.some((c) => c !== -1);
+      // A node's own key is the longest one ending here; otherwise the failure state's.
+      this.output[s] = ends[s]! >= 0 ? ends[s]! : s === 0 ? -1 : this.output[fail[s]!]!;
+      this.hold[s] = hasChildren ? depth[s]! : s === 0 ? 0 : this.hold[fail[s]!]!;
+      for (let a = 0; a < A; a++) {
+        const c = children[s]![a]!;
+        if (c === -1) {
+          this.delta[s * A + a] = s === 0 ? 0 : this.delta[fail[s]! * A + a]!;
+        } else {
+          fail[c] = s === 0 ? 0 : this.delta[fail[s]! * A + a]!;
+          this.delta[s * A + a] = c;
+          queue.push(c);
+        }
+      }
+    }
+  }
+
+  /** How many keys are matched literally. */
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** `text` with every held key and every Google-shaped key replaced by its label. */
+  scrub(text: string): string {
+    const { spans } = this.find(text, false);
+    if (spans.length === 0) return text;
+    let out = '';
+    let last = 0;
+    for (const s of spans) {
+      out += text.slice(last, s.start) + s.label;
+      last = s.end;
+    }
+    return out + text.slice(last);
+  }
+
+  /** The bytes with every key replaced; `bytes` itself when there is none (the common case). */
+  scrubBytes(bytes: Uint8Array): Uint8Array {
+    return splice(bytes, this.find(bytes, false).spans, bytes.length);
+  }
+
+  /** A scrubber for one stream whose chunks may cut a key anywhere. */
+  stream(): KeyStreamScrubber {
+    return new KeyStreamScrubber(this);
+  }
+
+  /**
+   * The spans to replace, in order and merged where they overlap (a key inside a longer one).
+   * With `partial`, also where the input could end in the start of a key (`cut`: everything
+   * from there on must wait for more input); without, `cut` is the input's length.
+   */
+  find(input: Input, partial: boolean): { spans: Span[]; cut: number } {
+    const found: Span[] = [];
+    const n = input.length;
+    const { symbol, delta, output, alphabet: A } = this;
+    let s = 0;
+    // One loop per input kind, so each stays monomorphic (this is the hot path of every stream).
+    if (this.keys.length > 0 && typeof input === 'string') {
+      for (let i = 0; i < n; i++) {
+        const c = input.charCodeAt(i);
+        const a = c < 128 ? symbol[c]! : -1;
+        s = a < 0 ? 0 : delta[s * A + a]!;
+        if (output[s]! >= 0) this.found(found, s, i);
+      }
+    } else if (this.keys.length > 0 && typeof input !== 'string') {
+      for (let i = 0; i < n; i++) {
+        const c = input[i]!;
+        const a = c < 128 ? symbol[c]! : -1;
+        s = a < 0 ? 0 : delta[s * A + a]!;
+        if (output[s]! >= 0) this.found(found, s, i);
+      }
+    }
+    const googleCut = findGoogleKeys(input, found);
+    let cut = partial ? Math.min(n - this.hold[s]!, googleCut) : n;
+    const spans = merge(found);
+    // A key that ends past the cut is held back whole, and found again with the rest.
+    for (let i = spans.length - 1; i >= 0 && spans[i]!.end > cut; i--) cut = Math.min(cut, spans[i]!.start);
+    return { spans: spans.filter((sp) => sp.end <= cut), cut };
+  }
+
+  private found(found: Span[], state: number, i: number): void {
+    const k = this.output[state]!;
+    found.push({ start: i + 1 - this.keys[k]!.length, end: i + 1, label: this.labels[k]! });
+  }
+}
+
+/** Adds Google-shaped keys to `found`; returns where a possibly cut one starts at the end (or n). */
+function findGoogleKeys(input: Input, found: Span[]): number {
+  const n = input.length;
+  let cut = n;
+  // Native indexOf finds each candidate "A"; a string can look for the whole "AIza" at once.
+  const next = typeof input === 'string' ? (from: number) => input.indexOf('AIza', from) : (from: number) => input.indexOf(0x41, from);
+  for (let i = next(0); i >= 0 && i < n; i = next(i + 1)) {
+    let j = 1;
+    for (; j < GOOGLE_KEY_LENGTH && i + j < n; j++) {
+      const c = codeAt(input, i + j);
+      if (j < 4 ? c !== GOOGLE_KEY_START[j] : !isGoogleKeyChar(c)) break;
+    }
+    if (j === GOOGLE_KEY_LENGTH) {
+      let key = '';
+      for (let x = i; x < i + GOOGLE_KEY_LENGTH; x++) key += String.fromCharCode(codeAt(input, x));
+      found.push({ start: i, end: i + GOOGLE_KEY_LENGTH, label: `[key ${fingerprint(key)}]` });
+      i += GOOGLE_KEY_LENGTH - 1;
+    } else if (i + j === n && cut === n) cut = i;
+  }
+  return cut;
+}
+
+/** Sorts spans and merges overlapping ones; the longest member names the merged span. */
+function merge(found: Span[]): Span[] {
+  if (found.length < 2) return found;
+  found.sort((x, y) => x.start - y.start || y.end - x.end);
+  const out: Span[] = [];
+  let longest = 0;
+  for (const sp of found) {
+    const prev = out[out.length - 1];
+    if (prev && sp.start < prev.end) {
+      if (sp.end - sp.start > longest) {
+        prev.label = sp.label;
+        longest = sp.end - sp.start;
+      }
+      prev.end = Math.max(prev.end, sp.end);
+    } else {
+      out.push({ ...sp });
+      longest = sp.end - sp.start;
+    }
+  }
+  return out;
+}
+
+/** `bytes[0, upTo)` with the spans replaced by their labels; `bytes` itself when nothing changes. */
+function splice(bytes: Uint8Array, spans: readonly Span[], upTo: number): Uint8Array {
+  if (spans.length === 0) return upTo === bytes.length ? bytes : bytes.subarray(0, upTo);
+  const parts: Uint8Array[] = [];
+  let last = 0;
+  for (const s of spans) {
+    parts.push(bytes.subarray(last, s.start), encoder.encode(s.label));
+    last = s.end;
+  }
+  parts.push(bytes.subarray(last, upTo));
+  return concat(parts);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Scrubs one stream: a chunk's last bytes are held back only while they could be the start of a
+ * held key or of a Google-shaped one, and sent with the next chunk; a chunk not ending that way
+ * goes out whole, at once. The text around a key is never decoded, so a multi-byte character cut
+ * across chunks passes through unchanged.
+ */
+export class KeyStreamScrubber {
+  private held: Uint8Array | undefined;
+
+  constructor(private readonly scrubber: KeyScrubber) {}
+
+  /** The bytes of `chunk` (and of what was held) that can be sent now, scrubbed. */
+  push(chunk: Uint8Array): Uint8Array {
+    const data = this.held ? concat([this.held, chunk]) : chunk;
+    const { spans, cut } = this.scrubber.find(data, true);
+    this.held = cut < data.length ? data.slice(cut) : undefined;
+    return splice(data, spans, cut);
+  }
+
+  /** What was held back, scrubbed, when the stream ends (or breaks). */
+  end(): Uint8Array {
+    const rest = this.held ?? new Uint8Array(0);
+    this.held = undefined;
+    return this.scrubber.scrubBytes(rest);
+  }
+}
