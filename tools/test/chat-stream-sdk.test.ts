@@ -3,8 +3,8 @@
 // throw on our error events.
 import OpenAI, { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { decodeToolCallId } from '../../worker/src/chat/signatures';
-import { createChatStream } from '../../worker/src/chat/stream';
+import { decodeToolCallId } from '../../worker/src/gemini/signatures';
+import { createChatStream } from '../../worker/src/dialects/openai-chat/stream';
 
 const utf8 = new TextEncoder();
 const event = (body: object) => `data: ${JSON.stringify({ ...body, modelVersion: 'gemini-2.5-flash', responseId: 'r1' })}\r\n\r\n`;

@@ -3,12 +3,12 @@
 // and by the pool's direct mode, which runs this converter in-process.
 import { ApiError } from './errors';
 import { badSecret, extractKey, missingKey } from './auth';
-import { DEFAULT_GEMINI_BASE_URL, type GeminiTarget } from './gemini';
+import { DEFAULT_GEMINI_BASE_URL, type GeminiTarget } from './gemini/client';
 import { errorResponse, json, preflight, toApiError } from './http';
-import { handleChat } from './routes/chat';
-import { handleEmbeddings } from './routes/embeddings';
-import { handleListModels, handleGetModel } from './routes/models';
-import { handleNative } from './routes/native';
+import { handleChat } from './dialects/openai-chat/route';
+import { handleEmbeddings } from './dialects/embeddings';
+import { handleListModels, handleGetModel } from './dialects/models';
+import { handleNative } from './dialects/native';
 import { apiPath } from './api-path';
 
 export interface WorkerEnv {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { geminiVersion, isGemini25Pro, isGemini3, isGemma, isLatestAlias, modelFamily, normalizeModel, supportsJsonSchema, supportsThinking } from '../src/chat/models';
+import { geminiVersion, isGemini25Pro, isGemini3, isGemma, isLatestAlias, modelFamily, normalizeModel, supportsJsonSchema, supportsThinking } from '../src/gemini/models';
 
 describe('model names', () => {
   // name, version, family, gemini3, 2.5 pro, thinks, JSON Schema

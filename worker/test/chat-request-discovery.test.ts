@@ -1,9 +1,9 @@
 // Every body the converter emits must pass Google's own field checks: run a table of mapped
 // requests through the strict, closed-object oracle built from the discovery document.
 import { describe, expect, it } from 'vitest';
-import { toGeminiRequest } from '../src/chat/request';
-import { encodeToolCallId } from '../src/chat/signatures';
-import { parseChatRequest } from '../src/chat/validate';
+import { toGeminiRequest } from '../src/dialects/openai-chat/request';
+import { encodeToolCallId } from '../src/gemini/signatures';
+import { parseChatRequest } from '../src/dialects/openai-chat/validate';
 import { findGeminiViolations } from '../../tools/src/oracles/gemini-validator';
 import { oraclesMissingMessage, oraclesPresent } from '../../tools/src/oracles/paths';
 

@@ -1,9 +1,9 @@
 import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/errors';
-import { toGeminiRequest } from '../src/chat/request';
-import { SKIP_SIGNATURE, encodeToolCallId } from '../src/chat/signatures';
-import { parseChatRequest } from '../src/chat/validate';
+import { toGeminiRequest } from '../src/dialects/openai-chat/request';
+import { SKIP_SIGNATURE, encodeToolCallId } from '../src/gemini/signatures';
+import { parseChatRequest } from '../src/dialects/openai-chat/validate';
 
 type Msg = Record<string, unknown>;
 

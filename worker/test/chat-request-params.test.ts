@@ -1,7 +1,7 @@
 import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SAFETY_SETTINGS, toGeminiRequest } from '../src/chat/request';
-import { parseChatRequest } from '../src/chat/validate';
+import { DEFAULT_SAFETY_SETTINGS, toGeminiRequest } from '../src/dialects/openai-chat/request';
+import { parseChatRequest } from '../src/dialects/openai-chat/validate';
 
 const messages = [{ role: 'user', content: 'hi' }];
 function map(extra: Record<string, unknown>, model = 'gemini-2.0-flash'): Gemini.GenerateContentRequest {

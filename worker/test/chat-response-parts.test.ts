@@ -1,7 +1,7 @@
 import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
-import { type Segment, groundingAnnotations, mapLogprobs, mapParts } from '../src/chat/parts';
-import { decodeToolCallId, encodeToolCallId } from '../src/chat/signatures';
+import { type Segment, groundingAnnotations, mapLogprobs, mapParts } from '../src/dialects/openai-chat/parts';
+import { decodeToolCallId, encodeToolCallId } from '../src/gemini/signatures';
 
 /** Deterministic ids that still carry what production ids carry. */
 const mint = (c: Parameters<typeof encodeToolCallId>[0]) => encodeToolCallId(c, () => 'N');

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { expectValidOpenAI } from '../../tools/src/oracles/openai-validator';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
 import { ApiError } from '../src/errors';
-import { type ResponseContext, toChatCompletion } from '../src/chat/response';
-import { decodeToolCallId, encodeToolCallId } from '../src/chat/signatures';
+import { type ResponseContext, toChatCompletion } from '../src/dialects/openai-chat/response';
+import { decodeToolCallId, encodeToolCallId } from '../src/gemini/signatures';
 
 function context(): ResponseContext {
   let n = 0;

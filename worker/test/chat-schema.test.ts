@@ -1,6 +1,6 @@
 import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
-import { convertSchemas, convertToSubset, isEmptyObjectSchema, toGeminiJsonSchema, toGeminiSchema } from '../src/chat/schema';
+import { convertSchemas, convertToSubset, isEmptyObjectSchema, toGeminiJsonSchema, toGeminiSchema } from '../src/gemini/schema';
 import { findGeminiViolations } from '../../tools/src/oracles/gemini-validator';
 import { oraclesMissingMessage, oraclesPresent } from '../../tools/src/oracles/paths';
 

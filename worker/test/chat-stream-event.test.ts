@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mapParts } from '../src/chat/parts';
-import { COMMON_EVENT_PATTERN_LENGTH, type CommonEvent, MAX_COMMON_EVENT, readCommonEvent } from '../src/chat/stream-event';
+import { mapParts } from '../src/dialects/openai-chat/parts';
+import { COMMON_EVENT_PATTERN_LENGTH, type CommonEvent, MAX_COMMON_EVENT, readCommonEvent } from '../src/gemini/stream-event';
 import { random } from './support/random';
 
 // The fast path may only ever read what JSON.parse + the generic path would read; everything it

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeToolCallId } from '../src/chat/signatures';
-import { ChatStreamConverter, type StreamContext } from '../src/chat/stream';
-import { readCommonEvent } from '../src/chat/stream-event';
+import { encodeToolCallId } from '../src/gemini/signatures';
+import { ChatStreamConverter, type StreamContext } from '../src/dialects/openai-chat/stream';
+import { readCommonEvent } from '../src/gemini/stream-event';
 import { random } from './support/random';
 
 // The converter's output must not depend on which path read an event: the fast path

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeToolCallId } from '../src/chat/signatures';
-import { ChatStreamConverter, type StreamContext, createChatStream } from '../src/chat/stream';
+import { encodeToolCallId } from '../src/gemini/signatures';
+import { ChatStreamConverter, type StreamContext, createChatStream } from '../src/dialects/openai-chat/stream';
 
 // The converter's output must not depend on how the network cut Gemini's bytes, nor on which
 // line ends frame the events.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type StreamContext, createChatStream } from '../src/chat/stream';
+import { type StreamContext, createChatStream } from '../src/dialects/openai-chat/stream';
 
 // Timers, cancellation, upstream failures and backpressure of the stream pair.
 const utf8 = new TextEncoder();

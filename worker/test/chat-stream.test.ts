@@ -2,8 +2,8 @@ import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { expectValidOpenAI } from '../../tools/src/oracles/openai-validator';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
-import { decodeToolCallId, encodeToolCallId } from '../src/chat/signatures';
-import { type StreamContext, createChatStream } from '../src/chat/stream';
+import { decodeToolCallId, encodeToolCallId } from '../src/gemini/signatures';
+import { type StreamContext, createChatStream } from '../src/dialects/openai-chat/stream';
 
 // Recorded-style Gemini events: every chunk carries cumulative usage, modelVersion and
 // responseId; events are framed with \r\n\r\n as Gemini does.

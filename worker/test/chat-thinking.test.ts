@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thinkingLevels, toThinkingConfig } from '../src/chat/thinking';
+import { thinkingLevels, toThinkingConfig } from '../src/gemini/thinking';
 
 describe('reasoning_effort -> thinkingLevel on Gemini 3', () => {
   it.each([

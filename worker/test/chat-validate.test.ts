@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/errors';
-import { googleExtras, parseChatRequest } from '../src/chat/validate';
+import { googleExtras, parseChatRequest } from '../src/dialects/openai-chat/validate';
 
 const user = { role: 'user', content: 'hi' };
 const ok = (extra: Record<string, unknown> = {}) => ({ model: 'gemini-2.5-flash', messages: [user], ...extra });

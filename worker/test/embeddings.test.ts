@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/errors';
-import { floatsToBase64, parseEmbeddingRequest, toBatchRequests, toEmbeddingResponse } from '../src/routes/embeddings';
+import { floatsToBase64, parseEmbeddingRequest, toBatchRequests, toEmbeddingResponse } from '../src/dialects/embeddings';
 
 describe('parseEmbeddingRequest', () => {
   it.each([

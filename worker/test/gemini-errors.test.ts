@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { faultCode, fingerprint } from '@opengemini/shared';
-import { classifyGeminiError, geminiFault, geminiErrorStatus, quotaReason } from '../src/gemini-errors';
+import { classifyGeminiError, geminiFault, geminiErrorStatus, quotaReason } from '../src/gemini/errors';
 
 const KEY = `AIza${'k'.repeat(35)}`;
 

@@ -16,12 +16,12 @@
 //
 // Parameters: see generationConfig() and tools(); each decision is commented where it is made.
 import type { Gemini, OpenAI } from '@opengemini/shared';
-import { badRequest } from '../errors';
-import { type MediaMap, mediaPart, parseDataUrl } from './media';
-import { isGemini3, isGemma, isLatestAlias, normalizeModel } from './models';
-import { convertSchemas, isEmptyObjectSchema } from './schema';
-import { SKIP_SIGNATURE, decodeToolCallId } from './signatures';
-import { toThinkingConfig } from './thinking';
+import { badRequest } from '../../errors';
+import { type MediaMap, mediaPart, parseDataUrl } from '../../chat/media';
+import { isGemini3, isGemma, isLatestAlias, normalizeModel } from '../../gemini/models';
+import { convertSchemas, isEmptyObjectSchema } from '../../gemini/schema';
+import { SKIP_SIGNATURE, decodeToolCallId } from '../../gemini/signatures';
+import { toThinkingConfig } from '../../gemini/thinking';
 import { googleExtras } from './validate';
 
 export interface GeminiChatRequest {

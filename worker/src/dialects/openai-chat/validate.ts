@@ -7,7 +7,7 @@
 // way (the parsed body is ours): `image_url` given as a bare string, tool call `arguments` given
 // as an object, and the pre-tools function calling API (`functions`, `function_call`).
 import type { OpenAI } from '@opengemini/shared';
-import { badRequest } from '../errors';
+import { badRequest } from '../../errors';
 
 type Json = Record<string, unknown>;
 

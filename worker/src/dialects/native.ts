@@ -5,9 +5,9 @@
 import { scrubKeys } from '@opengemini/shared';
 import { MAX_BODY_BYTES } from '../body';
 import { ApiError } from '../errors';
-import { classifyGeminiError } from '../gemini-errors';
+import { classifyGeminiError } from '../gemini/errors';
 import type { ApiRoute } from '../api-path';
-import { type GeminiTarget, networkError } from '../gemini';
+import { type GeminiTarget, networkError } from '../gemini/client';
 import { CORS_HEADERS, faultHeaders } from '../http';
 import { readCapped } from '../read-capped';
 

@@ -2,7 +2,7 @@
 import type { Gemini, OpenAI } from '@opengemini/shared';
 import { readJsonBody } from '../body';
 import { badRequest, unsupported } from '../errors';
-import { callGemini, type GeminiTarget, modelPath, readJson } from '../gemini';
+import { callGemini, type GeminiTarget, modelPath, readJson } from '../gemini/client';
 import { json } from '../http';
 import { bytesToBase64 } from '../base64';
 

@@ -8,8 +8,8 @@
 // - A candidate with no parts (empty STOP, MAX_TOKENS spent thinking): content '' (null only
 //   when tool calls stand in for it, as OpenAI does).
 import type { Gemini, OpenAI } from '@opengemini/shared';
-import { ApiError } from '../errors';
-import { mapFinishReason, mapUsage } from './finish';
+import { ApiError } from '../../errors';
+import { mapFinishReason, mapUsage } from '../../gemini/finish';
 import { type ToolCallIdMinter, defaultToolCallId, groundingAnnotations, mapLogprobs, mapParts } from './parts';
 
 export interface ResponseContext {

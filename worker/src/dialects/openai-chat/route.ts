@@ -1,14 +1,14 @@
 // POST /v1/chat/completions: OpenAI request -> Gemini -> OpenAI response or SSE stream.
-import { readJsonBody } from '../body';
-import { callGemini, type GeminiTarget, modelPath, readJson } from '../gemini';
-import { SSE_HEADERS, json } from '../http';
+import { readJsonBody } from '../../body';
+import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
+import { SSE_HEADERS, json } from '../../http';
 import type { Gemini } from '@opengemini/shared';
-import { collectRemoteMedia, fetchRemoteMedia } from '../chat/media';
-import { toGeminiRequest } from '../chat/request';
-import { toChatCompletion } from '../chat/response';
-import { nonce } from '../chat/signatures';
-import { createChatStream } from '../chat/stream';
-import { parseChatRequest } from '../chat/validate';
+import { collectRemoteMedia, fetchRemoteMedia } from '../../chat/media';
+import { toGeminiRequest } from './request';
+import { toChatCompletion } from './response';
+import { nonce } from '../../gemini/signatures';
+import { createChatStream } from './stream';
+import { parseChatRequest } from './validate';
 
 export interface ChatOptions {
   /** Passed to the stream converter; undefined keeps its default. */

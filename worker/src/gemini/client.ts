@@ -1,7 +1,7 @@
 // Calls Gemini: URL, key header, network failures and error bodies decoded into the contract.
 // The only module of the converter that performs I/O against Google; fetch is passed in.
-import { ApiError } from './errors';
-import { errorFromResponse } from './gemini-errors';
+import { ApiError } from '../errors';
+import { errorFromResponse } from './errors';
 
 export const DEFAULT_GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
 

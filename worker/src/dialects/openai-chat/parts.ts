@@ -18,7 +18,7 @@
 // | thought:true with anything but text  | dropped (thought images of image models)            |
 // | functionResponse, toolCall, ...      | dropped: input-side or server-side tool traffic     |
 import type { Gemini, OpenAI } from '@opengemini/shared';
-import { type CarriedCall, encodeToolCallId } from './signatures';
+import { type CarriedCall, encodeToolCallId } from '../../gemini/signatures';
 
 export type Segment =
   | { kind: 'content'; text: string }

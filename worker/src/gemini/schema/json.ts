@@ -1,6 +1,6 @@
 // JSON Schema -> the full JSON Schema Gemini takes (`parametersJsonSchema` /
 // `responseJsonSchema`): only documented keywords, refs rewritten to $defs. See schema.ts. Pure.
-import { type Json, MAX_DEPTH, isObject, has, resolveRef, mergeAllOf } from './schema-common';
+import { type Json, MAX_DEPTH, isObject, has, resolveRef, mergeAllOf } from './common';
 
 /** Keywords copied as they are (if of the right JSON type). */
 const JSON_SCALARS: Record<string, 'string' | 'number' | 'count'> = {

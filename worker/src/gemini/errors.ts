@@ -2,7 +2,7 @@
 // RetryInfo, ErrorInfo) first and falls back to the canonical status and, only for cases Google
 // gives no structure for (leaked keys, region blocks), to its fixed wording.
 import { type Fault, type Gemini, type QuotaReason, nextPacificMidnight, parseDuration, scrubKeys } from '@opengemini/shared';
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 
 type Detail = Gemini.GeminiErrorDetail & Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // GET /v1/models and /v1/models/{id}: Gemini's model list in OpenAI's list format. Follows
 // nextPageToken to the end (Gemini pages at 50 by default; a single page loses models).
 import type { Gemini, OpenAI } from '@opengemini/shared';
-import { callGemini, type GeminiTarget, modelPath, readJson } from '../gemini';
+import { callGemini, type GeminiTarget, modelPath, readJson } from '../gemini/client';
 import { json } from '../http';
 
 /** Stops a misbehaving upstream that keeps handing out page tokens. */

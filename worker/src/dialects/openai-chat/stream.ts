@@ -14,14 +14,14 @@
 // - the body ending before every choice has a finishReason or in the middle of an event, or
 //   erroring (connection lost): upstream_network. A cut must never look like a normal finish.
 import type { Gemini, OpenAI } from '@opengemini/shared';
-import { ApiError } from '../errors';
-import { classifyGeminiError } from '../gemini-errors';
-import { errorBody, toApiError } from '../http';
-import { SSE_DONE_TEXT, SSE_KEEPALIVE_TEXT, SseEventTooLargeError, SseParser, Utf8Encoder, sseDataFrame } from '../sse';
-import { mapFinishReason, mapUsage } from './finish';
+import { ApiError } from '../../errors';
+import { classifyGeminiError } from '../../gemini/errors';
+import { errorBody, toApiError } from '../../http';
+import { SSE_DONE_TEXT, SSE_KEEPALIVE_TEXT, SseEventTooLargeError, SseParser, Utf8Encoder, sseDataFrame } from '../../sse';
+import { mapFinishReason, mapUsage } from '../../gemini/finish';
 import { type Segment, type ToolCallIdMinter, defaultToolCallId, mapLogprobs, mapParts } from './parts';
 import { type ResponseContext, blockedPromptMessage } from './response';
-import { type CommonEvent, readCommonEvent } from './stream-event';
+import { type CommonEvent, readCommonEvent } from '../../gemini/stream-event';
 
 export interface StreamContext extends ResponseContext {
   includeUsage: boolean;

@@ -1,7 +1,7 @@
 // JSON Schema -> Gemini's OpenAPI subset (`parameters` / `responseSchema`, the Schema proto).
 // See schema.ts for when this door is used. Pure; reports what it had to narrow (`lossy`).
 import type { Gemini } from '@opengemini/shared';
-import { type Json, MAX_DEPTH, isObject, has, resolveRef, isNullSchema, mergeAllOf, asObject, withoutKey } from './schema-common';
+import { type Json, MAX_DEPTH, isObject, has, resolveRef, isNullSchema, mergeAllOf, asObject, withoutKey } from './common';
 
 export interface SubsetOptions {
   /** Add `propertyOrdering` (the schema's own key order) to objects: for response schemas, so

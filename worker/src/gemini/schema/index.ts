@@ -20,14 +20,14 @@
 // of keywords, so whatever a client adds (`strict`, `examples`, `x-*`, `$comment`) never reaches
 // Gemini.
 import type { Gemini } from '@opengemini/shared';
-import { supportsJsonSchema } from './models';
-import { type SubsetOptions, convertToSubset } from './schema-subset';
-import type { Json } from './schema-common';
-import { toGeminiJsonSchema } from './schema-json';
+import { supportsJsonSchema } from '../models';
+import { type SubsetOptions, convertToSubset } from './subset';
+import type { Json } from './common';
+import { toGeminiJsonSchema } from './json';
 
-export { isEmptyObjectSchema } from './schema-common';
-export { type SubsetOptions, type SubsetResult, convertToSubset, toGeminiSchema } from './schema-subset';
-export { toGeminiJsonSchema } from './schema-json';
+export { isEmptyObjectSchema } from './common';
+export { type SubsetOptions, type SubsetResult, convertToSubset, toGeminiSchema } from './subset';
+export { toGeminiJsonSchema } from './json';
 
 export type SchemaMode = 'subset' | 'json';
 
