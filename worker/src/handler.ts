@@ -10,6 +10,7 @@ import { handleEmbeddings } from './dialects/embeddings';
 import { handleListModels, handleGetModel } from './dialects/models';
 import { handleNative } from './dialects/native';
 import { apiPath } from './api-path';
+import { scrubHandedKey } from './scrub-response';
 
 export interface WorkerEnv {
   /** Where Gemini lives; default https://generativelanguage.googleapis.com. Tests point it at the mock. */
@@ -34,7 +35,9 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
   // Bound at call time so tests and the pool can swap globalThis.fetch; workerd needs `this` kept.
   const doFetch: typeof fetch = deps.fetch ?? ((input, init) => fetch(input, init));
 
-  return async function handle(request: Request): Promise<Response> {
+  // The key each request was handed, for scrubHandedKey once its answer is ready.
+  const handedKeys = new WeakMap<Request, string>();
+  const handle = async function handle(request: Request): Promise<Response> {
     try {
       if (request.method === 'OPTIONS') return preflight();
       const url = new URL(request.url);
@@ -48,6 +51,7 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       const { key, secretOk } = extractKey(request, url, secret);
       if (!secretOk) throw badSecret();
       if (!key) throw missingKey();
+      handedKeys.set(request, key);
       const target: GeminiTarget = { baseUrl, key, fetch: doFetch, signal: request.signal };
 
       const { version, rest } = route;
@@ -64,6 +68,11 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
     } catch (err) {
       return errorResponse(toApiError(err));
     }
+  };
+  return async (request: Request): Promise<Response> => {
+    const res = await handle(request);
+    const key = handedKeys.get(request);
+    return key === undefined ? res : scrubHandedKey(res, key);
   };
 }
 

@@ -41,10 +41,10 @@ export function parseRoute(method: string, pathname: string): Route | undefined 
 
 let warned = false;
 
-export async function dispatch(ex: Exchange, rules: RuleBook): Promise<void> {
+export async function dispatch(ex: Exchange, rules: RuleBook, extraKeys?: readonly string[]): Promise<void> {
   const { record } = ex;
   if (!record.action) return sendError(ex, notFound());
-  const authProblem = checkAuth(ex.res.req.headers, record.key);
+  const authProblem = checkAuth(ex.res.req.headers, record.key, extraKeys);
   if (authProblem) return sendError(ex, authProblem);
   if (record.action === 'listModels') return handleListModels(ex, rules);
   if (record.action === 'getModel') return handleGetModel(ex, rules);

@@ -61,7 +61,7 @@ export async function startMockGemini(options: MockGeminiOptions = {}): Promise<
     requests.push(rec);
     const ex: Exchange = { res, record: rec, url, signal: closing.signal };
     try {
-      await dispatch(ex, rules);
+      await dispatch(ex, rules, options.extraKeys);
     } catch (err) {
       crashed(ex, err);
     }

@@ -2,7 +2,7 @@
 // SSE stream go through untouched; the key is injected as x-goog-api-key. Error bodies stay in
 // Google's format (native clients parse it) but are scrubbed of keys and labelled with the
 // contract header so the pool can act on them.
-import { scrubKeys } from '@opengemini/shared';
+import { checkNativePath, scrubKeys } from '@opengemini/shared';
 import { MAX_BODY_BYTES } from '../body';
 import { ApiError } from '../errors';
 import { classifyGeminiError } from '../gemini/errors';
@@ -31,6 +31,9 @@ const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'x-go
 
 export async function handleNative(request: Request, url: URL, target: GeminiTarget, route: ApiRoute): Promise<Response> {
   const { version, rest } = route;
+  // The path goes to Google as sent: nothing in it may step out of its resource (`%2F`, `..`).
+  const checked = checkNativePath(rest);
+  if (!checked.ok) throw new ApiError({ kind: 'client', reason: 'bad_request' }, checked.message, { param: 'path' });
   const query = new URLSearchParams(url.search);
   query.delete('key');
   const qs = query.toString();
