@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClientKeys, generateAccessKey, loadExtraClientKeys, loadOrCreateAccessKey } from '../src/access-key';
+import { ClientKeys, generateAccessKey, loadExtraClientKeys, loadOrCreateAccessKey } from '../src/http/access-key';
 
 let dir: string;
 beforeEach(async () => {

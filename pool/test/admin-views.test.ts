@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type KeyRow, keyRow, queryRows } from '../src/admin-views';
-import { KeyRing } from '../src/keyring';
-import { Usage } from '../src/usage';
+import { type KeyRow, keyRow, queryRows } from '../src/admin/admin-views';
+import { KeyRing } from '../src/keys/keyring';
+import { Usage } from '../src/accounting/usage';
 
 const now = Date.parse('2025-06-01T12:00:00Z');
 const keys = Array.from({ length: 6 }, (_, i) => `AIzaViews${String(i).padStart(30, '0')}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Breaker } from '../src/breaker';
+import { Breaker } from '../src/upstreams/breaker';
 
 const opts = { threshold: 2, backoffMs: 1_000, maxBackoffMs: 4_000 };
 

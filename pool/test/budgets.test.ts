@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Budgets, modelFamily, parseLimits, parseLimitsText } from '../src/budgets';
-import { KeyRing } from '../src/keyring';
-import { nextPacificMidnight } from '../src/pacific-day';
-import { Usage } from '../src/usage';
+import { Budgets, modelFamily, parseLimits, parseLimitsText } from '../src/keys/budgets';
+import { KeyRing } from '../src/keys/keyring';
+import { nextPacificMidnight } from '../src/accounting/pacific-day';
+import { Usage } from '../src/accounting/usage';
 
 describe('modelFamily', () => {
   it.each([

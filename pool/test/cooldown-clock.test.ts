@@ -4,15 +4,15 @@
 import { Readable } from 'node:stream';
 import { encodeFaultHeader, type Fault, faultCode } from '@opengemini/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ClientKeys } from '../src/access-key';
-import { buildApp } from '../src/app';
+import { ClientKeys } from '../src/http/access-key';
+import { buildApp } from '../src/http/app';
 import { loadConfig } from '../src/config';
-import type { ForwardContext } from '../src/forward';
-import { KeyRing } from '../src/keyring';
+import type { ForwardContext } from '../src/proxy/forward';
+import { KeyRing } from '../src/keys/keyring';
 import { createLogger } from '../src/log';
-import type { Transport, UpstreamReply, UpstreamRequest } from '../src/transport';
-import { UpstreamSet } from '../src/upstreams';
-import { Usage } from '../src/usage';
+import type { Transport, UpstreamReply, UpstreamRequest } from '../src/upstreams/transport';
+import { UpstreamSet } from '../src/upstreams/upstreams';
+import { Usage } from '../src/accounting/usage';
 
 const keys = [`AIza${'1'.repeat(35)}`, `AIza${'2'.repeat(35)}`];
 const CLIENT = 'sk-test-client-key-0000';

@@ -2,7 +2,7 @@
 // Worker in workerd (and a deliberately failing second upstream) -> the strict mock Gemini.
 import { fingerprint } from '@opengemini/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { nextPacificMidnight } from '../src/pacific-day';
+import { nextPacificMidnight } from '../src/accounting/pacific-day';
 import { type FailingUpstream, startFailingUpstream } from './helpers/failing-upstream';
 import { OpenAI } from './helpers/openai';
 import { type Backend, type PoolUnderTest, keyStickingTo, startBackend, startTestPool, status, testKey } from './helpers/stack';

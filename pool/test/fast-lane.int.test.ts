@@ -172,8 +172,8 @@ describe('what the lane leaves to Fastify', () => {
   });
 
   it('from the start of shutdown on, Fastify answers (its 503 and Connection: close)', async () => {
-    const { buildApp } = await import('../src/app');
-    const { ClientKeys } = await import('../src/access-key');
+    const { buildApp } = await import('../src/http/app');
+    const { ClientKeys } = await import('../src/http/access-key');
     const { createLogger } = await import('../src/log');
     const { app, lane } = buildApp({ ctx: p.pool.ctx, clientKeys: new ClientKeys(['sk-lane-test-0000000000']), logger: createLogger('silent'), mode: () => 'workers', reload: async () => ({ keys: { error: '' }, upstreams: { error: '' } }) });
     await app.ready();

@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { encodeFaultHeader, fingerprint, type Fault } from '@opengemini/shared';
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { csrfProblem } from '../src/admin-guard';
-import { writeFileAtomic } from '../src/atomic-file';
+import { csrfProblem } from '../src/admin/admin-guard';
+import { writeFileAtomic } from '../src/state/atomic-file';
 import { loadConfig } from '../src/config';
-import type { ForwardContext } from '../src/forward';
-import { KeyChecker, PROBE_PATH } from '../src/key-check';
-import { KeyRing } from '../src/keyring';
-import type { Transport, UpstreamRequest } from '../src/transport';
-import { UpstreamSet } from '../src/upstreams';
-import { Usage } from '../src/usage';
+import type { ForwardContext } from '../src/proxy/forward';
+import { KeyChecker, PROBE_PATH } from '../src/admin/key-check';
+import { KeyRing } from '../src/keys/keyring';
+import type { Transport, UpstreamRequest } from '../src/upstreams/transport';
+import { UpstreamSet } from '../src/upstreams/upstreams';
+import { Usage } from '../src/accounting/usage';
 
 const keys = Array.from({ length: 10 }, (_, i) => `AIzaCheck${String(i).padStart(30, '0')}`);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '@opengemini/shared';
-import { parseKeyFile } from '../src/key-file';
-import { normaliseUpstreamUrl, parseUpstreamFile } from '../src/list-file';
+import { parseKeyFile } from '../src/keys/key-file';
+import { normaliseUpstreamUrl, parseUpstreamFile } from '../src/upstreams/list-file';
 
 const k1 = 'AIzaSyA1111111111111111111111111111111';
 const k2 = 'AIzaSyB2222222222222222222222222222222';

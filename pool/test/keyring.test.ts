@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '@opengemini/shared';
-import { KeyRing } from '../src/keyring';
+import { KeyRing } from '../src/keys/keyring';
 
 const key = (n: number) => `AIza${String(n).padStart(35, 'x')}`;
 const keys = [key(1), key(2), key(3)];

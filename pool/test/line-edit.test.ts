@@ -1,7 +1,7 @@
 import { fingerprint } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
-import { addKeys, appendLines, removeKeys, removeLines } from '../src/line-edit';
-import { addClientKey, clientKeysOfFile, cleanLabel, listClientKeys, removeClientKey } from '../src/client-admin';
+import { addKeys, appendLines, removeKeys, removeLines } from '../src/admin/line-edit';
+import { addClientKey, clientKeysOfFile, cleanLabel, listClientKeys, removeClientKey } from '../src/admin/client-admin';
 
 const key = (n: number) => `AIzaLineEdit${String(n).padStart(27, '0')}`;
 

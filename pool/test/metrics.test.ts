@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { KeyRing } from '../src/keyring';
-import { PoolMetrics } from '../src/metrics';
-import { CollectedGauge, Counter, Histogram, Registry, escapeLabel } from '../src/prometheus';
-import { UpstreamSet } from '../src/upstreams';
+import { KeyRing } from '../src/keys/keyring';
+import { PoolMetrics } from '../src/accounting/metrics';
+import { CollectedGauge, Counter, Histogram, Registry, escapeLabel } from '../src/accounting/prometheus';
+import { UpstreamSet } from '../src/upstreams/upstreams';
 
 describe('the Prometheus text format', () => {
   it('renders counters with HELP, TYPE and escaped labels', () => {

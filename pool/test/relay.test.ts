@@ -2,8 +2,8 @@ import { PassThrough, Readable } from 'node:stream';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '@opengemini/shared';
-import { messageOf } from '../src/forward';
-import { StreamScrubber, firstChunk, pump, readFirstEvent, scrubChunk } from '../src/relay';
+import { messageOf } from '../src/proxy/forward';
+import { StreamScrubber, firstChunk, pump, readFirstEvent, scrubChunk } from '../src/proxy/relay';
 
 const tick = () => new Promise((r) => setImmediate(r));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { attemptLimit } from '../src/forward';
+import { attemptLimit } from '../src/proxy/forward';
 import type { Fault } from '@opengemini/shared';
-import { type Decision, decide, geminiBackoff, withJitter } from '../src/retry-policy';
+import { type Decision, decide, geminiBackoff, withJitter } from '../src/policy/retry-policy';
 
 const opts = { quotaCooldownMs: 60_000, geminiCooldownMs: 5_000 };
 const noJitter = () => 0;

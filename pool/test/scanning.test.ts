@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorEventScanner, findErrorEvent, readFirstEvent, scrubChunk } from '../src/relay';
-import { scanUsage } from '../src/usage-scan';
+import { ErrorEventScanner, findErrorEvent, readFirstEvent, scrubChunk } from '../src/proxy/relay';
+import { scanUsage } from '../src/accounting/usage-scan';
 
 const b = (s: string) => Buffer.from(s);
 

@@ -2,8 +2,8 @@ import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Sessions, loadSessionSecret, readCookie, sessionCookie } from '../src/session';
-import { SignInLimiter } from '../src/sign-in-limit';
+import { Sessions, loadSessionSecret, readCookie, sessionCookie } from '../src/admin/session';
+import { SignInLimiter } from '../src/admin/sign-in-limit';
 
 const secret = Buffer.alloc(32, 7);
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fingerprint } from '@opengemini/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
-import { KeyRing } from '../src/keyring';
+import { KeyRing } from '../src/keys/keyring';
 import { createLogger } from '../src/log';
-import { Sources } from '../src/sources';
-import { UpstreamSet } from '../src/upstreams';
+import { Sources } from '../src/sources/sources';
+import { UpstreamSet } from '../src/upstreams/upstreams';
 
 const key = (n: number) => `AIza${String(n).padStart(35, 'k')}`;
 const dirs: string[] = [];

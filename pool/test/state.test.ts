@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileStateStore, type PersistedState, STATE_VERSION, StateKeeper, type StateStore } from '../src/state';
+import { FileStateStore, type PersistedState, STATE_VERSION, StateKeeper, type StateStore } from '../src/state/state';
 
 let dir: string;
 beforeEach(async () => {

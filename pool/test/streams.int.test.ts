@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fingerprint } from '@opengemini/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { nextPacificMidnight } from '../src/pacific-day';
+import { nextPacificMidnight } from '../src/accounting/pacific-day';
 import { type Backend, type PoolUnderTest, eventually, startBackend, startTestPool, status, testKey } from './helpers/stack';
 
 const MODEL = 'gemini-2.5-flash';

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cancel, HttpTransport } from '../src/transport';
+import { Cancel, HttpTransport } from '../src/upstreams/transport';
 
 let server: Server;
 let base: string;

@@ -1,6 +1,6 @@
 import { util as undiciUtil } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { Cancel, headerGetter, rawHeaderGetter } from '../src/transport';
+import { Cancel, headerGetter, rawHeaderGetter } from '../src/upstreams/transport';
 
 describe('Cancel (how forward() ends an attempt without an AbortController)', () => {
   it('runs the hook once with the first reason; later cancels change nothing', () => {

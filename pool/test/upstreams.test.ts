@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '@opengemini/shared';
-import type { Transport } from '../src/transport';
-import { UpstreamSet } from '../src/upstreams';
+import type { Transport } from '../src/upstreams/transport';
+import { UpstreamSet } from '../src/upstreams/upstreams';
 
 const fake = (): Transport => ({ send: () => Promise.reject(new Error('unused')), close: () => Promise.resolve() });
 const defs = (ids: string[]) => ids.map((id) => ({ id, secret: undefined, transport: fake }));

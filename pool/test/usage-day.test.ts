@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pacificDay } from '../src/pacific-day';
-import { Usage } from '../src/usage';
+import { pacificDay } from '../src/accounting/pacific-day';
+import { Usage } from '../src/accounting/usage';
 
 describe('Usage.dayOf', () => {
   it('an instant before the last midnight (a clock stepped back, a timestamp taken earlier) gets its own day, not the cached one', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextPacificMidnight, pacificDay } from '../src/pacific-day';
-import { HOURS_KEPT, Usage } from '../src/usage';
+import { nextPacificMidnight, pacificDay } from '../src/accounting/pacific-day';
+import { HOURS_KEPT, Usage } from '../src/accounting/usage';
 
 const HOUR = 3_600_000;
 const t0 = Date.parse('2025-06-01T19:30:00Z'); // 12:30 PDT

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../pool/src/config';
-import { parseKeyFile } from '../../pool/src/key-file';
-import { parseUpstreamFile } from '../../pool/src/list-file';
+import { parseKeyFile } from '../../pool/src/keys/key-file';
+import { parseUpstreamFile } from '../../pool/src/upstreams/list-file';
 import { repoRoot } from '../src/oracles/paths';
 
 const read = (path: string) => readFileSync(resolve(repoRoot, path), 'utf8');
@@ -221,7 +221,7 @@ const uncommented = (text: string) =>
 
 describe('key.txt.example and upstreams.txt.example', () => {
   it('the pool points users to key.txt.example when key.txt is missing, and it exists', () => {
-    expect(read('pool/src/sources.ts')).toContain('copy key.txt.example to key.txt');
+    expect(read('pool/src/sources/sources.ts')).toContain('copy key.txt.example to key.txt');
     expect(existsSync(resolve(repoRoot, 'key.txt.example'))).toBe(true);
   });
 

@@ -51,7 +51,7 @@ function expectDefault(row: Row, value: unknown): void {
  */
 function startupMessageFragments(): string[] {
   const fragments = new Set<string>();
-  for (const file of ['pool/src/main.ts', 'pool/src/sources.ts', 'pool/src/config.ts', 'pool/src/access-key.ts', 'pool/src/pool.ts']) {
+  for (const file of ['pool/src/main.ts', 'pool/src/sources/sources.ts', 'pool/src/config.ts', 'pool/src/http/access-key.ts', 'pool/src/pool.ts']) {
     for (const line of read(file).split('\n')) {
       if (!/\bfail\(|StartupError\(|ConfigError\(|throw new Error\(|const message = /.test(line)) continue;
       for (const lit of line.matchAll(/`((?:[^`\\]|\\.)*)`|'((?:[^'\\]|\\.)*)'/g)) {

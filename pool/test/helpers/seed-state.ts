@@ -4,9 +4,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fingerprint } from '@opengemini/shared';
-import { pacificDay } from '../../src/pacific-day';
-import { STATE_VERSION } from '../../src/state';
-import type { Counters, Hour } from '../../src/usage';
+import { pacificDay } from '../../src/accounting/pacific-day';
+import { STATE_VERSION } from '../../src/state/state';
+import type { Counters, Hour } from '../../src/accounting/usage';
 
 const HOUR = 3_600_000;
 

@@ -9,7 +9,7 @@ import { startWorkerd, type RunningWorker } from '../../../tools/src/harness/wor
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { startPool, type RunningPool } from '../../src/pool';
-import { UpstreamSet } from '../../src/upstreams';
+import { UpstreamSet } from '../../src/upstreams/upstreams';
 import { fingerprint } from '@opengemini/shared';
 import { OpenAI } from './openai';
 

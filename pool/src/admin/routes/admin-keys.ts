@@ -1,0 +1,212 @@
+// /admin/keys*: the key table (filter, sort, page), bulk add, delete, disable / enable, clear
+// cooldowns, check (models-list probes with progress), delete all disabled, export. Adding and
+// deleting edit key.txt (atomically, comments kept) and reload it; disabling is kept in the
+// state file. Keys are named by fingerprint everywhere, except in the export, whose job is to
+// hand the keys back to the operator who owns them.
+import type { FastifyInstance } from 'fastify';
+import { sendAdminError } from '../admin-guard';
+import { type KeyQuery, type KeyState, OPERATOR, SORTS, type Sort, keyRow, queryRows } from '../admin-views';
+import { badRequest } from '../../http';
+import { FileEditError } from '../file-editor';
+import type { ForwardContext } from '../../proxy';
+import type { KeyEntry } from '../../keys';
+import { meaningfulLines } from '../../keys';
+import { addKeys, removeKeys } from '../line-edit';
+import type { AdminServices } from './admin';
+
+interface Deps {
+  ctx: ForwardContext;
+  services: AdminServices;
+}
+
+const STATES = ['all', 'ok', 'cooling', 'disabled'] as const;
+/** Largest paste: far above any real pool, small enough to answer in a second. */
+export const MAX_PASTE_WORDS = 100_000;
+
+type Selection = { entries: KeyEntry[]; unknown: string[] };
+
+/** `{"keys": [fingerprints]}` or `{"state": "disabled"}`: the keys an action applies to. */
+function select(ctx: ForwardContext, body: unknown, required: boolean): Selection | string {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as { keys?: unknown; state?: unknown };
+  const now = ctx.now();
+  if (b.keys !== undefined) {
+    if (!Array.isArray(b.keys) || b.keys.some((k) => typeof k !== 'string')) return 'keys must be an array of key fingerprints (as listed by GET /admin/keys)';
+    const entries: KeyEntry[] = [];
+    const unknown: string[] = [];
+    for (const fp of new Set(b.keys as string[])) {
+      const e = ctx.keys.get(fp);
+      if (e) entries.push(e);
+      else unknown.push(fp);
+    }
+    return { entries, unknown };
+  }
+  if (b.state !== undefined) {
+    if (typeof b.state !== 'string' || !(STATES as readonly string[]).includes(b.state)) return `state must be one of ${STATES.join(', ')}`;
+    const entries = ctx.keys.all().filter((e) => {
+      if (b.state === 'all') return true;
+      const state: KeyState = e.disabled ? 'disabled' : [...e.cooldowns.values()].some((c) => c.until > now) ? 'cooling' : 'ok';
+      return state === b.state;
+    });
+    return { entries, unknown: [] };
+  }
+  return required ? 'name the keys: {"keys": ["…abcd#12ab34", ...]} or {"state": "disabled"}' : { entries: [...ctx.keys.all()], unknown: [] };
+}
+
+/** The pasted text: a JSON {"text": "..."} or {"keys": [...]}, or a text/plain body. */
+function pasted(body: unknown): string | undefined {
+  if (typeof body === 'string') return body;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as { text?: unknown; keys?: unknown };
+  if (typeof b.text === 'string') return b.text;
+  if (Array.isArray(b.keys) && b.keys.every((k) => typeof k === 'string')) return (b.keys as string[]).join('\n');
+  return undefined;
+}
+
+export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): Promise<void> {
+  const { files, budgets, checker } = services;
+  const keyFile = ctx.config.KEY_FILE;
+  const writeFailed = (err: unknown) => ({ status: 500, type: 'server_error', code: 'write_failed', message: err instanceof FileEditError ? err.message : `could not update ${keyFile}: ${(err as Error).message}` });
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/admin/keys', async (request, reply) => {
+    const q = request.query;
+    const query: KeyQuery = {};
+    if (q.state !== undefined) {
+      if (!(STATES as readonly string[]).includes(q.state)) return sendAdminError(reply, badRequest(`state must be one of ${STATES.join(', ')}`, 'state'));
+      query.state = q.state as KeyQuery['state'] & string;
+    }
+    if (q.sort !== undefined) {
+      if (!(SORTS as readonly string[]).includes(q.sort)) return sendAdminError(reply, badRequest(`sort must be one of ${SORTS.join(', ')}`, 'sort'));
+      query.sort = q.sort as Sort;
+    }
+    if (q.order !== undefined) {
+      if (q.order !== 'asc' && q.order !== 'desc') return sendAdminError(reply, badRequest('order must be asc or desc', 'order'));
+      query.order = q.order;
+    }
+    for (const [name, min, max] of [['offset', 0, 1e9], ['limit', 1, 1000]] as const) {
+      const raw = q[name];
+      if (raw === undefined) continue;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < min || n > max) return sendAdminError(reply, badRequest(`${name} must be a whole number from ${min} to ${max}`, name));
+      query[name] = n;
+    }
+    if (q.q) query.q = q.q.slice(0, 200);
+    const now = ctx.now();
+    const rows = ctx.keys.all().map((e) => keyRow(e, ctx.usage, budgets, now));
+    const { matched, items } = queryRows(rows, query);
+    return { total: rows.length, matched, offset: query.offset ?? 0, limit: query.limit ?? 50, counts: ctx.keys.counts(now), items };
+  });
+
+  app.post<{ Body: unknown }>('/admin/keys', async (request, reply) => {
+    const text = pasted(request.body);
+    if (text === undefined) return sendAdminError(reply, badRequest('Send the keys as {"text": "one key per line"}, {"keys": ["...", ...]} or a text/plain body.', 'text'));
+    if (meaningfulLines(text).next().done) return sendAdminError(reply, badRequest('The paste is empty: put one Gemini API key per line.', 'text'));
+    const words = text.split(/[\s,;]+/).length;
+    if (words > MAX_PASTE_WORDS) return sendAdminError(reply, badRequest(`Too many lines at once (${words}); send at most ${MAX_PASTE_WORDS}.`, 'text'));
+    try {
+      const report = await files.edit(keyFile, (current) => {
+        const r = addKeys(current, text);
+        return { text: r.text, result: r.report };
+      }, services.reloadKeys);
+      request.log.info({ route: '/admin/keys', added: report.added.length, duplicates: report.duplicates.length, malformed: report.malformed.length }, 'keys added');
+      return { added: report.added.length, addedKeys: report.added, duplicates: report.duplicates, malformed: report.malformed, total: ctx.keys.size };
+    } catch (err) {
+      return sendAdminError(reply, writeFailed(err));
+    }
+  });
+
+  const deleteKeys = async (fps: Set<string>, route: string, log: FastifyInstance['log']) => {
+    const removed = await files.edit(keyFile, (current) => {
+      const r = removeKeys(current, fps);
+      return { text: r.text, result: r.removed };
+    }, services.reloadKeys);
+    log.info({ route, deleted: removed.length }, 'keys deleted');
+    return [...new Set(removed)];
+  };
+
+  app.post<{ Body: unknown }>('/admin/keys/delete', async (request, reply) => {
+    const sel = select(ctx, request.body, true);
+    if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
+    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
+    try {
+      const deleted = await deleteKeys(new Set(sel.entries.map((e) => e.fp)), '/admin/keys/delete', request.log);
+      return { deleted, unknown: sel.unknown, total: ctx.keys.size };
+    } catch (err) {
+      return sendAdminError(reply, writeFailed(err));
+    }
+  });
+
+  app.post('/admin/keys/delete-disabled', async (request, reply) => {
+    const disabled = ctx.keys.all().filter((e) => e.disabled);
+    if (!disabled.length) return { deleted: [], unknown: [], total: ctx.keys.size };
+    try {
+      const deleted = await deleteKeys(new Set(disabled.map((e) => e.fp)), '/admin/keys/delete-disabled', request.log);
+      return { deleted, unknown: [], total: ctx.keys.size };
+    } catch (err) {
+      return sendAdminError(reply, writeFailed(err));
+    }
+  });
+
+  /** disable / enable / clear-cooldown: in memory and the state file, key.txt untouched. */
+  const act = (route: string, required: boolean, apply: (e: KeyEntry, body: Record<string, unknown>) => boolean, validate?: (body: Record<string, unknown>) => string | undefined) =>
+    app.post<{ Body: unknown }>(route, async (request, reply) => {
+      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+      const problem = validate?.(body);
+      if (problem) return sendAdminError(reply, badRequest(problem, 'model'));
+      const sel = select(ctx, request.body, required);
+      if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
+      if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
+      const changed = sel.entries.filter((e) => apply(e, body)).map((e) => e.fp);
+      await ctx.state.flushNow();
+      request.log.info({ route, changed: changed.length }, 'keys changed');
+      return { changed, unknown: sel.unknown, counts: ctx.keys.counts(ctx.now()) };
+    });
+
+  act('/admin/keys/disable', true, (e, body) => {
+    if (e.disabled?.reason === OPERATOR) return false;
+    const note = typeof body['note'] === 'string' && body['note'].trim() ? `: ${body['note'].trim().slice(0, 200)}` : '';
+    ctx.keys.disable(e, OPERATOR, `Disabled by the operator${note}`, ctx.now());
+    return true;
+  });
+  act('/admin/keys/enable', true, (e) => ctx.keys.enable(e));
+  act(
+    '/admin/keys/clear-cooldown',
+    true,
+    (e, body) => ctx.keys.clearCooldowns(e, typeof body['model'] === 'string' ? body['model'] : undefined) > 0,
+    (body) => (body['model'] !== undefined && (typeof body['model'] !== 'string' || !body['model']) ? 'model must be a model name (omit it to clear every model)' : undefined),
+  );
+
+  app.post<{ Body: unknown }>('/admin/keys/check', async (request, reply) => {
+    const sel = select(ctx, request.body, false);
+    if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
+    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
+    const job = checker.start(sel.entries);
+    if (!job) return sendAdminError(reply, { status: 409, type: 'invalid_request_error', code: 'check_running', message: 'A key check is already running: follow it with GET /admin/keys/check.' });
+    request.log.info({ route: '/admin/keys/check', keys: job.total }, 'key check started');
+    return reply.code(202).send({ ...job, unknown: sel.unknown });
+  });
+
+  app.get('/admin/keys/check', async (_request, reply) => {
+    const job = checker.job;
+    if (!job) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'no_check', message: 'No key check has run since the pool started: POST /admin/keys/check starts one.' });
+    return job;
+  });
+
+  app.post<{ Body: unknown }>('/admin/keys/export', async (request, reply) => {
+    const sel = select(ctx, request.body, false);
+    if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
+    const now = ctx.now();
+    const lines = [`# OpenGemini pool keys, exported ${new Date(now).toISOString()} (${sel.entries.length} keys)`];
+    for (const e of sel.entries) {
+      const cooling = [...e.cooldowns.entries()].filter(([, c]) => c.until > now).map(([m, c]) => `${m} ${c.reason}`);
+      const note = e.disabled ? `  # disabled: ${e.disabled.reason}` : cooling.length ? `  # cooling: ${cooling.join(', ')}` : '';
+      lines.push(`${e.key}${note}`);
+    }
+    // The one answer that holds keys: never cached, never logged (the log line has no body).
+    request.log.info({ route: '/admin/keys/export', keys: sel.entries.length }, 'keys exported');
+    return reply
+      .header('content-type', 'text/plain; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="key.txt"')
+      .header('cache-control', 'no-store')
+      .send(`${lines.join('\n')}\n`);
+  });
+}

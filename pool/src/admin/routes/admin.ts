@@ -1,0 +1,154 @@
+// The admin JSON API, /admin/*: everything the dashboard does, for scripts too (documented in
+// docs/admin-api.md). Guarded by the admin key (Bearer or x-admin-key) or a dashboard session.
+// This file: the overview, usage, the budgets, reset and reload; keys, upstreams and client keys
+// have their own files. Errors are OpenAI's envelope with a stable code and the field at fault.
+import type { FastifyInstance } from 'fastify';
+import type { AdminGuard } from '../admin-guard';
+import { sendAdminError } from '../admin-guard';
+import { type Budgets, FAMILIES, modelFamily } from '../../keys';
+import type { ClientKeys } from '../../http';
+import { badRequest } from '../../http';
+import type { FileEditor } from '../file-editor';
+import type { ForwardContext } from '../../proxy';
+import type { KeyChecker } from '../key-check';
+import { nextPacificMidnight } from '../../accounting';
+import type { ReloadReport } from '../../sources';
+import { type Counters, type Hour, type Usage, zeroHour } from '../../accounting';
+import { clientRoutes } from './admin-clients';
+import { keyRoutes } from './admin-keys';
+import { upstreamRoutes } from './admin-upstreams';
+
+/** What the extended admin API needs besides the forward context (built by pool.ts). */
+export interface AdminServices {
+  files: FileEditor;
+  budgets: Budgets;
+  checker: KeyChecker;
+  accessKey: string;
+  /** Re-read key.txt / upstreams.txt / client_keys.txt after an edit. */
+  reloadKeys(): Promise<unknown>;
+  reloadUpstreams(): Promise<unknown>;
+  reloadClientKeys(): Promise<unknown>;
+}
+
+export interface AdminOptions {
+  ctx: ForwardContext;
+  clientKeys: ClientKeys;
+  guard: AdminGuard;
+  mode: () => string;
+  reload: () => Promise<ReloadReport>;
+  services: AdminServices | undefined;
+}
+
+export function summary(c: Counters, rateLimited: number) {
+  const ok = c.requests - c.errors - c.rateLimited;
+  return {
+    requests: c.requests,
+    ok,
+    successRate: c.requests ? ok / c.requests : null,
+    tokensIn: c.tokensIn,
+    tokensOut: c.tokensOut,
+    rateLimited,
+    errors: c.errors + c.rateLimited,
+  };
+}
+
+function hourSummary(h: Hour) {
+  return { requests: h.requests, ok: h.ok, successRate: h.requests ? h.ok / h.requests : null, tokensIn: h.tokensIn, tokensOut: h.tokensOut, rateLimited: h.rateLimited, errors: h.errors };
+}
+
+export function overview(ctx: ForwardContext, usage: Usage, budgets: Budgets | undefined, mode: string) {
+  const now = ctx.now();
+  const day = usage.dayOf(now);
+  const series = usage.series(now, 24);
+  const last24 = zeroHour();
+  for (const { counters: h } of series) {
+    last24.requests += h.requests;
+    last24.ok += h.ok;
+    last24.errors += h.errors;
+    last24.rateLimited += h.rateLimited;
+    last24.tokensIn += h.tokensIn;
+    last24.tokensOut += h.tokensOut;
+  }
+  const atLimit: Record<string, number> = {};
+  if (budgets?.active) {
+    for (const e of ctx.keys.all()) {
+      for (const [family, u] of Object.entries(budgets.use(e.fp, now))) if (u.spent >= u.limit) atLimit[family] = (atLimit[family] ?? 0) + 1;
+    }
+  }
+  return {
+    mode,
+    now: new Date(now).toISOString(),
+    day,
+    nextReset: new Date(nextPacificMidnight(now)).toISOString(),
+    today: summary(usage.clientTotalDay(day), usage.totalDay(day).rateLimited),
+    last24h: hourSummary(last24),
+    series: series.map(({ start, counters }) => ({ start: new Date(start).toISOString(), ...hourSummary(counters) })),
+    keys: ctx.keys.counts(now),
+    upstreams: { total: ctx.upstreams.size, up: ctx.upstreams.upCount(now) },
+    budgets: { active: budgets?.active ?? false, keysAtLimit: atLimit },
+    allTime: usage.allTimeFolded(),
+  };
+}
+
+export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
+  const { ctx, services } = opts;
+  app.addHook('onRequest', opts.guard.hook);
+  app.addHook('onSend', async (_request, reply, payload) => {
+    // Operator data is never cached by a browser or a proxy.
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  // Fastify's own errors (malformed JSON, body too large) in the API's envelope.
+  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    void sendAdminError(reply, { status, type: status < 500 ? 'invalid_request_error' : 'server_error', code: status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
+  });
+
+  app.post<{ Body: { key?: unknown } | undefined; Querystring: { fingerprint?: string } }>('/admin/reset', async (request, reply) => {
+    const fromBody = request.body && typeof request.body === 'object' ? request.body.key : undefined;
+    const fp = typeof fromBody === 'string' ? fromBody : request.query.fingerprint;
+    if (!ctx.keys.reset(fp)) {
+      return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${fp} (see /status).` });
+    }
+    await ctx.state.flushNow();
+    request.log.info({ route: '/admin/reset', key: fp ?? 'all' }, 'keys reset');
+    return { reset: fp ?? 'all' };
+  });
+
+  app.post('/admin/reload', async () => opts.reload());
+
+  app.get('/admin/overview', async () => overview(ctx, ctx.usage, services?.budgets, opts.mode()));
+
+  app.get<{ Querystring: { days?: string } }>('/admin/usage', async (request, reply) => {
+    const days = request.query.days === undefined ? ctx.config.USAGE_DAYS : Number(request.query.days);
+    if (!Number.isInteger(days) || days < 1 || days > 366) return sendAdminError(reply, badRequest('days must be a whole number from 1 to 366', 'days'));
+    const kept = ctx.usage.keptDays().slice(-days);
+    const keys = ctx.usage.table('keys');
+    const clients = ctx.usage.table('clients');
+    return {
+      days: kept.map((day) => ({ day, keys: keys[day] ?? {}, clients: clients[day] ?? {} })),
+      folded: ctx.usage.allTimeFolded(),
+      retentionDays: ctx.config.USAGE_DAYS,
+    };
+  });
+
+  if (!services) return;
+  const { budgets } = services;
+
+  app.get('/admin/budgets', async () => ({ families: FAMILIES, ...budgets.get(), examples: { 'gemini-2.5-pro': modelFamily('gemini-2.5-pro'), 'gemini-2.5-flash': modelFamily('gemini-2.5-flash'), 'gemini-2.5-flash-lite': modelFamily('gemini-2.5-flash-lite') } }));
+  app.put<{ Body: unknown }>('/admin/budgets', async (request, reply) => {
+    const parsed = budgets.validate(request.body);
+    if (typeof parsed === 'string') return sendAdminError(reply, badRequest(parsed, 'budgets'));
+    try {
+      await budgets.set(parsed);
+    } catch (err) {
+      return sendAdminError(reply, { status: 500, type: 'server_error', code: 'write_failed', message: `could not save ${budgets.path}: ${(err as Error).message}` });
+    }
+    request.log.info({ route: '/admin/budgets', defaults: parsed.defaults, perKey: Object.keys(parsed.perKey).length }, 'budgets saved');
+    return { families: FAMILIES, ...budgets.get() };
+  });
+
+  await keyRoutes(app, { ctx, services });
+  await upstreamRoutes(app, { ctx, services, mode: opts.mode });
+  await clientRoutes(app, { ctx, clientKeys: opts.clientKeys, services });
+}

@@ -1,0 +1,91 @@
+// Client keys: the fixed `sk-` key in access_key.txt (generated on first start from a CSPRNG and
+// saved with mode 0600), plus optional extra keys from CLIENT_KEYS_FILE and CLIENT_KEYS. Each
+// client key has its own usage accounting under its fingerprint. Comparison is constant time.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fingerprint } from '@opengemini/shared';
+import { meaningfulLines } from '../keys';
+
+/** `sk-` + 48 hex characters: 24 random bytes, the shape OpenAI clients expect. */
+export function generateAccessKey(): string {
+  return `sk-${randomBytes(24).toString('hex')}`;
+}
+
+const ACCESS_KEY_SHAPE = /^\S{8,256}$/;
+
+/** Reads the access key, or creates it. `created` tells main.ts to announce it loudly. */
+export async function loadOrCreateAccessKey(path: string): Promise<{ key: string; created: boolean }> {
+  try {
+    const text = (await readFile(path, 'utf8')).trim();
+    if (ACCESS_KEY_SHAPE.test(text)) return { key: text, created: false };
+    throw new Error(`${path} does not hold a key (one line, no spaces, 8 to 256 characters); delete it to generate a new one`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const key = generateAccessKey();
+  await mkdir(dirname(path), { recursive: true });
+  // 'wx': never overwrite a key another process wrote in the meantime; 0600: only its owner reads it.
+  await writeFile(path, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  return { key, created: true };
+}
+
+/** Extra client keys from a file (optional) and a comma-separated variable. */
+export async function loadExtraClientKeys(file: string, list: string): Promise<string[]> {
+  const keys: string[] = [];
+  try {
+    for (const [, content] of meaningfulLines(await readFile(file, 'utf8'))) keys.push(content);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  for (const k of list.split(',')) if (k.trim()) keys.push(k.trim());
+  return keys;
+}
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/**
+ * The set of accepted client keys. Candidates are hashed first so every comparison is between
+ * two 32-byte digests: timingSafeEqual needs equal lengths, and hashing hides the key's length.
+ * Every stored key is compared (no early exit), so timing does not reveal which one matched.
+ *
+ * A key that matched once is remembered, so a client's later requests skip the hash (it cost
+ * about 2% of the CPU of a proxied request). Only keys that matched are remembered: a guess
+ * always takes the constant-time path, and the memo holds at most one string per stored key.
+ */
+export class ClientKeys {
+  private entries: { digest: Buffer; fp: string }[] = [];
+  private verified = new Map<string, string>();
+
+  constructor(keys: readonly string[]) {
+    this.replace(keys);
+  }
+
+  replace(keys: readonly string[]): void {
+    const unique = [...new Set(keys)];
+    this.entries = unique.map((k) => ({ digest: digest(k), fp: fingerprint(k) }));
+    // A key no longer listed must stop working at once.
+    this.verified = new Map();
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Whether a client key with this fingerprint is accepted (a dashboard session signed in with it). */
+  hasFp(fp: string): boolean {
+    return this.entries.some((e) => e.fp === fp);
+  }
+
+  /** The fingerprint of the matching client key, or undefined. */
+  match(candidate: string | undefined): string | undefined {
+    if (!candidate) return undefined;
+    const known = this.verified.get(candidate);
+    if (known !== undefined) return known;
+    const d = digest(candidate);
+    let found: string | undefined;
+    for (const e of this.entries) if (timingSafeEqual(d, e.digest) && found === undefined) found = e.fp;
+    if (found !== undefined) this.verified.set(candidate, found);
+    return found;
+  }
+}

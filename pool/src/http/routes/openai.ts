@@ -1,0 +1,83 @@
+// The OpenAI-format routes: /v1/chat/completions, /v1/embeddings, /v1/models, /v1/models/{id}.
+// Bodies are taken as raw bytes, parsed once to validate them and read `model` and `stream`, and
+// forwarded as the same bytes (no re-serialisation). Errors are OpenAI's envelope.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientKeys } from '../access-key';
+import { clientAuth } from '../auth';
+import { type PoolError, badRequest, errorBody, errorHeaders, notFound } from '../errors';
+import type { ForwardContext, ForwardRequest } from '../../proxy';
+import { type ModelCache, cachedList, proxy } from './proxy';
+
+export interface RouteOptions {
+  ctx: ForwardContext;
+  clientKeys: ClientKeys;
+  models: ModelCache;
+}
+
+function sendError(reply: FastifyReply, e: PoolError): FastifyReply {
+  return reply.code(e.status).headers(errorHeaders(e)).send(errorBody('openai', e));
+}
+
+/** Validates a JSON body and reads what the pool needs; a PoolError names the bad field. */
+export function readBody(raw: unknown, streamable: boolean): { model: string; stream: boolean } | PoolError {
+  if (!Buffer.isBuffer(raw) || raw.length === 0) return badRequest('The request needs a JSON body.');
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    return badRequest(`The request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return badRequest('The request body must be a JSON object.');
+  const { model, stream } = body as { model?: unknown; stream?: unknown };
+  if (typeof model !== 'string' || !model.trim()) return badRequest('you must provide a model parameter', 'model');
+  if (stream !== undefined && stream !== null && typeof stream !== 'boolean') return badRequest('stream must be a boolean', 'stream');
+  return { model: model.replace(/^models\//, ''), stream: streamable && stream === true };
+}
+
+/** The POST routes and whether each may stream. */
+export const POST_ROUTES: Readonly<Record<string, boolean>> = { '/v1/chat/completions': true, '/v1/embeddings': false };
+
+/** What to forward for a POST route's body, or the PoolError to answer (the fast lane shares it). */
+export function postRequest(route: string, body: unknown, clientFp: string): ForwardRequest | PoolError {
+  const parsed = readBody(body, POST_ROUTES[route] === true);
+  if ('status' in parsed) return parsed;
+  return {
+    dialect: 'openai',
+    method: 'POST',
+    path: route,
+    body: body as Buffer,
+    headers: { 'content-type': 'application/json' },
+    model: parsed.model,
+    stream: parsed.stream,
+    clientFp,
+  };
+}
+
+export async function openaiRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
+  const { ctx, clientKeys, models } = opts;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addHook('onRequest', clientAuth(clientKeys, 'openai'));
+  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    void sendError(reply, { status, type: status < 500 ? 'invalid_request_error' : 'server_error', code: status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
+  });
+
+  // The plain case of these two usually arrives through the fast lane (fast-lane.ts) instead.
+  const post = (route: string) =>
+    async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      const fr = postRequest(route, request.body, request.clientFp);
+      if ('status' in fr) return void sendError(reply, fr);
+      await proxy(ctx, fr, request, reply, route);
+    };
+
+  for (const route of Object.keys(POST_ROUTES)) app.post(route, post(route));
+
+  const list = (request: FastifyRequest, reply: FastifyReply, path: string, route: string) =>
+    cachedList(ctx, models, { dialect: 'openai', method: 'GET', path, body: undefined, headers: {}, model: '*', stream: false, clientFp: request.clientFp }, request, reply, route);
+  app.get('/v1/models', (request, reply) => list(request, reply, '/v1/models', '/v1/models'));
+  app.get<{ Params: { id: string } }>('/v1/models/:id', (request, reply) =>
+    list(request, reply, `/v1/models/${encodeURIComponent(request.params.id)}`, '/v1/models/:id'),
+  );
+  app.all('/v1/*', (request, reply) => sendError(reply, notFound(request.url.split('?')[0] ?? '')));
+}

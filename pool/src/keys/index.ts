@@ -1,0 +1,4 @@
+// keys: key.txt parsing, the keyring (selection, cooldowns, disabled keys) and per-model budgets.
+export { Budgets, FAMILIES, modelFamily, parseLimitsText } from './budgets';
+export { KEY_SHAPE, meaningfulLines, parseKeyFile, type LineProblem } from './key-file';
+export { KeyRing, type Gate, type KeyEntry, type KeyringSnapshot } from './keyring';
