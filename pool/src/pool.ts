@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ClientKeys, loadExtraClientKeys, loadOrCreateAccessKey } from './http';
+import { ClientKeys, loadExtraClientKeys, loadOperatorClientKeys, loadOrCreateAccessKey } from './http';
 import { AdminGuard, effectiveAdminKey } from './admin';
 import { buildApp } from './http';
 import { Budgets, parseLimitsText } from './keys';
@@ -12,7 +12,7 @@ import type { FastLane } from './http';
 import { FileEditor } from './admin';
 import type { ForwardContext } from './proxy';
 import { KeyChecker } from './admin';
-import { KeyRing } from './keys';
+import { FileKeys, KeyRing } from './keys';
 import { PoolMetrics } from './accounting';
 import type { AdminServices } from './admin';
 import { Sessions, loadSessionSecret } from './admin';
@@ -67,7 +67,10 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     upstreams.restore(saved.upstreams);
     usage.restore(saved.usage);
   }
-  const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot() });
+  // Which key each uploaded file belongs to; operator rights come from the client keys (step 4).
+  const files = new FileKeys((fp) => clientKeys.isOperator(fp), now);
+  if (saved) files.restore(saved.files);
+  const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot(), files: files.snapshot() });
   const keeper = new StateKeeper(store, collect, config.STATE_FLUSH_MS, (m) => log.warn(m));
   const initialBudgets = parseLimitsText(config.KEY_BUDGETS);
   if (typeof initialBudgets === 'string') {
@@ -76,22 +79,27 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   }
   const budgets = new Budgets(config.DATA_DIR, usage);
   await budgets.load(initialBudgets, (m) => log.warn(m));
-  const ctx: ForwardContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random, gate: budgets.gate, reserve: budgets.reserve };
+  const ctx: ForwardContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random, gate: budgets.gate, reserve: budgets.reserve, files };
   ctx.metrics = new PoolMetrics(ctx);
 
   // 4. Client keys.
   const access = await loadOrCreateAccessKey(config.ACCESS_KEY_FILE);
-  const clientKeys = new ClientKeys([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+  // The main key has operator rights on native routes; extra keys only with `[operator]` in their label.
+  const clientKeyLists = async (): Promise<[string[], string[]]> => [
+    [access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))],
+    [access.key, ...(await loadOperatorClientKeys(config.CLIENT_KEYS_FILE))],
+  ];
+  const clientKeys = new ClientKeys(...(await clientKeyLists()));
 
   // 5. Server.
   const reload = async () => {
     const report = await sources.reload();
-    clientKeys.replace([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+    clientKeys.replace(...(await clientKeyLists()));
     models.clear();
     keeper.schedule();
     return report;
   };
-  const reloadClientKeys = async () => clientKeys.replace([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+  const reloadClientKeys = async () => clientKeys.replace(...(await clientKeyLists()));
   const services: AdminServices = {
     files: new FileEditor(),
     budgets,

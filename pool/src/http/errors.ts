@@ -1,7 +1,7 @@
 // The pool's own error answers (bad client key, every key cooling, every upstream down, timeout,
 // malformed body), rendered in the dialect of the route: OpenAI's envelope on /v1, Google's on
 // /v1beta so the Google SDK raises its usual errors. The one place these bodies are built.
-import { scrubKeys } from '@opengemini/shared';
+import { scrubHeldKeys } from '../keys';
 
 export type Dialect = 'openai' | 'gemini';
 
@@ -31,7 +31,7 @@ const CANONICAL: Record<number, string> = {
 };
 
 export function errorBody(dialect: Dialect, e: PoolError): string {
-  const message = scrubKeys(e.message);
+  const message = scrubHeldKeys(e.message);
   if (dialect === 'gemini') {
     return JSON.stringify({
       error: {
@@ -70,6 +70,9 @@ export const badRequest = (message: string, param: string | null = null): PoolEr
   message,
   param,
 });
+
+/** A client key asking for what it has no right to (an operator-only native method, another client's file). */
+export const forbidden = (message: string): PoolError => ({ status: 403, type: 'permission_error', code: 'client_forbidden', message });
 
 export const notFound = (path: string): PoolError => ({
   status: 404,

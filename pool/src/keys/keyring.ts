@@ -2,6 +2,7 @@
 // selection policy (round robin over healthy keys, ties toward the fewest in flight). It knows
 // nothing of HTTP or retries: forward.ts asks it for a key and reports what happened.
 import { fingerprint } from '@opengemini/shared';
+import { holdKeys, scrubHeldKeys } from './held-keys';
 
 export interface Cooldown {
   /** Epoch ms when the (key, model) may be used again. */
@@ -81,6 +82,7 @@ export class KeyRing {
    */
   replace(keys: readonly string[], now = Date.now()): { added: number; removed: number; kept: number } {
     this.pruneRetired(now);
+    holdKeys(keys);
     const next: KeyEntry[] = [];
     const nextByFp = new Map<string, KeyEntry>();
     let added = 0;
@@ -192,7 +194,7 @@ export class KeyRing {
   /** Cools (key, model) down until `until`; a longer cooldown already in force is kept. */
   cooldown(entry: KeyEntry, model: string, until: number, reason: string, message?: string): void {
     const c = entry.cooldowns.get(model);
-    if (!c || c.until < until) entry.cooldowns.set(model, message ? { until, reason, message } : { until, reason });
+    if (!c || c.until < until) entry.cooldowns.set(model, message ? { until, reason, message: scrubHeldKeys(message) } : { until, reason });
   }
 
   /** Ends the cooldowns of one key: for one model, or all. Returns how many ended. */
@@ -206,7 +208,8 @@ export class KeyRing {
   }
 
   disable(entry: KeyEntry, reason: string, message: string, now: number): void {
-    entry.disabled = { reason, message, at: now };
+    // Scrubbed here, where it is kept: /status, /admin/keys and state.json all read it from here.
+    entry.disabled = { reason, message: scrubHeldKeys(message), at: now };
   }
 
   enable(entry: KeyEntry): boolean {
@@ -279,9 +282,10 @@ export class KeyRing {
         }
         continue;
       }
-      if (saved.disabled) e.disabled = saved.disabled;
+      // A state file written before literal scrubbing may hold a key in a message: cleaned on the way in.
+      if (saved.disabled) e.disabled = { ...saved.disabled, message: scrubHeldKeys(String(saved.disabled.message ?? '')) };
       if (typeof saved.lastUsed === 'number') e.lastUsed = saved.lastUsed;
-      for (const [model, c] of Object.entries(saved.cooldowns ?? {})) if (c.until > now) e.cooldowns.set(model, c);
+      for (const [model, c] of Object.entries(saved.cooldowns ?? {})) if (c.until > now) e.cooldowns.set(model, c.message ? { ...c, message: scrubHeldKeys(c.message) } : c);
     }
   }
 }

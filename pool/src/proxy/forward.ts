@@ -4,10 +4,10 @@
 // upstream; nothing is retried once a byte has reached the client. Streams are peeked (status,
 // headers and first chunk) before committing, then pumped chunk by chunk.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Fault, decodeFault, faultStatus, scrubKeys } from '@opengemini/shared';
+import { type Fault, decodeFault, faultStatus } from '@opengemini/shared';
 import type { Config } from '../config';
 import { type Dialect, type PoolError, errorBody, errorEvent, errorHeaders } from '../http';
-import type { Gate, KeyEntry, KeyRing } from '../keys';
+import { type FileKeys, type Gate, type KeyEntry, type KeyRing, onlyKeyGate, scrubHeldKeys } from '../keys';
 import type { PoolMetrics } from '../accounting';
 import { nextPacificMidnight } from '../accounting';
 import { ErrorEventScanner, StreamScrubber, findErrorEvent, pump, readAll, readFirstEvent, scrubChunk } from './relay';
@@ -31,6 +31,8 @@ export interface ForwardContext {
   gate?: Gate;
   /** Counts an attempt against the key's budget while in flight; returns its end (budgets.ts). */
   reserve?: (fp: string, model: string) => () => void;
+  /** Which key each uploaded Gemini file belongs to (keys/file-keys.ts). */
+  files?: FileKeys;
 }
 
 export interface ForwardRequest {
@@ -49,6 +51,8 @@ export interface ForwardRequest {
   onBody?: (status: number, contentType: string, body: Buffer) => void;
   /** Extra headers of a buffered successful answer to pass back (the upload protocol's). */
   replyHeaders?: (upstream: HeaderGetter) => Record<string, string>;
+  /** The only key this request may use: the Gemini files it names belong to it (file-keys.ts). */
+  keyFp?: string;
 }
 
 /** What the request log line reports. */
@@ -120,10 +124,12 @@ export function messageOf(body: Buffer): string {
   const env = Array.isArray(parsed) ? parsed[0] : parsed;
   const m = env?.error?.message;
   // Scrub first, then cut: a cut through a key would leave a piece the scrubber cannot see.
-  return (typeof m === 'string' ? scrubKeys(m) : scrubKeys(body.toString('utf8')).slice(0, 300)).slice(0, 500);
+  return (typeof m === 'string' ? scrubHeldKeys(m) : scrubHeldKeys(body.toString('utf8')).slice(0, 300)).slice(0, 500);
 }
 
 export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: IncomingMessage, res: ServerResponse): Promise<ForwardResult> {
+  // Bound to a file's key: that key alone is eligible, through the usual choice and its answers.
+  if (fr.keyFp !== undefined) ctx = { ...ctx, gate: onlyKeyGate(fr.keyFp, ctx.gate) };
   const { config, keys, upstreams } = ctx;
   const start = ctx.now();
   const deadline = start + config.REQUEST_TIMEOUT_MS;
@@ -161,7 +167,7 @@ export async function forward(ctx: ForwardContext, fr: ForwardRequest, req: Inco
     const parsed = parseJson(f.body);
     if (parsed === undefined) {
       // Not an envelope (a proxy's HTML page, a dropped connection): say what happened in ours.
-      const text = f.body.length ? `: ${scrubKeys(f.body.toString('utf8')).slice(0, 300)}` : '';
+      const text = f.body.length ? `: ${scrubHeldKeys(f.body.toString('utf8')).slice(0, 300)}` : '';
       return answerPoolError({ status: f.status, type: 'server_error', code: f.decision.code, message: `The upstream failed (${f.decision.code})${text}` });
     }
     const headers: Record<string, string> = { 'content-type': f.contentType ?? 'application/json' };

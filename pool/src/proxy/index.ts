@@ -1,3 +1,3 @@
 // proxy: the attempt loop that takes a request to an upstream with a key, and relays the answer.
-export { forward, messageOf, type ForwardContext, type ForwardRequest } from './forward';
+export { forward, messageOf, type ForwardContext, type ForwardRequest, type ForwardResult } from './forward';
 export { readAll } from './relay';

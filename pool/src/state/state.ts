@@ -5,7 +5,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file';
-import type { KeyringSnapshot } from '../keys';
+import type { FilePinSnapshot, KeyringSnapshot } from '../keys';
 import type { UpstreamSnapshot } from '../upstreams';
 import type { UsageSnapshot } from '../accounting';
 
@@ -17,6 +17,8 @@ export interface PersistedState {
   keys: KeyringSnapshot;
   upstreams: UpstreamSnapshot;
   usage: UsageSnapshot;
+  /** Which key each uploaded Gemini file belongs to (keys/file-keys.ts); absent in older files. */
+  files?: FilePinSnapshot;
 }
 
 /** The persistence interface: a file here, anything else (a test double) elsewhere. */

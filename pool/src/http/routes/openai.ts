@@ -2,6 +2,7 @@
 // Bodies are taken as raw bytes, parsed once to validate them and read `model` and `stream`, and
 // forwarded as the same bytes (no re-serialisation). Errors are OpenAI's envelope.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkModelName } from '@opengemini/shared';
 import type { ClientKeys } from '../access-key';
 import { clientAuth } from '../auth';
 import { type PoolError, badRequest, errorBody, errorHeaders, notFound } from '../errors';
@@ -29,9 +30,11 @@ export function readBody(raw: unknown, streamable: boolean): { model: string; st
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return badRequest('The request body must be a JSON object.');
   const { model, stream } = body as { model?: unknown; stream?: unknown };
-  if (typeof model !== 'string' || !model.trim()) return badRequest('you must provide a model parameter', 'model');
+  // The normalised name is what is budgeted, cooled down, counted and logged.
+  const checked = checkModelName(model);
+  if (!checked.ok) return badRequest(checked.message, 'model');
   if (stream !== undefined && stream !== null && typeof stream !== 'boolean') return badRequest('stream must be a boolean', 'stream');
-  return { model: model.replace(/^models\//, ''), stream: streamable && stream === true };
+  return { model: checked.model, stream: streamable && stream === true };
 }
 
 /** The POST routes and whether each may stream. */

@@ -2,7 +2,9 @@
 // and the short-lived cache of model lists (they cost no quota, but clients ask for them often).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { type ForwardContext, type ForwardRequest, forward } from '../../proxy';
+import { type ForwardContext, type ForwardRequest, type ForwardResult, forward } from '../../proxy';
+import { fileNamesIn, uploadIdOf } from '../../keys';
+import { type PoolError, errorBody, errorHeaders, forbidden } from '../errors';
 
 export interface ModelCacheEntry {
   at: number;
@@ -39,10 +41,28 @@ export class ModelCache {
 export const proxied = new WeakSet<object>();
 
 /** Runs the attempt loop for a request and logs its one line. */
-export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<void> {
+export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<ForwardResult | undefined> {
   proxied.add(request.raw);
   reply.hijack();
-  await proxyRaw(ctx, fr, request.raw, reply.raw, route, request.log);
+  return proxyRaw(ctx, fr, request.raw, reply.raw, route, request.log);
+}
+
+/**
+ * The request bound to the key of the Gemini files it names (a `files/...` path, an upload
+ * session, a fileUri or file_id in its body), or the refusal: another client's file, files of two
+ * keys, a file whose key left the pool (keys/file-keys.ts).
+ */
+export function bindToFileKey(ctx: ForwardContext, fr: ForwardRequest): ForwardRequest | PoolError {
+  if (!ctx.files) return fr;
+  const names = fileNamesIn(fr.body);
+  const own = /^\/(?:upload\/)?v1beta\/(files\/[a-z0-9-]+)/.exec(fr.path)?.[1];
+  if (own) names.push(own);
+  const session = fr.path.startsWith('/upload/') ? uploadIdOf(fr.path) : undefined;
+  if (session) names.push(`upload:${session}`);
+  if (names.length === 0) return fr;
+  const b = ctx.files.bind(names, fr.clientFp, (fp) => ctx.keys.get(fp)?.active === true);
+  if (b.kind === 'refused') return b.status === 403 ? forbidden(b.message) : { status: 400, type: 'invalid_request_error', code: 'client_bad_request', message: b.message };
+  return b.kind === 'pinned' ? { ...fr, keyFp: b.keyFp } : fr;
 }
 
 /**
@@ -50,8 +70,15 @@ export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: Fa
  * a logger that does not carry it already (a Fastify request's child logger does): it goes first,
  * where the child's binding would be, so the line reads the same from either lane.
  */
-export async function proxyRaw(ctx: ForwardContext, fr: ForwardRequest, req: IncomingMessage, res: ServerResponse, route: string, log: FastifyBaseLogger, reqId?: string): Promise<void> {
+export async function proxyRaw(ctx: ForwardContext, fr: ForwardRequest, req: IncomingMessage, res: ServerResponse, route: string, log: FastifyBaseLogger, reqId?: string): Promise<ForwardResult | undefined> {
   const started = performance.now();
+  const bound = bindToFileKey(ctx, fr);
+  if ('status' in bound) {
+    if (!res.headersSent) res.writeHead(bound.status, errorHeaders(bound)).end(errorBody(fr.dialect, bound));
+    log.info({ reqId, method: req.method, route, model: fr.model, status: bound.status, attempts: 0, code: bound.code }, 'request');
+    return undefined;
+  }
+  fr = bound;
   const r = await forward(ctx, fr, req, res);
   ctx.metrics?.request(route, fr.model, r.status, (performance.now() - started) / 1000, r.tokens);
   log.info(
@@ -72,6 +99,7 @@ export async function proxyRaw(ctx: ForwardContext, fr: ForwardRequest, req: Inc
     },
     'request',
   );
+  return r;
 }
 
 /** Serves a model list from the cache, or forwards and caches a 200. */
