@@ -153,3 +153,18 @@ describe('removed keys keep their state for a while', () => {
     expect(ring.get(fps[0]!)!.disabled).toBeUndefined();
   });
 });
+
+describe('messages kept by the keyring are scrubbed of every held key, whatever its shape', () => {
+  const odd = 'odd-shaped-key-0123456789abcdefgh';
+  it('disable, cooldown and a restored state file keep the fingerprint only', () => {
+    const ring = new KeyRing([odd]);
+    const e = ring.all()[0]!;
+    ring.disable(e, 'key_leaked', `leaked: api_key:${odd}`, 1);
+    ring.cooldown(e, 'gemini-2.5-flash', 10, 'quota_per_minute', `quota of ${odd}`);
+    expect(JSON.stringify(ring.snapshot(0))).not.toContain(odd);
+    expect(e.disabled?.message).toBe(`leaked: api_key:[key ${fingerprint(odd)}]`);
+    const again = new KeyRing([odd]);
+    again.restore({ [e.fp]: { disabled: { reason: 'key_leaked', message: `old file: ${odd}`, at: 1 }, cooldowns: { m: { until: 50, reason: 'x', message: odd } } } }, 0);
+    expect(JSON.stringify(again.snapshot(0))).not.toContain(odd);
+  });
+});
