@@ -8,7 +8,6 @@ import { AdminGuard, effectiveAdminKey } from './admin';
 import { buildApp } from './http';
 import { Budgets, parseLimitsText } from './keys';
 import type { Config } from './config';
-import type { FastLane } from './http';
 import { FileEditor } from './admin';
 import type { ForwardContext } from './proxy';
 import { KeyChecker } from './admin';
@@ -40,8 +39,6 @@ export interface RunningPool {
   accessKey: string;
   accessKeyCreated: boolean;
   mode(): Mode;
-  /** The fast lane of the hot routes (its `taken` count shows which lane served a request). */
-  lane: FastLane;
   /** Stops accepting, lets in-flight requests finish (at most SHUTDOWN_GRACE_MS), saves state. */
   close(): Promise<void>;
 }
@@ -113,7 +110,7 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   const adminKey = effectiveAdminKey(config.ADMIN_KEY, access.key);
   const sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), adminKey, config.SESSION_TTL_MS, now);
   const guard = new AdminGuard(adminKey, sessions, new SignInLimiter({ perAddress: config.SIGN_IN_FAILURES, global: config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), now);
-  const { app, models, lane } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, guard, services });
+  const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, guard, services });
   await app.listen({ port: config.PORT, host: config.HOST });
   // From the socket, not the URL: `new URL('http://h:80').port` is '' for the default port.
   const port = (app.server.address() as AddressInfo).port;
@@ -145,5 +142,5 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
       await upstreams.close();
     })());
 
-  return { app, ctx, sources, url: `http://${shownHost}:${port}`, accessKey: access.key, accessKeyCreated: access.created, mode: () => sources.mode, lane, close };
+  return { app, ctx, sources, url: `http://${shownHost}:${port}`, accessKey: access.key, accessKeyCreated: access.created, mode: () => sources.mode, close };
 }

@@ -1,13 +1,11 @@
 // The Fastify application: plugins for each group of routes, the pool's services passed in.
 // Built apart from main.ts so tests can run it with their own services, files and logger.
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { ClientKeys } from './access-key';
 import { AdminGuard, effectiveAdminKey } from '../admin';
 import { errorBody, errorHeaders, notFound } from './errors';
-import { FastLane, laneServer } from './fast-lane';
 import type { ForwardContext } from '../proxy';
 import { PoolMetrics } from '../accounting';
 import { type AdminServices, adminRoutes } from '../admin';
@@ -40,12 +38,9 @@ export interface AppOptions {
   assets?: Map<string, WebAsset> | undefined;
 }
 
-export function buildApp(opts: AppOptions): { app: FastifyInstance; models: ModelCache; lane: FastLane } {
+export function buildApp(opts: AppOptions): { app: FastifyInstance; models: ModelCache } {
   const { ctx, clientKeys } = opts;
-  // The plain chat and embeddings requests skip Fastify's per-request machinery (fast-lane.ts).
-  const lane = new FastLane({ ctx, clientKeys, bodyLimit: ctx.config.BODY_LIMIT_BYTES });
   const app = Fastify({
-    serverFactory: (handler, options) => laneServer(lane, handler, options),
     loggerInstance: opts.logger,
     // The proxy routes log their own line (with model, attempts, key fingerprint, upstream).
     logController: new LogController({ disableRequestLogging: true }),
@@ -56,14 +51,6 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
-  // Fastify's own request ids (one sequence for both lanes); its types do not declare the getter.
-  const ids = app as unknown as { genReqId(req: IncomingMessage): string };
-  lane.attach({ genReqId: (req) => ids.genReqId(req), log: app.log });
-  // Fastify answers 503 once closing (return503OnClosing): the lane hands it everything from then.
-  app.addHook('preClose', (done) => {
-    lane.closing = true;
-    done();
-  });
   const models = new ModelCache(ctx.config.MODELS_CACHE_MS);
   const adminKey = effectiveAdminKey(ctx.config.ADMIN_KEY, opts.accessKey ?? '');
   const guard =
@@ -88,5 +75,5 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
     const e = notFound(request.url.split('?')[0] ?? '');
     void reply.code(404).headers(errorHeaders(e)).send(errorBody(request.url.startsWith('/v1beta') ? 'gemini' : 'openai', e));
   });
-  return { app, models, lane };
+  return { app, models };
 }

@@ -3,4 +3,3 @@ export { ClientKeys, OPERATOR_TAG, generateAccessKey, loadExtraClientKeys, loadO
 export { buildApp } from './app';
 export { presentedKey } from './auth';
 export { badRequest, errorBody, errorEvent, errorHeaders, invalidClientKey, type Dialect, type PoolError } from './errors';
-export { type FastLane } from './fast-lane';
