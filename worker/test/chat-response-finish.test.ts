@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { geminiDiscoveryPath, oraclesMissingMessage, oraclesPresent } from '../../tools/src/oracles/paths';
-import { FINISH_REASONS, mapFinishReason, mapUsage } from '../src/gemini/finish';
+import { FINISH_REASONS } from '../src/gemini/finish';
+import { mapFinishReason, mapUsage } from '../src/dialects/openai-chat/finish';
 
 const OPENAI_FINISH = ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'];
 

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeToolCallId } from '../src/gemini/signatures';
 import { ChatStreamConverter, type StreamContext } from '../src/dialects/openai-chat/stream';
-import { readCommonEvent } from '../src/gemini/stream-event';
+import { scanEvent } from '../src/gemini/stream-scan';
 import { random } from './support/random';
 
-// The converter's output must not depend on which path read an event: the fast path
-// (stream-event.ts, no JSON.parse) or the generic one. A tab before an event's JSON is valid JSON
-// whitespace that the fast path never matches, so the same stream with tabs is converted by the
-// generic path alone: both outputs must be identical, byte for byte.
+// The converter's output must not depend on which path read an event: the scanner (the fast
+// path, stream-scan.ts, no JSON.parse) or the generic one. The same stream converted with the
+// scanner switched off goes through JSON.parse alone: both outputs must be identical, byte for
+// byte.
 const utf8 = new TextEncoder();
 
 function context(includeUsage: boolean): StreamContext {
@@ -16,15 +16,15 @@ function context(includeUsage: boolean): StreamContext {
 }
 
 /** Converts SSE text fed in pieces of `step` bytes, as the stream does. */
-function convert(body: string, includeUsage: boolean, step: number): string {
+function convert(body: string, includeUsage: boolean, step: number, scan = true): string {
   const bytes = utf8.encode(body);
-  const c = new ChatStreamConverter(context(includeUsage));
+  const c = new ChatStreamConverter(context(includeUsage), { scan });
   let out = '';
   for (let i = 0; i < bytes.length; i += step) out += c.push(bytes.subarray(i, i + step));
   return out + c.end();
 }
 
-const sse = (events: string[], prefix = '') => events.map((e) => `data: ${prefix}${e}\r\n\r\n`).join('');
+const sse = (events: string[]) => events.map((e) => `data: ${e}\r\n\r\n`).join('');
 
 /** Gemini's own serialisation: `": "` after keys, `,` alone between members. */
 function gemini(v: unknown, str: (s: string) => string = JSON.stringify): string {
@@ -46,12 +46,12 @@ describe('stream conversion: fast path and JSON.parse agree', () => {
     { candidates: [{ content: { parts: [{ text: ' Done.', thoughtSignature: 'CiIBVKhc7t+/xA==' }], role: 'model' }, finishReason: 'STOP', index: 0 }], usageMetadata: usage(12), ...meta },
   ].map((e) => gemini(e));
 
-  it('takes the fast path for every event of a plain Gemini answer (JSON.parse only for the final usage)', () => {
+  it('takes the fast path for every event of a plain Gemini answer (JSON.parse only for the first and the final usage)', () => {
     const parse = vi.spyOn(JSON, 'parse');
     const out = convert(sse(ANSWER), true, 64);
-    expect(parse).toHaveBeenCalledTimes(1);
+    expect(parse).toHaveBeenCalledTimes(2);
     parse.mockRestore();
-    expect(out).toBe(convert(sse(ANSWER, '\t'), true, 64));
+    expect(out).toBe(convert(sse(ANSWER), true, 64, false));
     expect(out).toContain('"reasoning_content":"**Thinking** about \\"it\\"\\n"');
     expect(out).toContain('"usage":{"prompt_tokens":12,"completion_tokens":52,"total_tokens":64,');
   });
@@ -100,11 +100,11 @@ describe('stream conversion: fast path and JSON.parse agree', () => {
         const r = rnd();
         return r < 0.5 ? gemini(e) : r < 0.8 ? JSON.stringify(e) : gemini(e, odd);
       });
-      for (const e of events) if (readCommonEvent(e) !== null) fast++;
+      for (const e of events) if (scanEvent(e) !== null) fast++;
       total += events.length;
       const includeUsage = rnd() < 0.5;
       const step = pick([7, 64, 1 << 16]);
-      const want = convert(sse(events, '\t'), includeUsage, step);
+      const want = convert(sse(events), includeUsage, step, false);
       const got = convert(sse(events), includeUsage, step);
       if (got !== want) expect({ events, got }).toEqual({ events, got: want });
     }

@@ -1,15 +1,16 @@
-// Why a choice ended, and what it cost: Gemini's finishReason and usageMetadata in OpenAI's
-// terms. Shared by the response and the stream converters.
-import type { Gemini, OpenAI } from '@opengemini/shared';
+// Why a candidate ended: every Gemini finishReason in one of three categories, which each dialect
+// names in its own words (OpenAI: stop / length / content_filter; Anthropic: end_turn /
+// max_tokens / refusal). Shared by every response and stream converter.
+import type { Gemini } from '@opengemini/shared';
 
 export type GeminiFinishReason = NonNullable<Gemini.Candidate['finishReason']>;
 
 /**
- * Every Gemini finishReason (discovery revision 20260325) onto the three OpenAI values that are
- * not about tool calls. A test reads the enum from the discovery document, so a value Google adds
- * fails the build instead of slipping through raw.
+ * Every Gemini finishReason (discovery revision 20260325) onto three categories, named after
+ * OpenAI's values that are not about tool calls. A test reads the enum from the discovery
+ * document, so a value Google adds fails the build instead of slipping through raw.
  *
- * | Gemini                                   | OpenAI         | why                                        |
+ * | Gemini                                   | category       | why                                        |
  * |------------------------------------------|----------------|--------------------------------------------|
  * | STOP                                     | stop (*)       | natural end or a stop sequence             |
  * | MAX_TOKENS                               | length         | max_tokens reached (also while thinking)   |
@@ -24,10 +25,12 @@ export type GeminiFinishReason = NonNullable<Gemini.Candidate['finishReason']>;
  * | MALFORMED_RESPONSE, OTHER, NO_IMAGE,     |                |                                            |
  * | IMAGE_OTHER, FINISH_REASON_UNSPECIFIED   |                |                                            |
  *
- * (*) `stop` becomes `tool_calls` when the choice carries tool calls: agent loops run the tools
- * only on `tool_calls`. `length` and `content_filter` stay as they are, as OpenAI does.
+ * (*) `stop` becomes the dialect's "tool calls" reason when the answer carries tool calls: agent
+ * loops run the tools only then. `length` and `content_filter` stay as they are, as OpenAI does.
  */
-export const FINISH_REASONS: Readonly<Record<GeminiFinishReason, 'stop' | 'length' | 'content_filter'>> = {
+export type FinishCategory = 'stop' | 'length' | 'content_filter';
+
+export const FINISH_REASONS: Readonly<Record<GeminiFinishReason, FinishCategory>> = {
   FINISH_REASON_UNSPECIFIED: 'stop',
   STOP: 'stop',
   MAX_TOKENS: 'length',
@@ -50,35 +53,7 @@ export const FINISH_REASONS: Readonly<Record<GeminiFinishReason, 'stop' | 'lengt
   MALFORMED_RESPONSE: 'stop',
 };
 
-/** OpenAI's finish_reason for a Gemini one; an unknown (newer) value ends the turn as `stop`. */
-export function mapFinishReason(reason: string | undefined, hasToolCalls: boolean): OpenAI.FinishReason {
-  const base = reason !== undefined && Object.hasOwn(FINISH_REASONS, reason) ? FINISH_REASONS[reason as GeminiFinishReason] : 'stop';
-  return base === 'stop' && hasToolCalls ? 'tool_calls' : base;
-}
-
-function count(n: unknown): number {
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
-}
-
-/**
- * Gemini usage in OpenAI's shape. Tool-use prompt tokens (what built-in tools fed the model) are
- * prompt tokens; thoughts are completion tokens, as OpenAI counts reasoning tokens, and are also
- * reported as `reasoning_tokens`. Cached tokens are already inside promptTokenCount, as OpenAI's
- * `cached_tokens` are inside `prompt_tokens`. Absent usage reads as zeros: OpenAI clients expect
- * the object.
- */
-export function mapUsage(usage: Gemini.UsageMetadata | undefined): OpenAI.CompletionUsage {
-  const prompt = count(usage?.promptTokenCount) + count(usage?.toolUsePromptTokenCount);
-  const reasoning = count(usage?.thoughtsTokenCount);
-  const completion = count(usage?.candidatesTokenCount) + reasoning;
-  // Google defines totalTokenCount as exactly this sum; take theirs only if it counts more
-  // (a component this revision does not know), never a total below its parts.
-  const total = Math.max(count(usage?.totalTokenCount), prompt + completion);
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: total,
-    prompt_tokens_details: { cached_tokens: count(usage?.cachedContentTokenCount) },
-    completion_tokens_details: { reasoning_tokens: reasoning },
-  };
+/** The category of a Gemini finishReason; an unknown (newer) value ends the turn as `stop`. */
+export function finishCategory(reason: string | undefined): FinishCategory {
+  return reason !== undefined && Object.hasOwn(FINISH_REASONS, reason) ? FINISH_REASONS[reason as GeminiFinishReason] : 'stop';
 }

@@ -1,9 +1,10 @@
-// Gemini 3 thought signatures through plain OpenAI clients.
+// Gemini 3 thought signatures through clients that know nothing of them.
 //
 // Gemini 3 returns a `thoughtSignature` beside the first functionCall of each step and answers
 // 400 ("Function call is missing a thought_signature") when the next request does not send it
-// back. OpenAI clients keep only the tool call's `id`, so the signature (and Gemini's own
-// functionCall.id, when it issued one) rides inside the id we hand out:
+// back. Clients keep only the tool call's `id`, so the signature (and Gemini's own
+// functionCall.id, when it issued one) rides inside the id we hand out, whatever the dialect's
+// prefix (`call_` for OpenAI, `toolu_` for Anthropic):
 //
 //   call_<nonce>                         nothing to carry
 //   call_<nonce>_<base64url(id \n sig)>  Gemini's call id (may be empty) and the signature
@@ -31,8 +32,11 @@ export interface CarriedCall {
   signature?: string;
 }
 
-export function encodeToolCallId(carried: CarriedCall, makeNonce: () => string = () => nonce(16)): string {
-  const base = `call_${makeNonce()}`;
+/** The prefixes of the ids we mint: OpenAI's `call_`, Anthropic's `toolu_`. */
+export type CallIdPrefix = 'call_' | 'toolu_';
+
+export function encodeToolCallId(carried: CarriedCall, makeNonce: () => string = () => nonce(16), prefix: CallIdPrefix = 'call_'): string {
+  const base = `${prefix}${makeNonce()}`;
   if (!carried.geminiId && !carried.signature) return base;
   const payload = `${carried.geminiId ?? ''}\n${carried.signature ?? ''}`;
   return `${base}_${toBase64Url(new TextEncoder().encode(payload))}`;
@@ -40,8 +44,9 @@ export function encodeToolCallId(carried: CarriedCall, makeNonce: () => string =
 
 /** Reads back what encodeToolCallId carried; ids from elsewhere carry nothing. Never throws. */
 export function decodeToolCallId(id: string | undefined): CarriedCall {
-  if (!id?.startsWith('call_')) return {};
-  const sep = id.indexOf('_', 5);
+  const prefix = id?.startsWith('call_') ? 5 : id?.startsWith('toolu_') ? 6 : 0;
+  if (!id || prefix === 0) return {};
+  const sep = id.indexOf('_', prefix);
   if (sep < 0) return {};
   try {
     const payload = new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(id.slice(sep + 1)));

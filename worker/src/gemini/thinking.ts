@@ -1,4 +1,5 @@
-// reasoning_effort (and Google's own `thinking_config`) -> Gemini's thinkingConfig, per model.
+// An effort (OpenAI's reasoning_effort words) and Google's own `thinking_config` knobs -> Gemini's
+// thinkingConfig, per model. Every dialect states its request in these terms (conversation.ts).
 //
 // Gemini 3 takes `thinkingLevel`; which levels exist depends on the model (Google's thinking docs):
 //   gemini-3-pro            LOW, HIGH
@@ -18,12 +19,17 @@
 // includeThoughts is on whenever the model thinks and the client did not opt out (effort `none`
 // or include_thoughts:false): thought summaries cost no extra quota (the thinking happens either
 // way) and come back as reasoning_content, which clients show or ignore.
-import type { Gemini, OpenAI } from '@opengemini/shared';
+import type { Gemini } from '@opengemini/shared';
+import type { Effort } from './conversation';
 import { isGemini3, geminiVersion, modelFamily, supportsThinking } from './models';
 
 export type ThinkingLevel = 'MINIMAL' | 'LOW' | 'MEDIUM' | 'HIGH';
-type Effort = OpenAI.ReasoningEffort;
-type ThinkingOverride = NonNullable<OpenAI.GoogleExtras['thinking_config']>;
+/** Google's thinking_config, as its compatibility API takes it (extra_body.google). */
+export interface ThinkingOverride {
+  thinking_budget?: number | undefined;
+  thinking_level?: string | undefined;
+  include_thoughts?: boolean | undefined;
+}
 
 /** The levels a Gemini 3 model accepts, lowest first. */
 export function thinkingLevels(model: string): readonly ThinkingLevel[] {
@@ -50,12 +56,17 @@ function levelFor(model: string, wanted: ThinkingLevel): ThinkingLevel {
   return 'HIGH';
 }
 
+/** The thinkingBudget range a Gemini 2.5 model accepts: Pro 128..32768, Flash(-Lite) 0..24576. */
+export function budgetRange(model: string): { min: number; max: number } {
+  return modelFamily(model) === 'pro' ? { min: 128, max: 32768 } : { min: 0, max: 24576 };
+}
+
 /** Token budgets for Gemini 2.5 (and the aliases). Pro's ceiling is 32768, Flash's 24576. */
 function budgetFor(model: string, effort: Effort): number {
-  const pro = modelFamily(model) === 'pro';
+  const range = budgetRange(model);
   switch (effort) {
     case 'none':
-      return pro ? 128 : 0;
+      return range.min;
     case 'minimal':
       return 512;
     case 'low':
@@ -64,7 +75,7 @@ function budgetFor(model: string, effort: Effort): number {
       return 8192;
     case 'high':
     case 'xhigh':
-      return pro ? 32768 : 24576;
+      return range.max;
   }
 }
 

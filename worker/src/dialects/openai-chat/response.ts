@@ -9,7 +9,8 @@
 //   when tool calls stand in for it, as OpenAI does).
 import type { Gemini, OpenAI } from '@opengemini/shared';
 import { ApiError } from '../../errors';
-import { mapFinishReason, mapUsage } from '../../gemini/finish';
+import { blockedPromptMessage } from '../../gemini/parts';
+import { mapFinishReason, mapUsage } from './finish';
 import { type ToolCallIdMinter, defaultToolCallId, groundingAnnotations, mapLogprobs, mapParts } from './parts';
 
 export interface ResponseContext {
@@ -80,15 +81,4 @@ function noCandidateChoice(feedback: Gemini.PromptFeedback | undefined): OpenAI.
     finish_reason: refusal === null ? 'stop' : 'content_filter',
     logprobs: null,
   };
-}
-
-/** The refusal text for a blocked prompt, naming the reason and the categories that blocked it. */
-export function blockedPromptMessage(feedback: Gemini.PromptFeedback | undefined): string | null {
-  const reason = feedback?.blockReason;
-  if (typeof reason !== 'string' || !reason) return null;
-  const categories = Array.isArray(feedback?.safetyRatings)
-    ? feedback.safetyRatings.filter((r) => r?.blocked === true && typeof r.category === 'string').map((r) => r.category)
-    : [];
-  const detail = categories.length > 0 ? `; ${categories.join(', ')}` : '';
-  return `Gemini blocked the prompt (${reason}${detail}).`;
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mapParts } from '../src/dialects/openai-chat/parts';
-import { COMMON_EVENT_PATTERN_LENGTH, type CommonEvent, MAX_COMMON_EVENT, readCommonEvent } from '../src/gemini/stream-event';
+import { readParts } from '../src/gemini/parts';
+import { MAX_SCANNED_EVENT, type ScannedEvent, scanEvent } from '../src/gemini/stream-scan';
 import { random } from './support/random';
 
-// The fast path may only ever read what JSON.parse + the generic path would read; everything it
-// declines goes to JSON.parse. These tests pin what it reads, what it declines, and (by random
-// mutation of real events) that whatever it accepts is valid JSON read the same way.
+// The scanner (the stream's fast path) may only ever read what JSON.parse + the generic path
+// would read; everything it declines goes to JSON.parse. These tests pin what it reads, what it
+// declines, and (by random mutation of real events) that whatever it accepts is valid JSON read
+// the same way.
 
 /** Gemini's own serialisation: `": "` after keys, `,` alone between members. */
 function gemini(v: unknown): string {
@@ -22,8 +23,8 @@ const textEvent = (part: object, extra: object = {}) => ({
   responseId: 'mSbQaM2xLYqHz7IP8cLx2Ac',
 });
 
-/** What JSON.parse + the generic path (stream.ts, parts.ts) read from an event the fast path accepted. */
-function genericReading(data: string): CommonEvent {
+/** What JSON.parse + the generic path (stream.ts, parts.ts) read from an event the scanner accepted. */
+function genericReading(data: string): ScannedEvent {
   const res = JSON.parse(data) as Record<string, unknown>;
   expect(typeof res === 'object' && res !== null && !Array.isArray(res)).toBe(true);
   expect(res.error).toBeUndefined();
@@ -32,49 +33,58 @@ function genericReading(data: string): CommonEvent {
   const cand = candidates[0] as Record<string, unknown>;
   expect(typeof cand === 'object' && cand !== null).toBe(true);
   expect(cand.logprobsResult).toBeUndefined();
-  const segments = mapParts((cand.content as { parts?: unknown } | undefined)?.parts, () => 'call_x');
+  expect(cand.groundingMetadata).toBeUndefined();
+  const segments = readParts((cand.content as { parts?: unknown } | undefined)?.parts);
   expect(segments.length).toBeLessThanOrEqual(1);
   const seg = segments[0];
-  if (seg) expect(seg.kind).not.toBe('tool_calls');
-  const text = seg && seg.kind !== 'tool_calls' ? seg.text : '';
+  if (seg) expect(seg.kind).not.toBe('calls');
+  const text = seg && seg.kind !== 'calls' ? seg.text : '';
   const usage = res.usageMetadata;
   return {
-    index: typeof cand.index === 'number' ? cand.index : 0,
-    literal: JSON.stringify(text),
-    thought: seg?.kind === 'reasoning',
+    candidate: typeof cand.index === 'number' ? cand.index : 0,
+    json: JSON.stringify(text),
+    thought: text !== '' && seg?.kind === 'thought',
+    signature: seg && seg.kind !== 'calls' ? seg.signature : undefined,
     finishReason: cand.finishReason as string | undefined,
     usage: usage ? JSON.stringify(usage) : undefined,
   };
 }
 
-/** The fast reading in comparable form: usage re-serialised, `thought` meaningless without text. */
-function comparable(ev: CommonEvent): CommonEvent {
-  return { ...ev, thought: ev.literal === '""' ? false : ev.thought, usage: ev.usage === undefined ? undefined : JSON.stringify(JSON.parse(ev.usage)) };
+/** The scanned reading in comparable form: usage re-serialised, `thought` meaningless without text. */
+function comparable(ev: ScannedEvent): ScannedEvent {
+  return { ...ev, thought: ev.json === '""' ? false : ev.thought, usage: ev.usage === undefined ? undefined : JSON.stringify(JSON.parse(ev.usage)) };
 }
 
-describe('readCommonEvent: reads the common events', () => {
+describe('scanEvent: reads the common events', () => {
   it.each([
-    ['Gemini text chunk', gemini(textEvent({ text: 'Hello' })), { literal: '"Hello"', thought: false }],
-    ['JSON.stringify text chunk', JSON.stringify(textEvent({ text: 'Hello' })), { literal: '"Hello"', thought: false }],
-    ['role before parts (the mock)', JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'x' }] } }] }), { literal: '"x"', usage: undefined }],
-    ['thought summary', gemini(textEvent({ text: '**Plan**', thought: true })), { literal: '"**Plan**"', thought: true }],
+    ['Gemini text chunk', gemini(textEvent({ text: 'Hello' })), { json: '"Hello"', thought: false }],
+    ['JSON.stringify text chunk', JSON.stringify(textEvent({ text: 'Hello' })), { json: '"Hello"', thought: false }],
+    ['role before parts (the mock)', JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'x' }] } }] }), { json: '"x"', usage: undefined }],
+    ['thought summary', gemini(textEvent({ text: '**Plan**', thought: true })), { json: '"**Plan**"', thought: true }],
     ['thought: false is content', gemini(textEvent({ text: 'a', thought: false })), { thought: false }],
-    ['text with a thought signature', gemini(textEvent({ text: 'a', thoughtSignature: 'CiIBVKhc7t+/xA==' })), { literal: '"a"' }],
+    ['thought before text', '{"candidates": [{"content": {"parts": [{"thought": true,"text": "a"}]}}]}', { thought: true, json: '"a"' }],
+    ['text with a thought signature', gemini(textEvent({ text: 'a', thoughtSignature: 'CiIBVKhc7t+/xA==' })), { json: '"a"', signature: 'CiIBVKhc7t+/xA==' }],
+    ['an empty text with a signature (how Gemini 3 may end)', gemini(textEvent({ text: '', thoughtSignature: 'c2ln' }, { finishReason: 'STOP' })), { json: '""', signature: 'c2ln', finishReason: 'STOP' }],
     ['last chunk with finishReason', gemini(textEvent({ text: '.' }, { finishReason: 'STOP' })), { finishReason: 'STOP' }],
     ['unknown finishReason, read as is', gemini(textEvent({ text: '.' }, { finishReason: 'SOMETHING_NEW' })), { finishReason: 'SOMETHING_NEW' }],
     ['scalar candidate metadata', gemini(textEvent({ text: '.' }, { finishReason: 'STOP', avgLogprobs: -0.25, finishMessage: 'ok' })), { finishReason: 'STOP' }],
-    ['second candidate index', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'b' }] }, index: 1 }] }), { index: 1 }],
-    ['empty text', gemini(textEvent({ text: '' })), { literal: '""' }],
-    ['no usage', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] } }] }), { usage: undefined, index: 0 }],
+    ['second candidate index', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'b' }] }, index: 1 }] }), { candidate: 1 }],
+    ['empty text', gemini(textEvent({ text: '' })), { json: '""' }],
+    ['no usage', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] } }] }), { usage: undefined, candidate: 0 }],
+    ['tabs and newlines between tokens', `{\t"candidates": [{"content": {"parts": [{"text": "a"}]}}]\n}`, { json: '"a"' }],
+    ['nested candidate metadata (safety ratings), skipped', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] }, finishReason: 'SAFETY', index: 0, safetyRatings: [{ category: 'X', probability: 'HIGH' }] }] }), { finishReason: 'SAFETY' }],
+    ['a member before candidates', `{"responseId": "r",${JSON.stringify(textEvent({ text: 'a' })).slice(1)}`, { json: '"a"' }],
+    ['usage before candidates', JSON.stringify({ usageMetadata: USAGE, candidates: [{ content: { parts: [{ text: 'a' }] } }] }), { json: '"a"' }],
+    ['finishReason after index', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 0,"finishReason": "STOP"}]}', { finishReason: 'STOP' }],
   ])('%s', (_name, data, want) => {
-    const got = readCommonEvent(data);
+    const got = scanEvent(data);
     expect(got).not.toBeNull();
     expect(got).toMatchObject(want);
-    expect(comparable(got as CommonEvent)).toEqual(genericReading(data));
+    expect(comparable(got as ScannedEvent)).toEqual(genericReading(data));
   });
 
   it('hands over usageMetadata as raw JSON, details included', () => {
-    expect(JSON.parse(readCommonEvent(gemini(textEvent({ text: 'a' })))?.usage as string)).toEqual(USAGE);
+    expect(JSON.parse(scanEvent(gemini(textEvent({ text: 'a' })))?.usage as string)).toEqual(USAGE);
   });
 
   it.each([
@@ -84,7 +94,7 @@ describe('readCommonEvent: reads the common events', () => {
     ['a closing-quote-like escape at the end', 'ends with \\"'],
   ])('keeps the literal verbatim when JSON.stringify would write it the same: %s', (_name, text) => {
     const data = gemini(textEvent({ text }));
-    expect(readCommonEvent(data)?.literal).toBe(JSON.stringify(text));
+    expect(scanEvent(data)?.json).toBe(JSON.stringify(text));
   });
 
   it.each([
@@ -96,22 +106,24 @@ describe('readCommonEvent: reads the common events', () => {
     ['escaped lone surrogate', String.raw`\ud83d!`, String.raw`"\ud83d!"`],
   ])('re-encodes a text written with other escapes (%s) as JSON.stringify would', (_name, raw, literal) => {
     const data = `{"candidates": [{"content": {"parts": [{"text": "${raw}"}]}}]}`;
-    expect(readCommonEvent(data)?.literal).toBe(literal);
-    expect(comparable(readCommonEvent(data) as CommonEvent)).toEqual(genericReading(data));
+    expect(scanEvent(data)?.json).toBe(literal);
+    expect(comparable(scanEvent(data) as ScannedEvent)).toEqual(genericReading(data));
   });
 
   it('re-encodes a raw lone surrogate (never in decoded bytes, but the reader does not rely on it)', () => {
     const data = `{"candidates": [{"content": {"parts": [{"text": "a\ud800b"}]}}]}`;
-    expect(readCommonEvent(data)?.literal).toBe(String.raw`"a\ud800b"`);
+    expect(scanEvent(data)?.json).toBe(String.raw`"a\ud800b"`);
   });
 });
 
-describe('readCommonEvent: leaves everything else to JSON.parse', () => {
+describe('scanEvent: leaves everything else to JSON.parse', () => {
   const ok = JSON.stringify(textEvent({ text: 'a' }));
-  it('(the control case is read)', () => expect(readCommonEvent(ok)).not.toBeNull());
+  it('(the control case is read)', () => expect(scanEvent(ok)).not.toBeNull());
 
   it.each([
     ['two parts', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a', thought: true }, { text: 'b' }] } }] })],
+    ['grounding metadata', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] }, groundingMetadata: { webSearchQueries: ['q'] } }] })],
+    ['nesting deeper than 8', `${ok.slice(0, -1)},"x": [[[[[[[[[1]]]]]]]]]}`],
     ['a function call', JSON.stringify({ candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: {} } }] } }] })],
     ['text beside a function call', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a', functionCall: { name: 'f', args: {} } }] } }] })],
     ['an image', JSON.stringify({ candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: 'AA==' } }] } }] })],
@@ -128,15 +140,10 @@ describe('readCommonEvent: leaves everything else to JSON.parse', () => {
     ['an error beside candidates', `${ok.slice(0, -1)},"error": 1}`],
     ['logprobs (even a scalar, which the generic path would ignore)', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"logprobsResult": 1}]}'],
     ['logprobs', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] }, logprobsResult: { chosenCandidates: [] } }] })],
-    ['nested candidate metadata (safety ratings)', JSON.stringify({ candidates: [{ content: { parts: [{ text: 'a' }] }, finishReason: 'SAFETY', index: 0, safetyRatings: [{ category: 'X', probability: 'HIGH' }] }] })],
     ['nested top-level metadata', `${ok.slice(0, -1)},"promptFeedback": {"blockReason": "X"}}`],
-    ['a member before candidates', `{"responseId": "r",${ok.slice(1)}`],
-    ['usage before candidates', JSON.stringify({ usageMetadata: USAGE, candidates: [{ content: { parts: [{ text: 'a' }] } }] })],
     ['usage that is not an object', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usageMetadata": 5}'],
-    ['usage nested deeper than details', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usageMetadata": {"x": [{"y": {}}]}}'],
     ['finishReason that is not a plain string', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"finishReason": null}]}'],
     ['finishReason with an escape', String.raw`{"candidates": [{"content": {"parts": [{"text": "a"}]},"finishReason": "ST\u004fP"}]}`],
-    ['finishReason after index', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 0,"finishReason": "STOP"}]}'],
     ['index 1.5', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 1.5}]}'],
     ['index 1e0', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 1e0}]}'],
     ['index -1', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": -1}]}'],
@@ -144,7 +151,6 @@ describe('readCommonEvent: leaves everything else to JSON.parse', () => {
     ['index 10000', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 10000}]}'],
     ['index 01', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"index": 01}]}'],
     ['thought: "true"', '{"candidates": [{"content": {"parts": [{"text": "a","thought": "true"}]}}]}'],
-    ['thought before text', '{"candidates": [{"content": {"parts": [{"thought": true,"text": "a"}]}}]}'],
     ['a repeated text', '{"candidates": [{"content": {"parts": [{"text": "a","text": "b"}]}}]}'],
     ['a repeated parts', '{"candidates": [{"content": {"parts": [{"text": "a"}],"parts": [{"text": "b"}]}}]}'],
     ['a repeated finishReason', '{"candidates": [{"content": {"parts": [{"text": "a"}]},"finishReason": "STOP","finishReason": "SAFETY"}]}'],
@@ -152,8 +158,6 @@ describe('readCommonEvent: leaves everything else to JSON.parse', () => {
     ['a repeated candidates', `${ok.slice(0, -1)},"candidates": []}`],
     ['a repeated usageMetadata', `${ok.slice(0, -1)},"usageMetadata": null}`],
     ['a read key spelled with an escape', String.raw`{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usage\u004detadata": null}`],
-    ['tabs or newlines between tokens', `{\t"candidates": [{"content": {"parts": [{"text": "a"}]}}]}`],
-    ['a multi-line data field (joined with \\n)', `{"candidates": [{"content": {"parts": [{"text": "a"}]}}]\n}`],
     ['a trailing comma', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],}'],
     ['a trailing comma in usage', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usageMetadata": {"a": 1,}}'],
     ['a missing comma in usage', '{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usageMetadata": {"a": 1 "b": 2}}'],
@@ -169,24 +173,20 @@ describe('readCommonEvent: leaves everything else to JSON.parse', () => {
     ['an empty event', ''],
     ['an array', `[${ok}]`],
   ])('%s', (_name, data) => {
-    expect(readCommonEvent(data)).toBeNull();
+    expect(scanEvent(data)).toBeNull();
   });
 
-  it(`declines events longer than ${MAX_COMMON_EVENT} characters, and reads one just under`, () => {
+  it(`declines events longer than ${MAX_SCANNED_EVENT} characters, and reads one just under`, () => {
     const pad = (n: number) => `{"candidates": [{"content": {"parts": [{"text": "${'\\n'.repeat(n)}"}]}}]}`;
     const base = pad(0).length;
-    const under = Math.floor((MAX_COMMON_EVENT - base) / 2);
-    expect(readCommonEvent(pad(under))?.literal.length).toBe(under * 2 + 2);
-    expect(readCommonEvent(pad(under + 1))).toBeNull();
-  });
-
-  it('keeps the pattern small: V8 compiles it on an isolate’s first stream (~1 ms per 1,000 characters)', () => {
-    expect(COMMON_EVENT_PATTERN_LENGTH).toBeLessThan(2500);
+    const under = Math.floor((MAX_SCANNED_EVENT - base) / 2);
+    expect(scanEvent(pad(under))?.json.length).toBe(under * 2 + 2);
+    expect(scanEvent(pad(under + 1))).toBeNull();
   });
 });
 
 
-describe('readCommonEvent: random mutations of real events', () => {
+describe('scanEvent: random mutations of real events', () => {
   const seeds = [
     gemini(textEvent({ text: 'Hello "world"\n\\ é 👋', thought: true, thoughtSignature: 'c2ln' }, { finishReason: 'STOP' })),
     JSON.stringify(textEvent({ text: 'plain text' })),
@@ -211,13 +211,13 @@ describe('readCommonEvent: random mutations of real events', () => {
     for (let i = 0; i < 30_000; i++) {
       let data = seeds[i % seeds.length] as string;
       for (let n = 1 + Math.floor(rnd() * 3); n > 0; n--) data = mutate(data, rnd);
-      const fast = readCommonEvent(data);
+      const fast = scanEvent(data);
       if (fast === null) {
         declined++;
         continue;
       }
       accepted++;
-      let generic: CommonEvent | undefined;
+      let generic: ScannedEvent | undefined;
       try {
         generic = genericReading(data);
       } catch (err) {
