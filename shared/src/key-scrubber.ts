@@ -240,6 +240,14 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
+ * Removes anything shaped like a Google API key (`AIza` + 35) from text, where no key set is at
+ * hand (the mock, a message built before keys are known). Each becomes `[key <fingerprint>]`.
+ */
+export function scrubKeys(text: string): string {
+  return KeyScrubber.patternOnly.scrub(text);
+}
+
+/**
  * Scrubs one stream: a chunk's last bytes are held back only while they could be the start of a
  * held key or of a Google-shaped one, and sent with the next chunk; a chunk not ending that way
  * goes out whole, at once. The text around a key is never decoded, so a multi-byte character cut
