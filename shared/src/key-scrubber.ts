@@ -36,8 +36,12 @@ export class KeyScrubber {
   /** Char code -> alphabet index, -1 for a character no key holds. */
   private readonly symbol = new Int16Array(128).fill(-1);
   private readonly alphabet: number;
-  /** The full transition table: state * alphabet + symbol -> state. */
-  private readonly delta: Int32Array;
+  /**
+   * The full transition table, for the scan: at offset `state * alphabet + symbol`, the next
+   * state's own offset (`next * alphabet`), negated when a key ends there. One lookup and a sign
+   * test per character.
+   */
+  private readonly scan: Int32Array;
   /** The longest held key that ends at this state (index into `keys`), or -1. */
   private readonly output: Int32Array;
   /** How many trailing characters at this state could still grow into a key. */
@@ -78,7 +82,7 @@ export class KeyScrubber {
     // Breadth first: failure links, then the full table (a missing edge follows the failure).
     const n = children.length;
     const A = this.alphabet;
-    this.delta = new Int32Array(n * A);
+    const delta = new Int32Array(n * A);
     this.output = new Int32Array(n).fill(-1);
     this.hold = new Int32Array(n);
     const fail = new Int32Array(n);
@@ -92,13 +96,18 @@ export class KeyScrubber {
       for (let a = 0; a < A; a++) {
         const c = children[s]![a]!;
         if (c === -1) {
-          this.delta[s * A + a] = s === 0 ? 0 : this.delta[fail[s]! * A + a]!;
+          delta[s * A + a] = s === 0 ? 0 : delta[fail[s]! * A + a]!;
         } else {
-          fail[c] = s === 0 ? 0 : this.delta[fail[s]! * A + a]!;
-          this.delta[s * A + a] = c;
+          fail[c] = s === 0 ? 0 : delta[fail[s]! * A + a]!;
+          delta[s * A + a] = c;
           queue.push(c);
         }
       }
+    }
+    this.scan = new Int32Array(n * A);
+    for (let x = 0; x < n * A; x++) {
+      const t = delta[x]!;
+      this.scan[x] = this.output[t]! >= 0 ? -t * A : t * A;
     }
   }
 
@@ -138,26 +147,32 @@ export class KeyScrubber {
   find(input: Input, partial: boolean): { spans: Span[]; cut: number } {
     const found: Span[] = [];
     const n = input.length;
-    const { symbol, delta, output, alphabet: A } = this;
-    let s = 0;
+    const { symbol, scan, alphabet: A } = this;
+    let s = 0; // the state's offset in `scan`
     // One loop per input kind, so each stays monomorphic (this is the hot path of every stream).
     if (this.keys.length > 0 && typeof input === 'string') {
       for (let i = 0; i < n; i++) {
         const c = input.charCodeAt(i);
         const a = c < 128 ? symbol[c]! : -1;
-        s = a < 0 ? 0 : delta[s * A + a]!;
-        if (output[s]! >= 0) this.found(found, s, i);
+        s = a < 0 ? 0 : scan[s + a]!;
+        if (s < 0) {
+          s = -s;
+          this.found(found, s / A, i);
+        }
       }
     } else if (this.keys.length > 0 && typeof input !== 'string') {
       for (let i = 0; i < n; i++) {
         const c = input[i]!;
         const a = c < 128 ? symbol[c]! : -1;
-        s = a < 0 ? 0 : delta[s * A + a]!;
-        if (output[s]! >= 0) this.found(found, s, i);
+        s = a < 0 ? 0 : scan[s + a]!;
+        if (s < 0) {
+          s = -s;
+          this.found(found, s / A, i);
+        }
       }
     }
     const googleCut = findGoogleKeys(input, found);
-    let cut = partial ? Math.min(n - this.hold[s]!, googleCut) : n;
+    let cut = partial ? Math.min(n - this.hold[s / A]!, googleCut) : n;
     const spans = merge(found);
     // A key that ends past the cut is held back whole, and found again with the rest.
     for (let i = spans.length - 1; i >= 0 && spans[i]!.end > cut; i--) cut = Math.min(cut, spans[i]!.start);

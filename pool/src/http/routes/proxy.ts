@@ -54,7 +54,8 @@ export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: Fa
  */
 export function bindToFileKey(ctx: ForwardContext, fr: ForwardRequest): ForwardRequest | PoolError {
   if (!ctx.files) return fr;
-  const names = fileNamesIn(fr.body);
+  // JSON bodies only: an upload's bytes are the file itself, whatever text it holds.
+  const names = (fr.headers['content-type'] ?? 'application/json').includes('json') ? fileNamesIn(fr.body) : [];
   const own = /^\/(?:upload\/)?v1beta\/(files\/[a-z0-9-]+)/.exec(fr.path)?.[1];
   if (own) names.push(own);
   const session = fr.path.startsWith('/upload/') ? uploadIdOf(fr.path) : undefined;
