@@ -48,6 +48,8 @@ export class KeyScrubber {
   private readonly hold: Int32Array;
   private readonly keys: string[];
   private readonly labels: string[];
+  /** Horspool's skip table for the one-key search, made on first use. */
+  private shift: Int32Array | undefined;
 
   /** A scrubber for no held key: it still removes anything shaped like a Google key. */
   static readonly patternOnly = new KeyScrubber([]);
@@ -149,8 +151,11 @@ export class KeyScrubber {
     const n = input.length;
     const { symbol, scan, alphabet: A } = this;
     let s = 0; // the state's offset in `scan`
+    let held = 0; // how many trailing characters could still grow into a key
     // One loop per input kind, so each stays monomorphic (this is the hot path of every stream).
-    if (this.keys.length > 0 && typeof input === 'string') {
+    if (this.keys.length === 1) {
+      held = this.findOne(input, found);
+    } else if (this.keys.length > 0 && typeof input === 'string') {
       for (let i = 0; i < n; i++) {
         const c = input.charCodeAt(i);
         const a = c < 128 ? symbol[c]! : -1;
@@ -171,18 +176,67 @@ export class KeyScrubber {
         }
       }
     }
+    if (this.keys.length > 1) held = this.hold[s / A]!;
     const googleCut = findGoogleKeys(input, found);
-    let cut = partial ? Math.min(n - this.hold[s / A]!, googleCut) : n;
+    let cut = partial ? Math.min(n - held, googleCut) : n;
     const spans = merge(found);
     // A key that ends past the cut is held back whole, and found again with the rest.
     for (let i = spans.length - 1; i >= 0 && spans[i]!.end > cut; i--) cut = Math.min(cut, spans[i]!.start);
     return { spans: spans.filter((sp) => sp.end <= cut), cut };
   }
 
+  /**
+   * One held key (the Worker's case): native indexOf on text; on bytes, Horspool's skip search,
+   * which reads about one byte in every few for a 39-character key. Returns the length of the
+   * longest tail of the input that starts the key.
+   */
+  private findOne(input: Input, found: Span[]): number {
+    const key = this.keys[0]!;
+    const m = key.length;
+    const n = input.length;
+    if (typeof input === 'string') {
+      for (let at = input.indexOf(key); at >= 0; at = input.indexOf(key, at + m)) found.push({ start: at, end: at + m, label: this.labels[0]! });
+    } else {
+      const shift = (this.shift ??= horspoolShift(key));
+      const last = key.charCodeAt(m - 1);
+      let i = 0;
+      while (i <= n - m) {
+        const c = input[i + m - 1]!;
+        if (c === last) {
+          let j = m - 2;
+          while (j >= 0 && input[i + j] === key.charCodeAt(j)) j--;
+          if (j < 0) {
+            found.push({ start: i, end: i + m, label: this.labels[0]! });
+            i += m;
+            continue;
+          }
+        }
+        i += shift[c]!;
+      }
+    }
+    // The tail: the longest L < m with input ending in key[0, L).
+    const first = key.charCodeAt(0);
+    for (let from = Math.max(0, n - m + 1); from < n; from++) {
+      if (codeAt(input, from) !== first) continue;
+      let j = 1;
+      while (from + j < n && codeAt(input, from + j) === key.charCodeAt(j)) j++;
+      if (from + j === n) return n - from;
+    }
+    return 0;
+  }
+
   private found(found: Span[], state: number, i: number): void {
     const k = this.output[state]!;
     found.push({ start: i + 1 - this.keys[k]!.length, end: i + 1, label: this.labels[k]! });
   }
+}
+
+/** Horspool's table: how far to move when `byte` is under the key's last position. */
+function horspoolShift(key: string): Int32Array {
+  const m = key.length;
+  const shift = new Int32Array(256).fill(m);
+  for (let j = 0; j < m - 1; j++) shift[key.charCodeAt(j)] = m - 1 - j;
+  return shift;
 }
 
 /** Adds Google-shaped keys to `found`; returns where a possibly cut one starts at the end (or n). */

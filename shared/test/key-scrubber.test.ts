@@ -114,3 +114,21 @@ function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+describe('one held key (the Worker\'s case) takes its own search path and agrees with the general one', () => {
+  const one = new KeyScrubber([OTHER]);
+  const text = `x${OTHER}y ${OTHER}${OTHER} gk_live_ gk_live_0123456789abcdefABCDE gk_live_0123456789abcdefABCDEF`;
+  it('text and bytes alike', () => {
+    const want = `x${label(OTHER)}y ${label(OTHER)}${label(OTHER)} gk_live_ gk_live_0123456789abcdefABCDE ${label(OTHER)}`;
+    expect(one.scrub(text)).toBe(want);
+    expect(dec(one.scrubBytes(enc(text)))).toBe(want);
+  });
+  it('every cut point of a stream', () => {
+    const bytes = enc(text);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const st = one.stream();
+      const out = [st.push(bytes.subarray(0, cut)), st.push(bytes.subarray(cut)), st.end()];
+      expect(dec(concat(out)), `cut at ${cut}`).toBe(one.scrub(text));
+    }
+  });
+});
