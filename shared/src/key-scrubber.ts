@@ -15,6 +15,8 @@ export const MIN_LITERAL_KEY_LENGTH = 16;
 
 const GOOGLE_KEY_LENGTH = 39;
 const GOOGLE_KEY_START = [0x41, 0x49, 0x7a, 0x61]; // "AIza"
+/** [A-Za-z0-9+/]: base64's alphabet; -1 (nothing before) is none of it. */
+const isBase64Char = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2b || c === 0x2f;
 /** [0-9A-Za-z_-]: what follows "AIza" in a Google key. */
 const isGoogleKeyChar = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f;
 
@@ -54,7 +56,11 @@ export class KeyScrubber {
   /** A scrubber for no held key: it still removes anything shaped like a Google key. */
   static readonly patternOnly = new KeyScrubber([]);
 
-  constructor(keys: Iterable<string>) {
+  /** Also match what is shaped like a Google key (`AIza` + 35), held or not. */
+  private readonly googlePattern: boolean;
+
+  constructor(keys: Iterable<string>, options: { googlePattern?: boolean } = {}) {
+    this.googlePattern = options.googlePattern ?? true;
     // eslint-disable-next-line no-control-regex
     this.keys = [...new Set(keys)].filter((k) => k.length >= MIN_LITERAL_KEY_LENGTH && /^[\u0000-\u007f]+$/.test(k));
     this.labels = this.keys.map((k) => `[key ${fingerprint(k)}]`);
@@ -146,7 +152,7 @@ export class KeyScrubber {
    * With `partial`, also where the input could end in the start of a key (`cut`: everything
    * from there on must wait for more input); without, `cut` is the input's length.
    */
-  find(input: Input, partial: boolean): { spans: Span[]; cut: number } {
+  find(input: Input, partial: boolean, before = -1): { spans: Span[]; cut: number } {
     const found: Span[] = [];
     const n = input.length;
     const { symbol, scan, alphabet: A } = this;
@@ -177,7 +183,7 @@ export class KeyScrubber {
       }
     }
     if (this.keys.length > 1) held = this.hold[s / A]!;
-    const googleCut = findGoogleKeys(input, found);
+    const googleCut = this.googlePattern ? findGoogleKeys(input, found, before) : n;
     let cut = partial ? Math.min(n - held, googleCut) : n;
     const spans = merge(found);
     // A key that ends past the cut is held back whole, and found again with the rest.
@@ -240,12 +246,16 @@ function horspoolShift(key: string): Int32Array {
 }
 
 /** Adds Google-shaped keys to `found`; returns where a possibly cut one starts at the end (or n). */
-function findGoogleKeys(input: Input, found: Span[]): number {
+function findGoogleKeys(input: Input, found: Span[], before: number): number {
   const n = input.length;
   let cut = n;
+  let matchEnd = -1;
   // Native indexOf finds each candidate "A"; a string can look for the whole "AIza" at once.
   const next = typeof input === 'string' ? (from: number) => input.indexOf('AIza', from) : (from: number) => input.indexOf(0x41, from);
   for (let i = next(0); i >= 0 && i < n; i = next(i + 1)) {
+    // Only where a key can start: not inside a run of base64 (an inline image, a thought
+    // signature), where "AIza" + 35 turns up by chance about once in 50 million characters.
+    if (i !== matchEnd && isBase64Char(i === 0 ? before : codeAt(input, i - 1))) continue;
     let j = 1;
     for (; j < GOOGLE_KEY_LENGTH && i + j < n; j++) {
       const c = codeAt(input, i + j);
@@ -256,6 +266,7 @@ function findGoogleKeys(input: Input, found: Span[]): number {
       for (let x = i; x < i + GOOGLE_KEY_LENGTH; x++) key += String.fromCharCode(codeAt(input, x));
       found.push({ start: i, end: i + GOOGLE_KEY_LENGTH, label: `[key ${fingerprint(key)}]` });
       i += GOOGLE_KEY_LENGTH - 1;
+      matchEnd = i + 1;
     } else if (i + j === n && cut === n) cut = i;
   }
   return cut;
@@ -324,14 +335,17 @@ export function scrubKeys(text: string): string {
  */
 export class KeyStreamScrubber {
   private held: Uint8Array | undefined;
+  /** The last byte sent (before what is held), or -1: where a key may start depends on it. */
+  private before = -1;
 
   constructor(private readonly scrubber: KeyScrubber) {}
 
   /** The bytes of `chunk` (and of what was held) that can be sent now, scrubbed. */
   push(chunk: Uint8Array): Uint8Array {
     const data = this.held ? concat([this.held, chunk]) : chunk;
-    const { spans, cut } = this.scrubber.find(data, true);
+    const { spans, cut } = this.scrubber.find(data, true, this.before);
     this.held = cut < data.length ? data.slice(cut) : undefined;
+    if (cut > 0) this.before = data[cut - 1]!;
     return splice(data, spans, cut);
   }
 
@@ -339,6 +353,6 @@ export class KeyStreamScrubber {
   end(): Uint8Array {
     const rest = this.held ?? new Uint8Array(0);
     this.held = undefined;
-    return this.scrubber.scrubBytes(rest);
+    return splice(rest, this.scrubber.find(rest, false, this.before).spans, rest.length);
   }
 }

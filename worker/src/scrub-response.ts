@@ -5,7 +5,9 @@
 import { KeyScrubber } from '@opengemini/shared';
 
 export function scrubHandedKey(res: Response, key: string): Response {
-  const scrubber = new KeyScrubber([key]);
+  // The handed key only: error messages got the pattern scrub where they were made, and answers
+  // (images in base64 among them) are not searched for other key shapes.
+  const scrubber = new KeyScrubber([key], { googlePattern: false });
   // A "key" too short to be a real one is not matched literally (KeyScrubber); nothing to do.
   if (scrubber.size === 0 || res.body === null) return res;
   const stream = scrubber.stream();
