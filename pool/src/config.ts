@@ -18,13 +18,19 @@ export interface Config {
   /** Protects /status and /admin/*; when empty, any client key does. */
   readonly ADMIN_KEY: string;
   readonly LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Attempts per request; 0 = automatic: min(keys + upstreams - 1, 5) (min(keys, 5) with one upstream). */
+  /** Attempts per request (instant refusals such as a 429 or a dead key not counted); 0 =
+   * automatic: min(keys + upstreams, 5). */
   readonly MAX_ATTEMPTS: number;
   /** One time budget per request across all its attempts, up to the first byte sent (ms). */
   readonly REQUEST_TIMEOUT_MS: number;
-  /** Longest wait for one attempt's response headers before trying elsewhere (ms); 0 = the
-   * whole remaining budget. Non-streamed answers arrive whole, so keep it above the slowest. */
+  /** Longest one attempt may take to its answer (a whole answer, or a stream's first event)
+   * before the request moves to another Worker or key (ms); 0 = the whole remaining budget.
+   * A hung Worker, or one trickling bytes, holds a request no longer than this. Non-streamed
+   * answers arrive whole, so keep it above the slowest. */
   readonly ATTEMPT_TIMEOUT_MS: number;
+  /** When every key is cooling down and one frees up within this long (ms), wait for it rather
+   * than answer 429 (within REQUEST_TIMEOUT_MS; cancelled if the client leaves); 0 = never wait. */
+  readonly MAX_KEY_WAIT_MS: number;
   /** TCP + TLS connect timeout per upstream (ms). */
   readonly CONNECT_TIMEOUT_MS: number;
   /** Longest silence allowed inside a committed stream before it is cut (ms). */
@@ -88,7 +94,8 @@ export const configSchema = {
     LOG_LEVEL: { type: 'string', default: 'info', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     MAX_ATTEMPTS: int(0, 0, 20),
     REQUEST_TIMEOUT_MS: int(120_000, 100),
-    ATTEMPT_TIMEOUT_MS: int(0, 0),
+    ATTEMPT_TIMEOUT_MS: int(60_000, 0),
+    MAX_KEY_WAIT_MS: int(10_000, 0),
     CONNECT_TIMEOUT_MS: int(5_000, 10),
     STREAM_IDLE_TIMEOUT_MS: int(300_000, 100),
     QUOTA_COOLDOWN_MS: int(60_000, 0),

@@ -9,7 +9,7 @@ import { buildApp } from './http';
 import { Budgets, parseLimitsText } from './keys';
 import type { Config } from './config';
 import { FileEditor } from './admin';
-import type { ForwardContext } from './proxy';
+import type { PoolContext } from './proxy';
 import { KeyChecker } from './admin';
 import { FileKeys, KeyRing } from './keys';
 import { PoolMetrics } from './accounting';
@@ -32,7 +32,7 @@ export interface PoolOptions {
 
 export interface RunningPool {
   app: FastifyInstance;
-  ctx: ForwardContext;
+  ctx: PoolContext;
   sources: Sources;
   /** `http://host:port` as listening (a wildcard host shown as 127.0.0.1). */
   url: string;
@@ -76,7 +76,8 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   }
   const budgets = new Budgets(config.DATA_DIR, usage);
   await budgets.load(initialBudgets, (m) => log.warn(m));
-  const ctx: ForwardContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random, gate: budgets.gate, reserve: budgets.reserve, files };
+  keys.useBudget(budgets);
+  const ctx: PoolContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random, files };
   ctx.metrics = new PoolMetrics(ctx);
 
   // 4. Client keys.
@@ -111,6 +112,11 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   const sessions = new Sessions(await loadSessionSecret(config.DATA_DIR, (m) => log.warn(m)), adminKey, config.SESSION_TTL_MS, now);
   const guard = new AdminGuard(adminKey, sessions, new SignInLimiter({ perAddress: config.SIGN_IN_FAILURES, global: config.SIGN_IN_FAILURES * 10, windowMs: 10 * 60_000 }), now);
   const { app, models } = buildApp({ ctx, clientKeys, logger: log, mode: () => sources.mode, reload, guard, services });
+  // Once the server has stopped (in-flight requests done): save the state, release connections.
+  app.addHook('onClose', async () => {
+    await keeper.close();
+    await upstreams.close();
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
   // From the socket, not the URL: `new URL('http://h:80').port` is '' for the default port.
   const port = (app.server.address() as AddressInfo).port;
@@ -132,14 +138,14 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
       // A keep-alive connection whose stream just ended would otherwise hold close() open until
       // its idle timeout: close connections as soon as they go idle.
       const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
-      const closed = await Promise.race([app.close().then(() => 'closed' as const), grace]);
-      clearInterval(sweeper);
-      if (closed === 'timeout') {
+      const closed = app.close(); // then its onClose hook saves the state
+      const how = await Promise.race([closed.then(() => 'closed' as const), grace]);
+      if (how === 'timeout') {
         log.warn(`in-flight requests still running after SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms): closing them`);
         app.server.closeAllConnections();
       }
-      await keeper.close();
-      await upstreams.close();
+      await closed;
+      clearInterval(sweeper);
     })());
 
   return { app, ctx, sources, url: `http://${shownHost}:${port}`, accessKey: access.key, accessKeyCreated: access.created, mode: () => sources.mode, close };

@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Budgets, modelFamily, parseLimits, parseLimitsText } from '../src/keys/budgets';
+import { Budgets, budgetFamily, parseLimits, parseLimitsText } from '../src/keys/budgets';
 import { KeyRing } from '../src/keys/keyring';
 import { nextPacificMidnight } from '../src/accounting/pacific-day';
 import { Usage } from '../src/accounting/usage';
 
-describe('modelFamily', () => {
+describe('budgetFamily (the shared modelFamily; model lists have none)', () => {
   it.each([
     ['gemini-2.5-pro', 'pro'],
     ['gemini-3-pro-preview', 'pro'],
@@ -22,7 +22,7 @@ describe('modelFamily', () => {
     ['learnlm-2.0', 'other'],
     ['*', undefined],
   ])('%s -> %s', (model, family) => {
-    expect(modelFamily(model)).toBe(family);
+    expect(budgetFamily(model)).toBe(family);
   });
 });
 
@@ -78,7 +78,8 @@ describe('the budget gate', () => {
     expect(budgets.gate(entry, 'gemini-2.5-flash', now)).toBe(nextPacificMidnight(now));
     expect(budgets.gate(entry, 'gemini-2.5-pro', now)).toBeUndefined();
     expect(budgets.gate(entry, 'gemini-2.5-flash-lite', now)).toBeUndefined();
-    expect(ring.pick('gemini-2.5-flash', new Set(), now, budgets.gate)).toEqual({ kind: 'cooling', retryAt: nextPacificMidnight(now) });
+    ring.useBudget(budgets);
+    expect(ring.pick('gemini-2.5-flash', new Set(), now)).toEqual({ kind: 'cooling', retryAt: nextPacificMidnight(now) });
     // The next Pacific day starts from zero.
     expect(budgets.gate(entry, 'gemini-2.5-flash', nextPacificMidnight(now))).toBeUndefined();
     expect(budgets.use(fp, now)).toEqual({ flash: { spent: 2, limit: 2 } });

@@ -11,6 +11,13 @@ describe('configuration', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('by default one attempt cannot hold a request for its whole budget: a hung Worker leaves time for another', async () => {
+    const c = await loadConfig({});
+    expect(c.ATTEMPT_TIMEOUT_MS).toBeGreaterThan(0);
+    expect(c.ATTEMPT_TIMEOUT_MS * 2).toBeLessThanOrEqual(c.REQUEST_TIMEOUT_MS);
+    expect(c.MAX_KEY_WAIT_MS).toBe(10_000);
+  });
+
   it('coerces numbers and ignores unrelated variables', async () => {
     const c = await loadConfig({ PORT: '8080', REQUEST_TIMEOUT_MS: '5000', PATH: '/usr/bin' });
     expect(c.PORT).toBe(8080);

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClientKeys } from '../src/http/access-key';
 import { buildApp } from '../src/http/app';
 import { loadConfig } from '../src/config';
-import type { ForwardContext } from '../src/proxy/forward';
+import type { PoolContext } from '../src/proxy/context';
 import { KeyRing } from '../src/keys/keyring';
 import { createLogger } from '../src/log';
 import type { Transport, UpstreamReply, UpstreamRequest } from '../src/upstreams/transport';
@@ -36,12 +36,13 @@ class ScriptedTransport implements Transport {
 }
 
 async function setup(script: Map<string, Fault>) {
-  const config = await loadConfig({ QUOTA_COOLDOWN_MS: '60000' });
+  // No waiting for a key that frees up soon (MAX_KEY_WAIT_MS): these tests read the 429s.
+  const config = await loadConfig({ QUOTA_COOLDOWN_MS: '60000', MAX_KEY_WAIT_MS: '0' });
   const ring = new KeyRing(keys);
   const upstreams = new UpstreamSet({ threshold: 1, backoffMs: 1000, maxBackoffMs: 1000 });
   const transport = new ScriptedTransport(script);
   upstreams.replace([{ id: 'fake', secret: undefined, transport: () => transport }]);
-  const ctx: ForwardContext = {
+  const ctx: PoolContext = {
     config,
     keys: ring,
     upstreams,

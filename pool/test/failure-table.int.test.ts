@@ -142,15 +142,27 @@ describe('the failure table', () => {
     expect(backend.mock.requests.filter((r) => r.model === 'gemini-no-such-model')).toHaveLength(1);
   });
 
-  it.each([500, 503, 504] as const)('Gemini %i: short cooldown for that (key, model), next key after a small backoff', async (code) => {
+  it('Gemini 500: a brief cooldown for that (key, model), next key after a small backoff', async () => {
     const p = await pool([k1, k2], undefined, { GEMINI_COOLDOWN_MS: '4000' });
-    backend.mock.script({ key: k1, reply: { kind: 'serverError', status: code } });
+    backend.mock.script({ key: k1, reply: { kind: 'serverError', status: 500 } });
     expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
     expect(seenKeys()).toEqual([k1, k2]);
     const k = (await status(p)).keys.find((x) => x.key === fingerprint(k1))!;
     expect(k.state).toBe('cooling');
-    expect(k.cooldowns[MODEL]?.reason).toMatch(/^gemini_/);
+    expect(k.cooldowns[MODEL]?.reason).toBe('gemini_internal');
     expect(Date.parse(k.cooldowns[MODEL]!.until) - Date.now()).toBeLessThanOrEqual(4_000);
+  });
+
+  it.each([503, 504] as const)('Gemini %i (overloaded, slow) does not bench the key: the next key answers after a backoff, and the key serves the next request', async (code) => {
+    const p = await pool([k1, k2], undefined, { GEMINI_COOLDOWN_MS: '60000' });
+    backend.mock.script({ key: k1, times: 1, reply: { kind: 'serverError', status: code } });
+    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    expect(seenKeys()).toEqual([k1, k2]);
+    const k = (await status(p)).keys.find((x) => x.key === fingerprint(k1))!;
+    expect(k.state).toBe('ok');
+    expect(k.cooldowns[MODEL]).toBeUndefined();
+    await ask(p);
+    expect(seenKeys()[2]).toBe(k1);
   });
 
   it('region blocked: the key is untouched, the upstream breaker opens, the same key goes through another upstream', async () => {
@@ -198,6 +210,102 @@ describe('the failure table', () => {
   });
 });
 
+describe('faults at their cause (issue 10)', () => {
+  it("Gemini's bad answer through the only Worker: the next key answers through it, no cooldown, the Worker not blamed", async () => {
+    failing.mode = 'bad-answer';
+    failing.badKey = k1;
+    const p = await pool([k1, k2], [failing.url]);
+    const hits = failing.hits;
+    expect((await ask(p)).choices[0]?.message.content).toBe('a good answer');
+    expect(failing.hits - hits).toBe(2);
+    const s = await status(p);
+    expect(s.upstreams[0]?.state).toBe('closed');
+    expect(s.upstreams[0]?.errors).toBe(0);
+    expect(s.keys.every((k) => k.state === 'ok')).toBe(true);
+    expect(p.logs.join('')).toContain('"faults":["gemini_bad_answer"]');
+  });
+
+  it('instant refusals (per-minute, per-day, invalid key) do not use up the attempts: the fourth key still answers with MAX_ATTEMPTS=2', async () => {
+    const k4 = testKey(4);
+    const p = await pool([k1, k2, k3, k4], undefined, { MAX_ATTEMPTS: '2' });
+    backend.mock.script({ key: k1, reply: { kind: 'quota', quota: 'per_minute', retryDelay: '30s' } });
+    backend.mock.script({ key: k2, reply: { kind: 'quota', quota: 'per_day' } });
+    backend.mock.script({ key: k3, reply: { kind: 'keyError', reason: 'invalid' } });
+    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    expect(seenKeys()).toEqual([k1, k2, k3, k4]);
+  });
+
+  it('every key cooling, one frees within MAX_KEY_WAIT_MS: the request waits for it and is answered', async () => {
+    const p = await pool([k1]);
+    backend.mock.script({ key: k1, times: 1, reply: { kind: 'quota', quota: 'per_minute', retryDelay: '1s' } });
+    const t0 = Date.now();
+    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+    expect(seenKeys()).toEqual([k1, k1]);
+  });
+
+  it('the wait for a key is cancelled when the client leaves: no further attempt is made', async () => {
+    const p = await pool([k1]);
+    backend.mock.script({ key: k1, times: 1, reply: { kind: 'quota', quota: 'per_minute', retryDelay: '2s' } });
+    const ac = new AbortController();
+    const pending = fetch(`${p.base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.pool.accessKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+      signal: ac.signal,
+    }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 300));
+    ac.abort();
+    await pending;
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(seenKeys()).toEqual([k1]);
+    expect(p.logs.join('')).toContain('"code":"client_closed"');
+  });
+
+  it.each(['html200', 'empty200'] as const)("a Worker's 200 that is not an answer (%s) is the Worker's fault: the same key fails over to the other Worker", async (mode) => {
+    failing.mode = mode;
+    const key = keyStickingTo(failing.url, [failing.url, backend.worker.url]);
+    const p = await pool([key], [failing.url, backend.worker.url]);
+    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    expect(seenKeys()).toEqual([key]);
+    const s = await status(p);
+    expect(s.upstreams.find((u) => u.upstream === failing.url)?.state).toBe('open');
+    expect(s.keys[0]?.state).toBe('ok');
+  });
+
+  it("a stream whose Worker answers 200 with an HTML page fails over before anything is committed", async () => {
+    failing.mode = 'html200';
+    const key = keyStickingTo(failing.url, [failing.url, backend.worker.url]);
+    const p = await pool([key], [failing.url, backend.worker.url]);
+    const stream = await p.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toContain('mock answer');
+    expect((await status(p)).upstreams.find((u) => u.upstream === failing.url)?.state).toBe('open');
+  });
+
+  it('with one Worker, a dropped connection is retried on it after a short backoff (one path fault is not a dead Worker)', async () => {
+    failing.mode = 'drop-once';
+    const p = await pool([k1], [failing.url], { BREAKER_FAILURES: '2' });
+    const hits = failing.hits;
+    const t0 = Date.now();
+    expect((await ask(p)).choices[0]?.message.content).toBe('after a dropped connection');
+    expect(failing.hits - hits).toBe(2);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(240);
+    expect(p.logs.join('')).toContain('"faults":["upstream_network"]');
+  });
+
+  it('a Worker that trickles bytes is left after ATTEMPT_TIMEOUT_MS for the healthy Worker', async () => {
+    failing.mode = 'trickle';
+    const key = keyStickingTo(failing.url, [failing.url, backend.worker.url]);
+    const p = await pool([key], [failing.url, backend.worker.url], { ATTEMPT_TIMEOUT_MS: '400' });
+    const t0 = Date.now();
+    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer');
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(p.logs.join('')).toContain('"faults":["upstream_timeout"]');
+  });
+});
+
 describe('when nothing is left', () => {
   it('every key cooling down: 429 in OpenAI format with Retry-After for the first key to free up', async () => {
     const p = await pool([k1, k2]);
@@ -241,15 +349,20 @@ describe('when nothing is left', () => {
   });
 
   it('half-open: after the backoff one real request probes the upstream and closes the breaker', async () => {
-    const p = await pool([k1], undefined, { BREAKER_BACKOFF_MS: '300' });
-    backend.mock.script({ times: 1, hangUp: true, reply: { kind: 'text', text: 'x' } });
+    failing.mode = 'drop';
+    const p = await pool([k1], [failing.url], { BREAKER_BACKOFF_MS: '300' });
     const err = (await ask(p).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
-    expect(err.status).toBe(502); // the Worker's own answer: it could not reach Gemini
-    expect((err.error as { code?: string }).code).toBe('upstream_network');
+    expect(err.status).toBe(503);
+    expect((err.error as { code?: string }).code).toBe('all_upstreams_down');
+    expect(err.message).toContain('last error: upstream_network');
     expect((await status(p)).upstreams[0]?.state).toBe('open');
-    await expect(ask(p)).rejects.toMatchObject({ status: 503 }); // still open: Gemini not asked
+    const hits = failing.hits;
+    await expect(ask(p)).rejects.toMatchObject({ status: 503 }); // still open: the Worker is spared
+    expect(failing.hits).toBe(hits);
+    failing.mode = 'bad-answer'; // no bad key: it answers
+    failing.badKey = undefined;
     await new Promise((r) => setTimeout(r, 350));
-    expect((await ask(p)).choices[0]?.message.content).toContain('mock answer'); // the probe
+    expect((await ask(p)).choices[0]?.message.content).toBe('a good answer'); // the probe
     expect((await status(p)).upstreams[0]?.state).toBe('closed');
   });
 });

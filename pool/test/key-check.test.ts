@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { csrfProblem } from '../src/admin/admin-guard';
 import { writeFileAtomic } from '../src/state/atomic-file';
 import { loadConfig } from '../src/config';
-import type { ForwardContext } from '../src/proxy/forward';
+import type { PoolContext } from '../src/proxy/context';
 import { KeyChecker, PROBE_PATH } from '../src/admin/key-check';
 import { KeyRing } from '../src/keys/keyring';
 import type { Transport, UpstreamRequest } from '../src/upstreams/transport';
@@ -42,7 +42,7 @@ async function setup(faults: Map<string, Fault>) {
   const upstreams = new UpstreamSet({ threshold: 3, backoffMs: 1000, maxBackoffMs: 1000 });
   const transport = new ProbeTransport(faults);
   upstreams.replace([{ id: 'fake', secret: undefined, transport: () => transport }]);
-  const ctx: ForwardContext = { config: await loadConfig({}), keys: ring, upstreams, usage: new Usage(7), state: { schedule: () => {}, flushNow: async () => {} }, now: Date.now, random: () => 0 };
+  const ctx: PoolContext = { config: await loadConfig({}), keys: ring, upstreams, usage: new Usage(7), state: { schedule: () => {}, flushNow: async () => {} }, now: Date.now, random: () => 0 };
   return { ring, transport, ctx };
 }
 

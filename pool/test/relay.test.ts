@@ -2,7 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '@opengemini/shared';
-import { messageOf } from '../src/proxy/forward';
+import { messageOf } from '../src/proxy/attempt';
 import { StreamScrubber, firstChunk, pump, readFirstEvent, scrubChunk } from '../src/proxy/relay';
 
 const tick = () => new Promise((r) => setImmediate(r));

@@ -9,6 +9,7 @@ describe('usage scan', () => {
     ['OpenAI body', '{"id":"x","usage":{"prompt_tokens":12,"completion_tokens":34,"total_tokens":46}}', { in: 12, out: 34 }],
     ['OpenAI usage chunk with spaces', 'data: {"choices":[],"usage": {"prompt_tokens": 5, "completion_tokens": 7}}\n\n', { in: 5, out: 7 }],
     ['Gemini cumulative chunks: the last one counts', 'data: {"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":1}}\r\n\r\ndata: {"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":9,"thoughtsTokenCount":4}}\r\n\r\n', { in: 3, out: 13 }],
+    ['Gemini with built-in tools: tool-use prompt tokens are prompt tokens, as the Worker counts them', '{"usageMetadata":{"promptTokenCount":10,"toolUsePromptTokenCount":6,"candidatesTokenCount":2}}', { in: 16, out: 2 }],
     ['no usage', 'data: {"choices":[{"delta":{"content":"hi"}}]}\n\n', undefined],
   ])('%s', (_name, text, expected) => {
     expect(scanUsage(b(text))).toEqual(expected);

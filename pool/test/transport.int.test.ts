@@ -1,9 +1,11 @@
-// HttpTransport.fetchWhole, the lean path for answers read whole, against a real socket: the
-// answer arrives whole, a body past the limit fails, and a cancel ends the request at once
-// whether it waits for headers or for a free connection, and closes the upstream connection.
+// One attempt through HttpTransport (undici) against a real socket, the path every answer from a
+// Worker takes: the answer arrives whole, a body past the limit fails, and the client leaving or
+// the attempt timing out ends the request at once, whether it waits for headers or for a free
+// connection, and closes the upstream connection.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attempt } from '../src/proxy/attempt';
 import { Cancel, HttpTransport } from '../src/upstreams/transport';
 
 let server: Server;
@@ -44,51 +46,47 @@ afterAll(async () => {
 });
 
 const transport = (connections = 8) => new HttpTransport(base, { connections, connectTimeoutMs: 2_000, headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000 });
-const req = (path: string, cancel = new Cancel(), limit = 1 << 20) => ({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}'), cancel, limit: () => limit });
+const run = (t: HttpTransport, path: string, opts: { client?: Cancel; limit?: number; timeoutMs?: number } = {}) =>
+  attempt({ transport: t, request: { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}') }, stream: false, expect: 'json', timeoutMs: opts.timeoutMs ?? 10_000, ...opts });
 
-describe('HttpTransport.fetchWhole', () => {
+describe('an attempt over HttpTransport', () => {
   it('reads an answer sent in pieces into one body, with its status and headers', async () => {
     const t = transport();
-    const r = await t.fetchWhole(req('/v1/chunks'));
-    expect(r.status).toBe(200);
-    expect(r.headers.get('x-extra')).toBe('yes');
-    expect(r.body.toString()).toBe('{"a":1}');
-    const e = await t.fetchWhole(req('/v1/error'));
-    expect([e.status, e.headers.get('retry-after'), e.body.toString()]).toEqual([429, '7', '{"error":{"message":"slow down"}}']);
+    const r = await run(t, '/v1/chunks');
+    expect(r.kind).toBe('whole');
+    if (r.kind === 'whole') expect([r.status, r.headers.get('x-extra'), r.body.toString()]).toEqual([200, 'yes', '{"a":1}']);
+    const e = await run(t, '/v1/error');
+    expect(e.kind).toBe('failure');
+    if (e.kind === 'failure') expect([e.failure.status, e.failure.fault, e.failure.body.toString()]).toEqual([429, { kind: 'quota', reason: 'unknown', retryAfterMs: 7_000 }, '{"error":{"message":"slow down"}}']);
     await t.close();
   });
 
-  it('fails a body past the limit for its status, naming the limit', async () => {
+  it('fails a body past the limit, and the connection is not reused half-read', async () => {
     const t = transport();
-    await expect(t.fetchWhole(req('/v1/big', new Cancel(), 4096))).rejects.toThrow('upstream body larger than 4096 bytes');
-    // The connection that carried it is not reused half-read: the next request still works.
-    expect((await t.fetchWhole(req('/v1/big'))).body.length).toBe(5000);
+    expect(await run(t, '/v1/big', { limit: 4096 })).toMatchObject({ kind: 'failure', failure: { fault: { kind: 'client', reason: 'too_large' } } });
+    expect(await run(t, '/v1/big')).toMatchObject({ kind: 'failure', failure: { fault: { kind: 'upstream', reason: 'worker_fault' } } }); // 5000 x's: not JSON
     await t.close();
   });
 
-  it('a cancel while waiting for the answer rejects at once with its reason and drops the request upstream', async () => {
+  it('the client leaving while the Worker has not answered ends the attempt at once and drops the request upstream', async () => {
     const t = transport();
-    const cancel = new Cancel();
-    const pending = t.fetchWhole(req('/v1/hang-1', cancel));
+    const client = new Cancel();
+    const pending = run(t, '/v1/hang-1', { client });
     await new Promise((r) => setTimeout(r, 50));
-    const reason = Symbol('client gone');
-    cancel.cancel(reason);
-    await expect(pending).rejects.toBe(reason);
+    client.cancel('gone');
+    expect((await pending).kind).toBe('cancelled');
     await expect.poll(() => closed).toContain('/v1/hang-1');
     await t.close();
   });
 
-  it('a cancel while queued for a busy connection rejects at once, and the request is never sent', async () => {
+  it('an attempt timing out while queued for a busy connection is never sent', async () => {
     const t = transport(1);
-    const first = new Cancel();
-    const busy = t.fetchWhole(req('/v1/hang-2', first)).catch((e: unknown) => e);
-    const queued = new Cancel();
-    const pending = t.fetchWhole(req('/v1/hang-3', queued));
-    await new Promise((r) => setTimeout(r, 50));
-    queued.cancel('budget');
-    await expect(pending).rejects.toBe('budget');
-    first.cancel('done');
-    expect(await busy).toBe('done');
+    const client = new Cancel();
+    const busy = run(t, '/v1/hang-2', { client });
+    const queued = await run(t, '/v1/hang-3', { timeoutMs: 100 });
+    expect(queued).toMatchObject({ kind: 'failure', failure: { fault: { kind: 'upstream', reason: 'timeout' } } });
+    client.cancel('done');
+    expect((await busy).kind).toBe('cancelled');
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).toContain('/v1/hang-2');
     expect(seen).not.toContain('/v1/hang-3');

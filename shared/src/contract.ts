@@ -8,6 +8,8 @@
 // - `error.code` in OpenAI's error envelope (the same for SSE error events mid-stream, where no
 //   header can be sent any more), e.g. "quota_per_day". Retry-After (seconds) rides along on 429s.
 
+import type { ErrorType } from './errors';
+
 export const FAULT_HEADER = 'x-opengemini-fault';
 
 /** What the key did wrong: the pool disables the key (until key.txt changes or an admin says so). */
@@ -35,7 +37,11 @@ export type Fault =
 
 export type FaultKind = Fault['kind'];
 
-const REASONS: { [K in FaultKind]: readonly Extract<Fault, { kind: K }>['reason'][] } = {
+/** `${kind}_${reason}` for every fault: `key_leaked`, `quota_per_day`, `gemini_bad_answer`... */
+export type FaultCode = { [K in FaultKind]: `${K}_${Extract<Fault, { kind: K }>['reason']}` }[FaultKind];
+
+/** Every reason of every kind (the error catalogue lists a code for each). */
+export const REASONS: { [K in FaultKind]: readonly Extract<Fault, { kind: K }>['reason'][] } = {
   key: ['invalid', 'expired', 'suspended', 'leaked', 'permission_denied'],
   quota: ['per_minute', 'per_day', 'tokens_per_minute', 'unknown'],
   client: ['bad_request', 'not_found', 'too_large', 'missing_key', 'unsupported'],
@@ -56,8 +62,8 @@ export function fault(kind: string, reason: string): Fault | undefined {
 }
 
 /** The stable `error.code` for a fault: `${kind}_${reason}`, e.g. `key_leaked`, `quota_per_day`. */
-export function faultCode(f: Fault): string {
-  return `${f.kind}_${f.reason}`;
+export function faultCode(f: Fault): FaultCode {
+  return `${f.kind}_${f.reason}` as FaultCode;
 }
 
 /** Reads a fault back from an `error.code` (for SSE error events, where no header exists). */
@@ -151,7 +157,7 @@ export function faultStatus(f: Fault): number {
 }
 
 /** OpenAI's `error.type` for a fault, so OpenAI SDKs raise the matching exception class. */
-export function faultType(f: Fault): string {
+export function faultType(f: Fault): ErrorType {
   switch (f.kind) {
     case 'key':
       return f.reason === 'invalid' || f.reason === 'expired' ? 'authentication_error' : 'permission_error';

@@ -1,5 +1,5 @@
 // Responses: JSON, OpenAI's error envelope (the one place it is rendered), CORS, SSE headers.
-import { FAULT_HEADER, type OpenAI, encodeFaultHeader, faultCode, scrubKeys } from '@opengemini/shared';
+import { FAULT_HEADER, type OpenAI, SSE_HEADERS as SHARED_SSE_HEADERS, encodeFaultHeader, faultCode, openaiErrorEnvelope, retryAfterSeconds } from '@opengemini/shared';
 import { ApiError } from './errors';
 
 export const CORS_HEADERS: Record<string, string> = {
@@ -19,14 +19,14 @@ export function json(data: unknown, status = 200, headers: Record<string, string
 
 /** OpenAI's error envelope for an ApiError; `code` carries the contract's fault code. */
 export function errorBody(err: ApiError): OpenAI.ErrorEnvelope {
-  return { error: { message: scrubKeys(err.message), type: err.type, param: err.param, code: faultCode(err.fault) } };
+  return openaiErrorEnvelope({ message: err.message, type: err.type, param: err.param, code: faultCode(err.fault) });
 }
 
 /** Headers that carry the contract label (and Retry-After on quota faults, in whole seconds). */
 export function faultHeaders(err: ApiError): Record<string, string> {
   const headers: Record<string, string> = { [FAULT_HEADER]: encodeFaultHeader(err.fault) };
   if (err.fault.kind === 'quota' && err.fault.retryAfterMs !== undefined) {
-    headers['retry-after'] = String(Math.ceil(err.fault.retryAfterMs / 1000));
+    headers['retry-after'] = retryAfterSeconds(err.fault.retryAfterMs);
   }
   return headers;
 }
@@ -46,10 +46,4 @@ export function preflight(): Response {
   return new Response(null, { status: 204, headers: CORS_HEADERS });
 }
 
-export const SSE_HEADERS: Record<string, string> = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache, no-transform',
-  // Tells nginx-style proxies in front of the pool not to buffer the stream.
-  'x-accel-buffering': 'no',
-  ...CORS_HEADERS,
-};
+export const SSE_HEADERS: Record<string, string> = { ...SHARED_SSE_HEADERS, ...CORS_HEADERS };

@@ -26,8 +26,8 @@ describe('model names', () => {
     ['gemini-3-pro-image-preview', 3, 'pro', true, false, false, true],
     ['gemini-2.5-flash-preview-tts', 2.5, 'flash', false, false, false, true],
     ['gemini-2.5-flash-native-audio-preview-09-2025', 2.5, 'flash', false, false, false, true],
-    ['gemini-embedding-001', undefined, 'other', false, false, false, false],
-    ['gemma-3-27b-it', undefined, 'other', false, false, false, false],
+    ['gemini-embedding-001', undefined, 'embedding', false, false, false, false],
+    ['gemma-3-27b-it', undefined, 'gemma', false, false, false, false],
     ['gemini-exp-1206', undefined, 'other', false, false, false, false],
   ] as const)('%s', (name, version, family, gemini3, pro25, thinks, jsonSchema) => {
     expect(geminiVersion(name)).toBe(version);

@@ -1,8 +1,11 @@
 // Reads token counts out of answers without parsing them: OpenAI's `usage` object
-// (prompt_tokens / completion_tokens) and Gemini's cumulative `usageMetadata`
-// (promptTokenCount / candidatesTokenCount + thoughtsTokenCount). The scan looks for a marker with
+// (prompt_tokens / completion_tokens) and Gemini's cumulative `usageMetadata`, counted by the
+// rule both tiers share (geminiTokens: tool-use prompt tokens are prompt tokens, thoughts are
+// completion tokens). The scan looks for a marker with
 // Buffer.indexOf (native, no string copy) and reads only the digits after it, so it is cheap
 // enough to run on every chunk of a stream. Pure.
+
+import { geminiTokens } from '@opengemini/shared';
 
 export interface Tokens {
   in: number;
@@ -15,6 +18,7 @@ const MARKERS = {
   geminiIn: Buffer.from('"promptTokenCount":'),
   geminiOut: Buffer.from('"candidatesTokenCount":'),
   geminiThoughts: Buffer.from('"thoughtsTokenCount":'),
+  geminiToolUse: Buffer.from('"toolUsePromptTokenCount":'),
 };
 
 /** The integer after the LAST occurrence of `marker` (cumulative counters: the last is right). */
@@ -38,7 +42,13 @@ export function scanUsage(buf: Buffer): Tokens | undefined {
   if (oIn !== undefined) return { in: oIn, out: numberAfter(buf, MARKERS.openaiOut) ?? 0 };
   const gIn = numberAfter(buf, MARKERS.geminiIn);
   if (gIn !== undefined) {
-    return { in: gIn, out: (numberAfter(buf, MARKERS.geminiOut) ?? 0) + (numberAfter(buf, MARKERS.geminiThoughts) ?? 0) };
+    const t = geminiTokens({
+      promptTokenCount: gIn,
+      toolUsePromptTokenCount: numberAfter(buf, MARKERS.geminiToolUse),
+      candidatesTokenCount: numberAfter(buf, MARKERS.geminiOut),
+      thoughtsTokenCount: numberAfter(buf, MARKERS.geminiThoughts),
+    });
+    return { in: t.prompt, out: t.completion };
   }
   return undefined;
 }

@@ -3,11 +3,9 @@
 // disabled with Google's reason; a key that was disabled automatically and now answers is
 // enabled again (never one the operator disabled). Probes run with bounded concurrency as one job
 // at a time, whose progress the dashboard polls.
-import { decodeFault, faultCode } from '@opengemini/shared';
-import type { ForwardContext } from '../proxy';
-import { messageOf } from '../proxy';
+import type { ErrorCode } from '@opengemini/shared';
+import { type PoolContext, attempt, decideFor, messageOf, settleAnswer, settleFailure } from '../proxy';
 import type { KeyEntry } from '../keys';
-import { readAll } from '../proxy';
 
 export type CheckOutcome = 'ok' | 'enabled' | 'disabled' | 'quota' | 'upstream_error' | 'error';
 
@@ -17,7 +15,7 @@ export interface CheckResult {
   /** HTTP status of the probe, when there was one. */
   status?: number;
   /** The fault code (`key_invalid`, `quota_per_minute`, `upstream_timeout`...). */
-  code?: string;
+  code?: ErrorCode;
   /** Google's message (scrubbed), for failures. */
   message?: string;
   ms: number;
@@ -40,60 +38,37 @@ const PROBE_TIMEOUT_MS = 20_000;
 /** The operator's own disable is not undone by a probe; automatic ones (key_*) are. */
 export const disabledAutomatically = (e: KeyEntry) => e.disabled !== undefined && e.disabled.reason.startsWith('key_');
 
-export async function probeKey(ctx: ForwardContext, entry: KeyEntry): Promise<CheckResult> {
+/**
+ * Probes one key through its own Worker, with the attempt loop's own parts: one attempt, read the
+ * way every answer is read, and what it found settled as any request's would be (a dead key
+ * disabled, a quota cooled down, a failed Worker counted), except that a probe's success gives an
+ * automatically disabled key back.
+ */
+export async function probeKey(ctx: PoolContext, entry: KeyEntry): Promise<CheckResult> {
   const started = ctx.now();
   const done = (r: Omit<CheckResult, 'key' | 'ms'>): CheckResult => ({ key: entry.fp, ...r, ms: ctx.now() - started });
   const pick = ctx.upstreams.pick(entry.fp, new Set(), started);
   if (pick.kind === 'down') return done({ outcome: 'upstream_error', code: 'all_upstreams_down', message: 'every upstream is down' });
-  const up = pick.upstream;
+  const upstream = pick.upstream;
   const headers: Record<string, string> = { 'x-goog-api-key': entry.key };
-  if (up.secret) headers['x-opengemini-secret'] = up.secret;
-  let status: number;
-  let body: Buffer;
-  let replyHeaders;
-  try {
-    const reply = await up.transport.send({ method: 'GET', path: PROBE_PATH, headers, body: undefined, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    status = reply.status;
-    replyHeaders = reply.headers;
-    body = await readAll(reply.body, 1 << 20);
-  } catch (err) {
-    ctx.upstreams.recordFailure(up, 'upstream_network', ctx.now());
-    return done({ outcome: 'upstream_error', code: 'upstream_network', message: (err as Error).message.slice(0, 300) });
-  }
-  const now = ctx.now();
-  if (status >= 200 && status < 300) {
-    ctx.upstreams.recordSuccess(up, now - started);
+  if (upstream.secret) headers['x-opengemini-secret'] = upstream.secret;
+  const result = await attempt({ transport: upstream.transport, request: { method: 'GET', path: PROBE_PATH, headers, body: undefined }, stream: false, expect: 'json', timeoutMs: PROBE_TIMEOUT_MS });
+  const a = { entry, upstream, model: '*', latencyMs: ctx.now() - started };
+  if (result.kind === 'whole') {
+    settleAnswer(ctx, a);
     if (disabledAutomatically(entry)) {
-      entry.disabled = undefined;
-      return done({ outcome: 'enabled', status });
+      ctx.keys.enable(entry);
+      return done({ outcome: 'enabled', status: result.status });
     }
-    return done({ outcome: 'ok', status });
+    return done({ outcome: 'ok', status: result.status });
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const fault = decodeFault(status, replyHeaders, parsed);
-  const code = faultCode(fault);
+  if (result.kind !== 'failure') return done({ outcome: 'error', message: 'cancelled' });
+  const { fault, status, body } = result.failure;
+  const d = decideFor(ctx, fault, a.model, 1);
   const message = messageOf(body);
-  switch (fault.kind) {
-    case 'key':
-      ctx.upstreams.recordSuccess(up, now - started);
-      if (!entry.disabled || disabledAutomatically(entry)) ctx.keys.disable(entry, code, message, now);
-      ctx.metrics?.keyEvent(entry.fp, 'disabled', code);
-      return done({ outcome: 'disabled', status, code, message });
-    case 'quota':
-      ctx.upstreams.recordSuccess(up, now - started);
-      return done({ outcome: 'quota', status, code, message });
-    case 'upstream':
-      ctx.upstreams.recordFailure(up, code, now);
-      return done({ outcome: 'upstream_error', status, code, message });
-    default:
-      ctx.upstreams.recordSuccess(up, now - started);
-      return done({ outcome: 'error', status, code, message });
-  }
+  settleFailure(ctx, a, d, message);
+  const outcome: CheckOutcome = fault.kind === 'key' ? 'disabled' : fault.kind === 'quota' ? 'quota' : fault.kind === 'upstream' ? 'upstream_error' : 'error';
+  return done({ outcome, status, code: d.code, message });
 }
 
 const zeroCounts = (): Record<CheckOutcome, number> => ({ ok: 0, enabled: 0, disabled: 0, quota: 0, upstream_error: 0, error: 0 });
@@ -103,7 +78,7 @@ export class KeyChecker {
   private seq = 0;
 
   constructor(
-    private readonly ctx: ForwardContext,
+    private readonly ctx: PoolContext,
     private readonly concurrency: number,
     private readonly onChange: () => void,
   ) {}

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ClientKeys } from './access-key';
 import { AdminGuard, effectiveAdminKey } from '../admin';
 import { errorBody, errorHeaders, notFound } from './errors';
-import type { ForwardContext } from '../proxy';
+import type { PoolContext } from '../proxy';
 import { PoolMetrics } from '../accounting';
 import { type AdminServices, adminRoutes } from '../admin';
 import { dashboardRoutes } from '../admin';
@@ -23,7 +23,7 @@ import type { ReloadReport } from '../sources';
 import { type WebAsset, loadWebAssets } from '../admin';
 
 export interface AppOptions {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   clientKeys: ClientKeys;
   logger: Logger;
   mode: () => string;

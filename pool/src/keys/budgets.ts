@@ -6,12 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../state';
-import type { Gate, KeyEntry } from './keyring';
+import { MODEL_FAMILIES, type ModelFamily, modelFamily } from '@opengemini/shared';
+import type { Gate, KeyBudget, KeyEntry } from './keyring';
 import { nextPacificMidnight } from '../accounting';
 import type { Usage } from '../accounting';
 
-export const FAMILIES = ['pro', 'flash', 'flash-lite', 'embedding', 'gemma', 'other'] as const;
-export type Family = (typeof FAMILIES)[number];
+export const FAMILIES = MODEL_FAMILIES;
+export type Family = ModelFamily;
 
 /** family -> requests per Pacific day. A family left out has no budget. */
 export type Limits = Partial<Record<Family, number>>;
@@ -24,26 +25,9 @@ export interface BudgetSettings {
 
 export const MAX_BUDGET = 1_000_000_000;
 
-const familyCache = new Map<string, Family | undefined>();
-
-/**
- * The family of a model name: `gemini-2.5-pro` -> pro, `gemini-2.5-flash-lite` -> flash-lite,
- * `gemini-embedding-001` -> embedding... `*` (model lists, which cost no quota) has none.
- */
-export function modelFamily(model: string): Family | undefined {
-  let f = familyCache.get(model);
-  if (f !== undefined || familyCache.has(model)) return f;
-  const m = model.toLowerCase();
-  if (m === '*') f = undefined;
-  else if (m.includes('embed')) f = 'embedding';
-  else if (m.includes('gemma')) f = 'gemma';
-  else if (m.includes('flash-lite')) f = 'flash-lite';
-  else if (m.includes('flash')) f = 'flash';
-  else if (m.includes('pro')) f = 'pro';
-  else f = 'other';
-  if (familyCache.size > 1_000) familyCache.clear(); // names come from clients: stay bounded
-  familyCache.set(model, f);
-  return f;
+/** The family a model's requests are budgeted under; `*` (model lists, no quota) has none. */
+export function budgetFamily(model: string): Family | undefined {
+  return model === '*' ? undefined : modelFamily(model);
 }
 
 /** Validates limits from JSON: an object of known families to whole numbers >= 0. */
@@ -73,7 +57,7 @@ export function parseLimitsText(text: string): Limits | string {
 
 const noop = () => {};
 
-export class Budgets {
+export class Budgets implements KeyBudget {
   private settings: BudgetSettings = { defaults: {}, perKey: {} };
   /** Attempts in flight per `fp family`: not in the usage counters yet, but already spending. */
   private readonly inFlight = new Map<string, number>();
@@ -145,19 +129,19 @@ export class Budgets {
   spent(fp: string, family: Family, now: number): number {
     let n = 0;
     for (const [model, c] of Object.entries(this.usage.keyDay(this.usage.dayOf(now), fp))) {
-      if (modelFamily(model) === family) n += c.requests - c.rateLimited;
+      if (budgetFamily(model) === family) n += c.requests - c.rateLimited;
     }
     return n;
   }
 
   /**
-   * For forward(): a key whose family budget is spent, counting its attempts in flight, is held
+   * For the keyring: a key whose family budget is spent, counting its attempts in flight, is held
    * back until the next midnight. Without the in-flight ones, concurrent requests all see the
    * last unit of budget free and overshoot it.
    */
   readonly gate: Gate = (entry: KeyEntry, model: string, now: number) => {
     if (!this.active) return undefined;
-    const family = modelFamily(model);
+    const family = budgetFamily(model);
     if (!family) return undefined;
     const limit = this.limit(entry.fp, family);
     if (limit === undefined || this.spent(entry.fp, family, now) + (this.inFlight.get(`${entry.fp} ${family}`) ?? 0) < limit) return undefined;
@@ -165,12 +149,12 @@ export class Budgets {
   };
 
   /**
-   * For forward(): counts an attempt of `fp` on `model` as in flight from the moment the key is
+   * For the keyring: counts an attempt of `fp` on `model` as in flight from the moment the key is
    * picked; the returned function (idempotent) ends it once the attempt is in the usage counters
    * (or was not counted there because it never reached Gemini).
    */
   readonly reserve = (fp: string, model: string): (() => void) => {
-    const family = modelFamily(model);
+    const family = budgetFamily(model);
     if (!this.active || !family || this.limit(fp, family) === undefined) return noop;
     const slot = `${fp} ${family}`;
     this.inFlight.set(slot, (this.inFlight.get(slot) ?? 0) + 1);

@@ -4,7 +4,6 @@
 // and the client key that asked, and a later request naming that file goes out with that key, and
 // only from its uploader (or an operator). Bounded in count and in time (Google deletes a file
 // after 48 h), persisted in state.json by fingerprints only.
-import type { Gate } from './keyring';
 
 /** How long Google keeps an uploaded file; a pin is useless after it. */
 export const FILE_TTL_MS = 48 * 3600_000;
@@ -21,14 +20,6 @@ export interface FilePin {
 }
 
 export type FilePinSnapshot = Record<string, FilePin>;
-
-/**
- * A gate that lets only the key `fp` serve (the others may never, for this request), over the
- * budgets' gate: how a request bound to a file's key goes through the usual key choice.
- */
-export function onlyKeyGate(fp: string, gate: Gate | undefined): Gate {
-  return (entry, model, now) => (entry.fp === fp ? gate?.(entry, model, now) : Infinity);
-}
 
 /** What binding a request to its files decided. */
 export type FileBinding =

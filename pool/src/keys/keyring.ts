@@ -1,6 +1,7 @@
 // The keys and their health: per (key, model) cooldowns, disabled keys with their reason, and the
-// selection policy (round robin over healthy keys, ties toward the fewest in flight). It knows
-// nothing of HTTP or retries: forward.ts asks it for a key and reports what happened.
+// selection policy (round robin over healthy keys, ties toward the fewest in flight), and the
+// leases of keys in use (its own in-flight counters, and the daily budgets' reservations). It
+// knows nothing of HTTP or retries: the attempt loop leases a key, and settle.ts reports back.
 import { fingerprint } from '@opengemini/shared';
 import { holdKeys, scrubHeldKeys } from './held-keys';
 
@@ -48,11 +49,27 @@ export type Pick =
   /** No key can serve: all disabled, already tried by this request, or none loaded. */
   | { kind: 'none' };
 
+/** Daily budgets as the keyring consults them (budgets.ts): a gate, and a reservation per lease. */
+export interface KeyBudget {
+  gate: Gate;
+  /** Counts an attempt against (key, model family) while it is in flight; returns its end. */
+  reserve(fp: string, model: string): () => void;
+}
+
+/** A key in use by one attempt: `release()` (idempotent) ends it. */
+export interface Lease {
+  readonly entry: KeyEntry;
+  release(): void;
+}
+
 /** What survives a restart, keyed by fingerprint (the state file never holds a key). */
 export interface KeyringSnapshot {
   /** `removedAt`: the key is no longer listed; its state waits RETAIN_REMOVED_MS for it to return. */
   [fp: string]: { disabled?: Disabled; cooldowns?: Record<string, Cooldown>; lastUsed?: number; removedAt?: number };
 }
+
+/** After this long without an overloaded answer, a model's row of them starts again. */
+export const OVERLOAD_QUIET_MS = 30_000;
 
 /** How long the state of a removed key is kept, so a key removed and added back keeps its flag. */
 export const RETAIN_REMOVED_MS = 7 * 24 * 3600_000;
@@ -70,6 +87,10 @@ export class KeyRing {
   private cursor = 0;
   /** Removed keys' disabled flag and cooldowns, by fingerprint (never the key itself). */
   private readonly retired = new Map<string, Retired>();
+  /** The daily budgets, once loaded (none: no key is held back by a budget). */
+  private budget: KeyBudget | undefined;
+  /** Per model, not per key: overloaded answers in a row and when the last came (epoch ms). */
+  private readonly overload = new Map<string, { streak: number; at: number }>();
 
   constructor(keys: readonly string[] = []) {
     this.replace(keys);
@@ -123,6 +144,48 @@ export class KeyRing {
     return { added, removed, kept };
   }
 
+  /** Makes `pick` and `firstFree` honour the daily budgets, and leases reserve budget. */
+  useBudget(budget: KeyBudget | undefined): void {
+    this.budget = budget;
+  }
+
+  /**
+   * Takes `entry` for one attempt on `model`: counted in flight (and against its budget) from
+   * now, synchronously with the pick, so no other request sees the budget before this counts.
+   */
+  lease(entry: KeyEntry, model: string, now: number): Lease {
+    entry.inFlight++;
+    entry.lastUsed = now;
+    const unreserve = this.budget?.reserve(entry.fp, model);
+    let released = false;
+    return {
+      entry,
+      release() {
+        if (released) return;
+        released = true;
+        entry.inFlight--;
+        unreserve?.();
+      },
+    };
+  }
+
+  /**
+   * Notes an overloaded answer (Gemini 503) for `model`, a signal about the model and not about
+   * the key; returns how many came in a row (a quiet OVERLOAD_QUIET_MS starts a new row).
+   */
+  overloaded(model: string, now: number): number {
+    const o = this.overload.get(model);
+    const streak = o && now - o.at < OVERLOAD_QUIET_MS ? o.streak + 1 : 1;
+    if (this.overload.size >= 1_000 && !o) this.overload.clear(); // model names come from clients
+    this.overload.set(model, { streak, at: now });
+    return streak;
+  }
+
+  /** `model` answered: its overload row ends. */
+  answered(model: string): void {
+    if (this.overload.size) this.overload.delete(model);
+  }
+
   get size(): number {
     return this.entries.length;
   }
@@ -150,14 +213,16 @@ export class KeyRing {
    * `exclude` (already tried by this request). Walks the ring from the cursor and takes the key
    * with the fewest requests in flight, the earliest in ring order on ties; the cursor then moves
    * past it, so at rest traffic rotates over every key instead of sticking to the first one.
+   * `only`: the one key that may serve (a request bound to the key of its files, file-keys.ts).
    */
-  pick(model: string, exclude: ReadonlySet<string>, now: number, gate?: Gate): Pick {
+  pick(model: string, exclude: ReadonlySet<string>, now: number, only?: string): Pick {
+    const gate = this.budget?.gate;
     const n = this.entries.length;
     let best: KeyEntry | undefined;
     let firstFree = Infinity;
     for (let i = 0; i < n; i++) {
       const e = this.entries[(this.cursor + i) % n]!;
-      if (e.disabled || exclude.has(e.fp)) continue;
+      if (e.disabled || exclude.has(e.fp) || (only !== undefined && e.fp !== only)) continue;
       const c = this.cooldownOf(e, model, now);
       const until = c ? c.until : gate?.(e, model, now);
       if (until !== undefined) {
@@ -179,11 +244,13 @@ export class KeyRing {
   /**
    * When every key that is not disabled is cooling down for `model`: the instant the first one
    * frees up. Undefined when some key is usable now, or when no key is enabled at all.
+   * `budgets: false` looks at cooldowns alone (to tell a spent budget from a cooldown).
    */
-  firstFree(model: string, now: number, gate?: Gate): number | undefined {
+  firstFree(model: string, now: number, budgets = true, only?: string): number | undefined {
+    const gate = budgets ? this.budget?.gate : undefined;
     let first = Infinity;
     for (const e of this.entries) {
-      if (e.disabled) continue;
+      if (e.disabled || (only !== undefined && e.fp !== only)) continue;
       const until = this.cooldownOf(e, model, now)?.until ?? gate?.(e, model, now);
       if (until === undefined) return undefined;
       if (until < first) first = until;

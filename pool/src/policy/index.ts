@@ -1,2 +1,2 @@
-// policy: what to do about each failure (retry, cool down, blame the Worker), pure.
-export { decide, type Decision } from './retry-policy';
+// policy: what to do about each failure (retry, cool down, blame the Worker), as data; pure.
+export { FAILURE_TABLE, decide, type Decision } from './failure-table';

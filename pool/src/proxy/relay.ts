@@ -5,7 +5,10 @@ import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { heldKeyScrubber } from '../keys';
 
-/** Reads a whole body into one Buffer; destroys the stream and throws past `limit` bytes. */
+/** An answer went past the bytes its reader accepts. */
+export class BodyTooLarge extends Error {}
+
+/** Reads a whole body into one Buffer; destroys the stream and throws BodyTooLarge past `limit` bytes. */
 export async function readAll(body: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -13,7 +16,7 @@ export async function readAll(body: Readable, limit: number): Promise<Buffer> {
     size += (chunk as Buffer).length;
     if (size > limit) {
       body.destroy();
-      throw new Error(`upstream body larger than ${limit} bytes`);
+      throw new BodyTooLarge(`upstream body larger than ${limit} bytes`);
     }
     chunks.push(chunk as Buffer);
   }

@@ -2,7 +2,7 @@
 // SSE stream go through untouched; the key is injected as x-goog-api-key. Error bodies stay in
 // Google's format (native clients parse it) but are scrubbed of keys and labelled with the
 // contract header so the pool can act on them.
-import { checkNativePath, scrubKeys } from '@opengemini/shared';
+import { NATIVE_REQUEST_HEADERS, NATIVE_RESPONSE_HEADERS, checkNativePath, scrubKeys, uploadUrlAt } from '@opengemini/shared';
 import { MAX_BODY_BYTES } from '../body';
 import { ApiError } from '../errors';
 import { classifyGeminiError } from '../gemini/errors';
@@ -10,24 +10,6 @@ import type { ApiRoute } from '../api-path';
 import { type GeminiTarget, networkError } from '../gemini/client';
 import { CORS_HEADERS, faultHeaders } from '../http';
 import { readCapped } from '../read-capped';
-
-/** Request headers worth passing on to Google; everything else (auth, cookies, hop-by-hop per
- * RFC 9110 §7.6.1, Cloudflare's cf-*) stays behind. */
-const FORWARDED_REQUEST_HEADERS = [
-  'content-type',
-  'accept',
-  'accept-encoding',
-  'x-goog-api-client',
-  'x-goog-user-project',
-  // Google's resumable upload protocol (the SDK's files.upload)
-  'x-goog-upload-protocol',
-  'x-goog-upload-command',
-  'x-goog-upload-offset',
-  'x-goog-upload-header-content-length',
-  'x-goog-upload-header-content-type',
-];
-/** Response headers worth passing back. */
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'x-goog-upload-url', 'x-goog-upload-status', 'x-goog-upload-chunk-granularity', 'x-goog-upload-control-url', 'x-goog-upload-size-received'];
 
 export async function handleNative(request: Request, url: URL, target: GeminiTarget, route: ApiRoute): Promise<Response> {
   const { version, rest } = route;
@@ -40,7 +22,7 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   const upstreamUrl = `${target.baseUrl}${route.upload ? '/upload' : ''}/${version}${rest}${qs ? `?${qs}` : ''}`;
 
   const headers = new Headers({ 'x-goog-api-key': target.key });
-  for (const name of FORWARDED_REQUEST_HEADERS) {
+  for (const name of NATIVE_REQUEST_HEADERS) {
     const value = request.headers.get(name);
     if (value) headers.set(name, value);
   }
@@ -63,7 +45,7 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   }
 
   const out = new Headers(CORS_HEADERS);
-  for (const name of FORWARDED_RESPONSE_HEADERS) {
+  for (const name of NATIVE_RESPONSE_HEADERS) {
     const value = res.headers.get(name);
     if (value) out.set(name, value);
   }
@@ -71,9 +53,9 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   // a Worker): send it back through this Worker, at the same mount path.
   const uploadUrl = out.get('x-goog-upload-url');
   if (uploadUrl?.startsWith(`${target.baseUrl}/`)) {
-    const rewritten = new URL(`${url.origin}${route.mount}${uploadUrl.slice(target.baseUrl.length)}`);
-    rewritten.searchParams.delete('key'); // never hand a key back; the Worker injects it again
-    out.set('x-goog-upload-url', rewritten.toString());
+    // Without any key parameter: never hand a key back; the Worker injects it again.
+    const rewritten = uploadUrlAt(uploadUrl, url.origin, route.mount);
+    if (rewritten) out.set('x-goog-upload-url', rewritten);
   }
   if (res.ok) return new Response(res.body, { status: res.status, headers: out });
 

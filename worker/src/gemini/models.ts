@@ -4,7 +4,9 @@
 // the `-latest` aliases (`gemini-flash-latest`) carry no version, and Google moves them from one
 // generation to the next, so callers must pick settings that both generations accept.
 
-export type ModelFamily = 'pro' | 'flash' | 'flash-lite' | 'other';
+// The family is the one both tiers read (the pool budgets by it): @opengemini/shared models.ts.
+export { type ModelFamily, modelFamily } from '@opengemini/shared';
+import { modelFamily } from '@opengemini/shared';
 
 /** `models/gemini-2.5-pro` -> `gemini-2.5-pro`; everything else kept as is. */
 export function normalizeModel(model: string): string {
@@ -16,18 +18,6 @@ export function geminiVersion(model: string): number | undefined {
   const m = /^gemini-(\d+)(?:\.(\d+))?(?:-|$)/.exec(normalizeModel(model).toLowerCase());
   if (!m) return undefined;
   return Number(`${m[1]}.${m[2] ?? '0'}`);
-}
-
-function tokens(model: string): string[] {
-  return normalizeModel(model).toLowerCase().split('-');
-}
-
-export function modelFamily(model: string): ModelFamily {
-  const t = tokens(model);
-  if (t[0] !== 'gemini') return 'other';
-  if (t.includes('flash')) return t.includes('lite') ? 'flash-lite' : 'flash';
-  if (t.includes('pro')) return 'pro';
-  return 'other';
 }
 
 /** `gemini-flash-latest`, `gemini-pro-latest`...: an alias whose generation we cannot know. */
@@ -47,6 +37,10 @@ export function isGemini25Pro(model: string): boolean {
 
 export function isGemma(model: string): boolean {
   return normalizeModel(model).toLowerCase().startsWith('gemma-');
+}
+
+function tokens(model: string): string[] {
+  return normalizeModel(model).toLowerCase().split('-');
 }
 
 /** Variants that generate media or run live audio: they take no thinkingConfig. */

@@ -10,12 +10,12 @@ import { sendAdminError } from '../admin-guard';
 import { addClientKey, cleanLabel, listClientKeys, removeClientKey } from '../client-admin';
 import { badRequest } from '../../http';
 import { FileEditError } from '../file-editor';
-import type { ForwardContext } from '../../proxy';
+import type { PoolContext } from '../../proxy';
 import { type Counters, zeroCounters } from '../../accounting';
 import type { AdminServices } from './admin';
 
 interface Deps {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   clientKeys: ClientKeys;
   services: AdminServices;
 }

@@ -4,18 +4,19 @@
 // state file. Keys are named by fingerprint everywhere, except in the export, whose job is to
 // hand the keys back to the operator who owns them.
 import type { FastifyInstance } from 'fastify';
+import { apiError } from '@opengemini/shared';
 import { sendAdminError } from '../admin-guard';
 import { type KeyQuery, type KeyState, OPERATOR, SORTS, type Sort, keyRow, queryRows } from '../admin-views';
 import { badRequest } from '../../http';
 import { FileEditError } from '../file-editor';
-import type { ForwardContext } from '../../proxy';
+import type { PoolContext } from '../../proxy';
 import type { KeyEntry } from '../../keys';
 import { meaningfulLines } from '../../keys';
 import { addKeys, removeKeys } from '../line-edit';
 import type { AdminServices } from './admin';
 
 interface Deps {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   services: AdminServices;
 }
 
@@ -26,7 +27,7 @@ export const MAX_PASTE_WORDS = 100_000;
 type Selection = { entries: KeyEntry[]; unknown: string[] };
 
 /** `{"keys": [fingerprints]}` or `{"state": "disabled"}`: the keys an action applies to. */
-function select(ctx: ForwardContext, body: unknown, required: boolean): Selection | string {
+function select(ctx: PoolContext, body: unknown, required: boolean): Selection | string {
   const b = (typeof body === 'object' && body !== null ? body : {}) as { keys?: unknown; state?: unknown };
   const now = ctx.now();
   if (b.keys !== undefined) {
@@ -65,7 +66,7 @@ function pasted(body: unknown): string | undefined {
 export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): Promise<void> {
   const { files, budgets, checker } = services;
   const keyFile = ctx.config.KEY_FILE;
-  const writeFailed = (err: unknown) => ({ status: 500, type: 'server_error', code: 'write_failed', message: err instanceof FileEditError ? err.message : `could not update ${keyFile}: ${(err as Error).message}` });
+  const writeFailed = (err: unknown) => apiError('write_failed', err instanceof FileEditError ? err.message : `could not update ${keyFile}: ${(err as Error).message}`);
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/admin/keys', async (request, reply) => {
     const q = request.query;

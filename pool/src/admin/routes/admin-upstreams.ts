@@ -3,21 +3,22 @@
 // whether an upstream has one. Removing the last upstream switches the pool to direct mode.
 import { fingerprint } from '@opengemini/shared';
 import type { FastifyInstance } from 'fastify';
+import { apiError } from '@opengemini/shared';
 import { sendAdminError } from '../admin-guard';
 import { badRequest } from '../../http';
 import { FileEditError } from '../file-editor';
-import type { ForwardContext } from '../../proxy';
+import type { PoolContext } from '../../proxy';
 import { appendLines, removeLines } from '../line-edit';
 import { normaliseUpstreamUrl, parseUpstreamFile } from '../../upstreams';
 import type { AdminServices } from './admin';
 
 interface Deps {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   services: AdminServices;
   mode: () => string;
 }
 
-export function upstreamRows(ctx: ForwardContext) {
+export function upstreamRows(ctx: PoolContext) {
   const now = ctx.now();
   // How many keys each upstream serves first (rendezvous order): what it would carry when all are up.
   const primary = new Map<string, number>();
@@ -43,7 +44,7 @@ export function upstreamRows(ctx: ForwardContext) {
 
 export async function upstreamRoutes(app: FastifyInstance, { ctx, services, mode }: Deps): Promise<void> {
   const file = ctx.config.UPSTREAM_FILE;
-  const failed = (err: unknown) => ({ status: 500, type: 'server_error', code: 'write_failed', message: err instanceof FileEditError ? err.message : `could not update ${file}: ${(err as Error).message}` });
+  const failed = (err: unknown) => apiError('write_failed', err instanceof FileEditError ? err.message : `could not update ${file}: ${(err as Error).message}`);
 
   app.get('/admin/upstreams', async () => ({ mode: mode(), upstreams: upstreamRows(ctx) }));
 

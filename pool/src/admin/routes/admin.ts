@@ -5,11 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminGuard } from '../admin-guard';
 import { sendAdminError } from '../admin-guard';
-import { type Budgets, FAMILIES, modelFamily } from '../../keys';
+import { modelFamily } from '@opengemini/shared';
+import { type Budgets, FAMILIES } from '../../keys';
 import type { ClientKeys } from '../../http';
 import { badRequest } from '../../http';
 import type { FileEditor } from '../file-editor';
-import type { ForwardContext } from '../../proxy';
+import type { PoolContext } from '../../proxy';
 import type { KeyChecker } from '../key-check';
 import { nextPacificMidnight } from '../../accounting';
 import type { ReloadReport } from '../../sources';
@@ -31,7 +32,7 @@ export interface AdminServices {
 }
 
 export interface AdminOptions {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   clientKeys: ClientKeys;
   guard: AdminGuard;
   mode: () => string;
@@ -56,7 +57,7 @@ function hourSummary(h: Hour) {
   return { requests: h.requests, ok: h.ok, successRate: h.requests ? h.ok / h.requests : null, tokensIn: h.tokensIn, tokensOut: h.tokensOut, rateLimited: h.rateLimited, errors: h.errors };
 }
 
-export function overview(ctx: ForwardContext, usage: Usage, budgets: Budgets | undefined, mode: string) {
+export function overview(ctx: PoolContext, usage: Usage, budgets: Budgets | undefined, mode: string) {
   const now = ctx.now();
   const day = usage.dayOf(now);
   const series = usage.series(now, 24);

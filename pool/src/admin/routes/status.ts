@@ -3,16 +3,16 @@
 // upstream: breaker state, latency, errors; per client key: usage today. Never a key.
 import type { FastifyInstance } from 'fastify';
 import type { AdminGuard } from '../admin-guard';
-import type { ForwardContext } from '../../proxy';
+import type { PoolContext } from '../../proxy';
 import { pacificDay } from '../../accounting';
 
 export interface StatusOptions {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   guard: AdminGuard;
   mode: () => string;
 }
 
-export function statusReport(ctx: ForwardContext, mode: string) {
+export function statusReport(ctx: PoolContext, mode: string) {
   const now = ctx.now();
   const day = pacificDay(now);
   const keys = ctx.keys.all().map((e) => {

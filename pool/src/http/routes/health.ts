@@ -1,10 +1,10 @@
 // GET /health: liveness for load balancers and the operator, with counts and no key material.
 // No auth: it says how many keys are usable, never which.
 import type { FastifyInstance } from 'fastify';
-import type { ForwardContext } from '../../proxy';
+import type { PoolContext } from '../../proxy';
 
 export interface HealthOptions {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   mode: () => string;
 }
 

@@ -3,51 +3,15 @@
 // models, and file uploads at /upload/v1beta/*). The client's pool key arrives where Google's key
 // would (x-goog-api-key or ?key=); it is removed and a Gemini key from the ring goes out the same
 // way. Errors are Google's shape.
+import { NATIVE_REQUEST_HEADERS, type NativePathCheck, UPLOAD_RESPONSE_HEADERS, apiError, checkNativePath, uploadUrlAt } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type NativePathCheck, checkNativePath } from '@opengemini/shared';
-import { clientAuth } from '../auth';
-import { type PoolError, errorBody, errorHeaders, forbidden } from '../errors';
-import { uploadIdOf } from '../../keys';
-import { nativeAccess } from '../native-access';
 import { OPERATOR_TAG } from '../access-key';
-import type { ForwardRequest } from '../../proxy';
+import { type PoolError, errorBody, errorHeaders, forbidden } from '../errors';
+import { nativeAccess } from '../native-access';
+import { uploadIdOf } from '../../keys';
+import type { ProxyRequest } from '../../proxy';
 import type { RouteOptions } from './openai';
-import { cachedList, proxy } from './proxy';
-
-/** Client headers Google's API cares about; everything else (auth, cookies, hop-by-hop) stays. */
-const PASSED_HEADERS = [
-  'content-type',
-  'accept',
-  'x-goog-api-client',
-  'x-goog-user-project',
-  // Google's resumable upload protocol (the SDK's files.upload, /upload/v1beta/files)
-  'x-goog-upload-protocol',
-  'x-goog-upload-command',
-  'x-goog-upload-offset',
-  'x-goog-upload-header-content-length',
-  'x-goog-upload-header-content-type',
-] as const;
-
-/** Upload protocol headers of the answer, passed back to the client. */
-const UPLOAD_REPLY_HEADERS = ['x-goog-upload-status', 'x-goog-upload-chunk-granularity', 'x-goog-upload-control-url', 'x-goog-upload-size-received'] as const;
-
-/**
- * The upload session URL the upstream handed back (pointing at the Worker, or at the in-process
- * handler's placeholder host) moved to the pool's own origin, so the client's next upload call
- * comes here and gets a key injected again. Undefined when it is not an upload URL.
- */
-export function uploadUrlAtPool(value: string, poolOrigin: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return undefined;
-  }
-  const at = url.pathname.indexOf('/upload/v1beta/');
-  if (at < 0) return undefined;
-  url.searchParams.delete('key'); // never hand a key back
-  return `${poolOrigin}${url.pathname.slice(at)}${url.search}`;
-}
+import { cachedList, dataRouteSetup, proxy } from './proxy';
 
 function poolOrigin(request: FastifyRequest): string {
   const proto = request.headers['x-forwarded-proto'];
@@ -63,16 +27,6 @@ function poolOrigin(request: FastifyRequest): string {
 export function nativeTarget(pathname: string): NativePathCheck {
   const at = /^(?:\/upload)?\/v1beta(?=\/|$)/.exec(pathname);
   return checkNativePath(at ? pathname.slice(at[0].length) : pathname);
-}
-
-/** The query string without the client's `key` (the pool's key must not travel upstream). */
-export function queryWithoutKey(url: string): string {
-  const q = url.indexOf('?');
-  if (q < 0) return '';
-  const params = new URLSearchParams(url.slice(q + 1));
-  params.delete('key');
-  const s = params.toString();
-  return s ? `?${s}` : '';
 }
 
 /** `files/abc` from an upload's answer (`{"file":{"name":"files/abc",...}}`), if it is one. */
@@ -102,30 +56,34 @@ function accessProblem(opts: RouteOptions, request: FastifyRequest, pathname: st
   return undefined;
 }
 
+/** The query string without the client's `key` (the pool's key must not travel upstream). */
+export function queryWithoutKey(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return '';
+  const params = new URLSearchParams(url.slice(q + 1));
+  params.delete('key');
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
 function sendError(reply: FastifyReply, e: PoolError): FastifyReply {
   return reply.code(e.status).headers(errorHeaders(e)).send(errorBody('gemini', e));
 }
 
 export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addHook('onRequest', clientAuth(clientKeys, 'gemini'));
-  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    void sendError(reply, { status, type: 'invalid_request_error', code: status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
-  });
+  dataRouteSetup(app, clientKeys, 'gemini');
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const pathname = request.url.split('?')[0] ?? '';
     const path = pathname + queryWithoutKey(request.url);
     const headers: Record<string, string> = {};
-    for (const name of PASSED_HEADERS) {
+    for (const name of NATIVE_REQUEST_HEADERS) {
       const v = request.headers[name];
       if (typeof v === 'string') headers[name] = v;
     }
     const target = nativeTarget(pathname);
-    if (!target.ok) return void sendError(reply, { status: 400, type: 'invalid_request_error', code: 'client_bad_request', message: target.message });
+    if (!target.ok) return void sendError(reply, apiError('client_bad_request', target.message));
     const { model, method } = target;
     const refused = accessProblem(opts, request, pathname);
     if (refused) return void sendError(reply, refused);
@@ -134,10 +92,10 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       try {
         JSON.parse(body.toString('utf8'));
       } catch (err) {
-        return void sendError(reply, { status: 400, type: 'invalid_request_error', code: 'client_bad_request', message: `Invalid JSON payload received. ${(err as Error).message}` });
+        return void sendError(reply, apiError('client_bad_request', `Invalid JSON payload received. ${(err as Error).message}`));
       }
     }
-    const fr: ForwardRequest = {
+    const fr: ProxyRequest = {
       dialect: 'gemini',
       method: request.method,
       path,
@@ -145,6 +103,8 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       headers,
       model,
       stream: method === 'streamGenerateContent',
+      // Google streams SSE with ?alt=sse, a JSON array without; files and uploads are its own.
+      expect: !method ? (pathname.startsWith('/v1beta/models') ? 'json' : 'any') : method === 'streamGenerateContent' && /[?&]alt=sse(&|$)/.test(path) ? 'sse' : 'json',
       clientFp: request.clientFp,
     };
     let session: string | undefined;
@@ -156,14 +116,17 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       };
       fr.replyHeaders = (up) => {
         const out: Record<string, string> = {};
-        for (const name of UPLOAD_REPLY_HEADERS) {
+        for (const name of UPLOAD_RESPONSE_HEADERS) {
           const v = up.get(name);
           if (v) out[name] = v;
         }
+        // The session URL points at the Worker (or direct mode's placeholder host): bring the
+        // client's next upload call back here, where a key is injected again.
         const url = up.get('x-goog-upload-url');
         session = url ? uploadIdOf(url) : undefined;
-        const moved = url ? uploadUrlAtPool(url, poolOrigin(request)) : undefined;
+        const moved = url ? uploadUrlAt(url, poolOrigin(request)) : undefined;
         if (moved) out['x-goog-upload-url'] = moved;
+        else delete out['x-goog-upload-url'];
         return out;
       };
     }

@@ -4,13 +4,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkModelName } from '@opengemini/shared';
 import type { ClientKeys } from '../access-key';
-import { clientAuth } from '../auth';
 import { type PoolError, badRequest, errorBody, errorHeaders, notFound } from '../errors';
-import type { ForwardContext, ForwardRequest } from '../../proxy';
-import { type ModelCache, cachedList, proxy } from './proxy';
+import type { PoolContext, ProxyRequest } from '../../proxy';
+import { type ModelCache, cachedList, dataRouteSetup, proxy } from './proxy';
 
 export interface RouteOptions {
-  ctx: ForwardContext;
+  ctx: PoolContext;
   clientKeys: ClientKeys;
   models: ModelCache;
 }
@@ -40,8 +39,8 @@ export function readBody(raw: unknown, streamable: boolean): { model: string; st
 /** The POST routes and whether each may stream. */
 export const POST_ROUTES: Readonly<Record<string, boolean>> = { '/v1/chat/completions': true, '/v1/embeddings': false };
 
-/** What to forward for a POST route's body, or the PoolError to answer (the fast lane shares it). */
-export function postRequest(route: string, body: unknown, clientFp: string): ForwardRequest | PoolError {
+/** What to forward for a POST route's body, or the PoolError to answer. */
+export function postRequest(route: string, body: unknown, clientFp: string): ProxyRequest | PoolError {
   const parsed = readBody(body, POST_ROUTES[route] === true);
   if ('status' in parsed) return parsed;
   return {
@@ -52,21 +51,15 @@ export function postRequest(route: string, body: unknown, clientFp: string): For
     headers: { 'content-type': 'application/json' },
     model: parsed.model,
     stream: parsed.stream,
+    expect: parsed.stream ? 'sse' : 'json',
     clientFp,
   };
 }
 
 export async function openaiRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addHook('onRequest', clientAuth(clientKeys, 'openai'));
-  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    void sendError(reply, { status, type: status < 500 ? 'invalid_request_error' : 'server_error', code: status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
-  });
+  dataRouteSetup(app, clientKeys, 'openai');
 
-  // The plain case of these two usually arrives through the fast lane (fast-lane.ts) instead.
   const post = (route: string) =>
     async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
       const fr = postRequest(route, request.body, request.clientFp);
@@ -77,7 +70,7 @@ export async function openaiRoutes(app: FastifyInstance, opts: RouteOptions): Pr
   for (const route of Object.keys(POST_ROUTES)) app.post(route, post(route));
 
   const list = (request: FastifyRequest, reply: FastifyReply, path: string, route: string) =>
-    cachedList(ctx, models, { dialect: 'openai', method: 'GET', path, body: undefined, headers: {}, model: '*', stream: false, clientFp: request.clientFp }, request, reply, route);
+    cachedList(ctx, models, { dialect: 'openai', method: 'GET', path, body: undefined, headers: {}, model: '*', stream: false, expect: 'json', clientFp: request.clientFp }, request, reply, route);
   app.get('/v1/models', (request, reply) => list(request, reply, '/v1/models', '/v1/models'));
   app.get<{ Params: { id: string } }>('/v1/models/:id', (request, reply) =>
     list(request, reply, `/v1/models/${encodeURIComponent(request.params.id)}`, '/v1/models/:id'),

@@ -1,10 +1,13 @@
-// What the proxy routes share: running forward() on a hijacked reply, the per-request log line,
-// and the short-lived cache of model lists (they cost no quota, but clients ask for them often).
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { type ForwardContext, type ForwardRequest, type ForwardResult, forward } from '../../proxy';
+// What the proxy routes share: running the attempt loop on a hijacked reply (proxy/ writes the
+// response itself: it streams, and it decides when the answer is committed), the per-request log
+// line, and the short-lived cache of model lists (they cost no quota, but clients ask often).
+import { apiError } from '@opengemini/shared';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientKeys } from '../access-key';
+import { clientAuth } from '../auth';
+import { type Dialect, type PoolError, badRequest, errorBody, errorHeaders, forbidden } from '../errors';
 import { fileNamesIn, uploadIdOf } from '../../keys';
-import { type PoolError, errorBody, errorHeaders, forbidden } from '../errors';
+import { type PoolContext, type ProxyOutcome, type ProxyRequest, proxyRequest } from '../../proxy';
 
 export interface ModelCacheEntry {
   at: number;
@@ -37,57 +40,63 @@ export class ModelCache {
   }
 }
 
+/**
+ * What every data route plugin sets up in its own encapsulated context: bodies kept as the bytes
+ * that came (forwarded as they are), the client key checked before anything else, and Fastify's
+ * own errors (a body too large, a broken upload) answered in the plugin's dialect.
+ */
+export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dialect: Dialect): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addHook('onRequest', clientAuth(clientKeys, dialect));
+  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const e = apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status });
+    void reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
+  });
+}
+
 /** Requests whose line proxy() writes: the app's generic onResponse line skips them. */
 export const proxied = new WeakSet<object>();
-
-/** Runs the attempt loop for a request and logs its one line. */
-export async function proxy(ctx: ForwardContext, fr: ForwardRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<ForwardResult | undefined> {
-  proxied.add(request.raw);
-  reply.hijack();
-  return proxyRaw(ctx, fr, request.raw, reply.raw, route, request.log);
-}
 
 /**
  * The request bound to the key of the Gemini files it names (a `files/...` path, an upload
  * session, a fileUri or file_id in its body), or the refusal: another client's file, files of two
  * keys, a file whose key left the pool (keys/file-keys.ts).
  */
-export function bindToFileKey(ctx: ForwardContext, fr: ForwardRequest): ForwardRequest | PoolError {
-  if (!ctx.files) return fr;
+export function bindToFileKey(ctx: PoolContext, pr: ProxyRequest): ProxyRequest | PoolError {
+  if (!ctx.files) return pr;
   // JSON bodies only: an upload's bytes are the file itself, whatever text it holds.
-  const names = (fr.headers['content-type'] ?? 'application/json').includes('json') ? fileNamesIn(fr.body) : [];
-  const own = /^\/(?:upload\/)?v1beta\/(files\/[a-z0-9-]+)/.exec(fr.path)?.[1];
+  const names = (pr.headers['content-type'] ?? 'application/json').includes('json') ? fileNamesIn(pr.body) : [];
+  const own = /^\/(?:upload\/)?v1beta\/(files\/[a-z0-9-]+)/.exec(pr.path)?.[1];
   if (own) names.push(own);
-  const session = fr.path.startsWith('/upload/') ? uploadIdOf(fr.path) : undefined;
+  const session = pr.path.startsWith('/upload/') ? uploadIdOf(pr.path) : undefined;
   if (session) names.push(`upload:${session}`);
-  if (names.length === 0) return fr;
-  const b = ctx.files.bind(names, fr.clientFp, (fp) => ctx.keys.get(fp)?.active === true);
-  if (b.kind === 'refused') return b.status === 403 ? forbidden(b.message) : { status: 400, type: 'invalid_request_error', code: 'client_bad_request', message: b.message };
-  return b.kind === 'pinned' ? { ...fr, keyFp: b.keyFp } : fr;
+  if (names.length === 0) return pr;
+  const b = ctx.files.bind(names, pr.clientFp, (fp) => ctx.keys.get(fp)?.active === true);
+  if (b.kind === 'refused') return b.status === 403 ? forbidden(b.message) : badRequest(b.message);
+  return b.kind === 'pinned' ? { ...pr, keyFp: b.keyFp } : pr;
 }
 
-/**
- * proxy() on the raw request and response (the fast lane has no Fastify objects). `reqId` is for
- * a logger that does not carry it already (a Fastify request's child logger does): it goes first,
- * where the child's binding would be, so the line reads the same from either lane.
- */
-export async function proxyRaw(ctx: ForwardContext, fr: ForwardRequest, req: IncomingMessage, res: ServerResponse, route: string, log: FastifyBaseLogger, reqId?: string): Promise<ForwardResult | undefined> {
-  const started = performance.now();
-  const bound = bindToFileKey(ctx, fr);
+/** Runs the attempt loop for a request and logs its one line; undefined when it was refused first. */
+export async function proxy(ctx: PoolContext, pr: ProxyRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<ProxyOutcome | undefined> {
+  const bound = bindToFileKey(ctx, pr);
   if ('status' in bound) {
-    if (!res.headersSent) res.writeHead(bound.status, errorHeaders(bound)).end(errorBody(fr.dialect, bound));
-    log.info({ reqId, method: req.method, route, model: fr.model, status: bound.status, attempts: 0, code: bound.code }, 'request');
+    // Answered by Fastify, logged by the app's onResponse line like any refused request.
+    void reply.code(bound.status).headers(errorHeaders(bound)).send(errorBody(pr.dialect, bound));
     return undefined;
   }
-  fr = bound;
-  const r = await forward(ctx, fr, req, res);
-  ctx.metrics?.request(route, fr.model, r.status, (performance.now() - started) / 1000, r.tokens);
-  log.info(
+  pr = bound;
+  proxied.add(request.raw);
+  reply.hijack();
+  const started = performance.now();
+  const r = await proxyRequest(ctx, pr, request.raw, reply.raw);
+  ctx.metrics?.request(route, pr.model, r.status, (performance.now() - started) / 1000, r.tokens);
+  request.log.info(
     {
-      reqId,
-      method: req.method,
+      method: request.method,
       route,
-      model: fr.model,
+      model: pr.model,
       status: r.status,
       attempts: r.attempts,
       key: r.keyFp,
@@ -105,9 +114,9 @@ export async function proxyRaw(ctx: ForwardContext, fr: ForwardRequest, req: Inc
 
 /** Serves a model list from the cache, or forwards and caches a 200. */
 export async function cachedList(
-  ctx: ForwardContext,
+  ctx: PoolContext,
   cache: ModelCache,
-  fr: ForwardRequest,
+  fr: ProxyRequest,
   request: FastifyRequest,
   reply: FastifyReply,
   route: string,
@@ -121,7 +130,7 @@ export async function cachedList(
     reply.raw.writeHead(hit.status, { 'content-type': hit.contentType, 'content-length': String(hit.body.length) }).end(hit.body);
     return;
   }
-  const withCache: ForwardRequest = {
+  const withCache: ProxyRequest = {
     ...fr,
     onBody: (status, contentType, body) => cache.set(fr.path, { at: ctx.now(), status, contentType, body }),
   };

@@ -1,6 +1,6 @@
 import { type Fault, faultStatus } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
-import { statusOf } from '../src/proxy/forward';
+import { statusOf } from '../src/proxy/attempt';
 
 describe('statusOf: the status of an error event caught before committing a stream', () => {
   it.each<[Fault, number]>([
