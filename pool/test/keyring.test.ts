@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '@opengemini/shared';
-import { KeyRing } from '../src/keys/keyring';
+import { KeyRing, OVERLOAD_QUIET_MS } from '../src/keys/keyring';
 
 const key = (n: number) => `AIza${String(n).padStart(35, 'x')}`;
 const keys = [key(1), key(2), key(3)];
@@ -154,6 +154,45 @@ describe('removed keys keep their state for a while', () => {
   });
 });
 
+describe('leases: the keyring owns its in-flight counters', () => {
+  it('a lease counts the key in flight and against its budget until released, once', () => {
+    const ring = new KeyRing(keys);
+    const reserved: string[] = [];
+    let ended = 0;
+    ring.useBudget({ gate: () => undefined, reserve: (fp, model) => (reserved.push(`${fp} ${model}`), () => ended++) });
+    const entry = ring.all()[0]!;
+    const lease = ring.lease(entry, 'm', 1_234);
+    expect([entry.inFlight, entry.lastUsed, reserved]).toEqual([1, 1_234, [`${fps[0]} m`]]);
+    // Ties go to the fewest in flight: the leased key is passed over.
+    expect(ring.pick('m', none, 0)).toMatchObject({ kind: 'ok', entry: { fp: fps[1] } });
+    lease.release();
+    lease.release();
+    expect([entry.inFlight, ended]).toEqual([0, 1]);
+  });
+
+  it('a budget gate holds keys back like a cooldown, in pick and firstFree alike', () => {
+    const ring = new KeyRing([key(1)]);
+    ring.useBudget({ gate: () => 5_000, reserve: () => () => {} });
+    expect(ring.pick('m', none, 0)).toEqual({ kind: 'cooling', retryAt: 5_000 });
+    expect(ring.firstFree('m', 0)).toBe(5_000);
+    expect(ring.firstFree('m', 0, false)).toBeUndefined(); // no cooldown: only the budget
+  });
+});
+
+describe('overloaded models: a signal about the model, not the key', () => {
+  it('counts overloaded answers in a row; an answer or a quiet spell starts the row again', () => {
+    const ring = new KeyRing(keys);
+    expect([ring.overloaded('m', 0), ring.overloaded('m', 100), ring.overloaded('m', 200)]).toEqual([1, 2, 3]);
+    expect(ring.overloaded('other', 200)).toBe(1);
+    ring.answered('m');
+    expect(ring.overloaded('m', 300)).toBe(1);
+    expect(ring.overloaded('m', 300 + OVERLOAD_QUIET_MS)).toBe(1);
+    // No key was benched by any of it.
+    expect(ring.pick('m', none, 0).kind).toBe('ok');
+    expect(ring.all().every((e) => e.cooldowns.size === 0)).toBe(true);
+  });
+});
+
 describe('messages kept by the keyring are scrubbed of every held key, whatever its shape', () => {
   const odd = 'odd-shaped-key-0123456789abcdefgh';
   it('disable, cooldown and a restored state file keep the fingerprint only', () => {
@@ -166,5 +205,19 @@ describe('messages kept by the keyring are scrubbed of every held key, whatever 
     const again = new KeyRing([odd]);
     again.restore({ [e.fp]: { disabled: { reason: 'key_leaked', message: `old file: ${odd}`, at: 1 }, cooldowns: { m: { until: 50, reason: 'x', message: odd } } } }, 0);
     expect(JSON.stringify(again.snapshot(0))).not.toContain(odd);
+  });
+});
+
+describe('a request bound to one key (its uploaded files belong to it)', () => {
+  it('pick and firstFree consider that key alone', () => {
+    const ring = new KeyRing(keys);
+    const [a, b] = ring.all();
+    expect(ring.pick('m', none, 0, b!.fp)).toMatchObject({ kind: 'ok', entry: { fp: b!.fp } });
+    ring.cooldown(b!, 'm', 9_000, 'quota_per_minute');
+    expect(ring.pick('m', none, 0, b!.fp)).toEqual({ kind: 'cooling', retryAt: 9_000 });
+    expect(ring.firstFree('m', 0, true, b!.fp)).toBe(9_000);
+    // The other keys are free, but not for this request.
+    expect(ring.firstFree('m', 0)).toBeUndefined();
+    expect(ring.pick('m', none, 0).kind === 'ok' && ring.pick('m', none, 0, a!.fp)).toMatchObject({ kind: 'ok', entry: { fp: a!.fp } });
   });
 });

@@ -6,7 +6,10 @@ export * from './key-scrubber';
 export * from './model-name';
 export * from './limits';
 export * from './errors';
-export * from './envelopes';
+// Error envelopes per client dialect (envelopes/openai.ts, envelopes/google.ts; Anthropic's beside them).
+export * from './envelopes/openai';
+export * from './envelopes/google';
+export * from './http-headers';
 export * from './native';
 export * from './models';
 export * from './usage';

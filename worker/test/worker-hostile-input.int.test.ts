@@ -80,9 +80,9 @@ describe('the key the Worker was handed is scrubbed literally, whatever its shap
       headers: { 'x-goog-api-key': ODD_KEY, 'content-type': 'application/json' },
       body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
     });
-    for (const r of [chat, stream, native]) {
-      expect(r.status).toBe(403);
+    for (const [i, r] of [chat, stream, native].entries()) {
       const text = await r.text();
+      expect(r.status, `answer ${i}: ${text.slice(0, 300)}`).toBe(403);
       expect(text).toContain('reported as leaked');
       expect(text).not.toContain(ODD_KEY);
       expect(text).toContain(fingerprint(ODD_KEY));

@@ -4,7 +4,8 @@
 import { type ApiErrorInfo, apiError, googleErrorEnvelope, openaiErrorEnvelope, retryAfterSeconds } from '@opengemini/shared';
 import { scrubHeldKeys } from '../keys';
 
-/** The client dialect of a route, which decides the shape of its errors. */
+/** The client dialect of a route, which decides the shape of its errors. (Routes for Anthropic's
+ * /v1/messages add 'anthropic' here, rendered with the shared anthropicErrorBody.) */
 export type Dialect = 'openai' | 'gemini';
 
 /** An error the pool answers with (a catalogue code, its status and type, a message). */
