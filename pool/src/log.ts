@@ -3,13 +3,13 @@
 // keeps the method and the path only); known secret header paths are redacted; and every line is
 // scrubbed of anything key-shaped on its way out, so even an error message echoing a key is safe.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { scrubKeys } from '@opengemini/shared';
+import { scrubHeldKeys } from './keys';
 
 const CLIENT_KEY_PATTERN = /sk-[A-Za-z0-9_-]{16,}/g;
 
-/** Removes Google keys (as fingerprints) and sk- client keys from a line of text. */
+/** Removes held keys and Google-shaped ones (as fingerprints) and sk- client keys from a line of text. */
 export function scrubSecrets(text: string): string {
-  const scrubbed = scrubKeys(text);
+  const scrubbed = scrubHeldKeys(text);
   return scrubbed.includes('sk-') ? scrubbed.replace(CLIENT_KEY_PATTERN, 'sk-[redacted]') : scrubbed;
 }
 

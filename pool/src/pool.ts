@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ClientKeys, loadExtraClientKeys, loadOrCreateAccessKey } from './http';
+import { ClientKeys, loadExtraClientKeys, loadOperatorClientKeys, loadOrCreateAccessKey } from './http';
 import { effectiveAdminKey } from './admin';
 import { buildApp } from './http';
 import { Budgets, parseLimitsText } from './keys';
@@ -11,7 +11,7 @@ import type { Config } from './config';
 import { FileEditor } from './admin';
 import type { PoolContext } from './proxy';
 import { KeyChecker } from './admin';
-import { KeyRing } from './keys';
+import { FileKeys, KeyRing } from './keys';
 import { PoolMetrics } from './accounting';
 import type { AdminServices } from './admin';
 import { Sessions, loadSessionSecret } from './admin';
@@ -67,9 +67,12 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     upstreams.restore(saved.upstreams);
     usage.restore(saved.usage);
   }
+  // Which key each uploaded file belongs to; operator rights come from the client keys (step 4).
+  const files = new FileKeys((fp) => clientKeys.isOperator(fp), now);
+  if (saved) files.restore(saved.files);
   // Sessions exist from step 4 on (they need the admin key); saves before that carry the saved list on.
   let sessions: Sessions | undefined;
-  const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot(), sessions: sessions?.snapshot() ?? saved?.sessions ?? [] });
+  const collect = (): PersistedState => ({ version: STATE_VERSION, savedAt: now(), keys: keys.snapshot(now()), upstreams: upstreams.snapshot(), usage: usage.snapshot(), files: files.snapshot(), sessions: sessions?.snapshot() ?? saved?.sessions ?? [] });
   const keeper = new StateKeeper(store, collect, config.STATE_FLUSH_MS, (m) => log.warn(m));
   const initialBudgets = parseLimitsText(config.KEY_BUDGETS);
   if (typeof initialBudgets === 'string') {
@@ -79,12 +82,17 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   const budgets = new Budgets(config.DATA_DIR, usage);
   await budgets.load(initialBudgets, (m) => log.warn(m));
   keys.useBudget(budgets);
-  const ctx: PoolContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random };
+  const ctx: PoolContext = { config, keys, upstreams, usage, state: keeper, now, random: opts.random ?? Math.random, files };
   ctx.metrics = new PoolMetrics(ctx);
 
   // 4. Client keys.
   const access = await loadOrCreateAccessKey(config.ACCESS_KEY_FILE);
-  const clientKeys = new ClientKeys([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+  // The main key has operator rights on native routes; extra keys only with `[operator]` in their label.
+  const clientKeyLists = async (): Promise<[string[], string[]]> => [
+    [access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))],
+    [access.key, ...(await loadOperatorClientKeys(config.CLIENT_KEYS_FILE))],
+  ];
+  const clientKeys = new ClientKeys(...(await clientKeyLists()));
   const adminKey = effectiveAdminKey(config.ADMIN_KEY, access.key);
   // Wrong keys are limited per address, not across addresses (one guesser must not lock the
   // operator out), so many addresses together can try many keys: the admin key must be long.
@@ -99,12 +107,12 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   // 5. Server.
   const reload = async () => {
     const report = await sources.reload();
-    clientKeys.replace([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+    clientKeys.replace(...(await clientKeyLists()));
     models.clear();
     keeper.schedule();
     return report;
   };
-  const reloadClientKeys = async () => clientKeys.replace([access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))]);
+  const reloadClientKeys = async () => clientKeys.replace(...(await clientKeyLists()));
   const services: AdminServices = {
     files: new FileEditor(),
     budgets,

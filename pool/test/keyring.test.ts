@@ -192,3 +192,32 @@ describe('overloaded models: a signal about the model, not the key', () => {
     expect(ring.all().every((e) => e.cooldowns.size === 0)).toBe(true);
   });
 });
+
+describe('messages kept by the keyring are scrubbed of every held key, whatever its shape', () => {
+  const odd = 'odd-shaped-key-0123456789abcdefgh';
+  it('disable, cooldown and a restored state file keep the fingerprint only', () => {
+    const ring = new KeyRing([odd]);
+    const e = ring.all()[0]!;
+    ring.disable(e, 'key_leaked', `leaked: api_key:${odd}`, 1);
+    ring.cooldown(e, 'gemini-2.5-flash', 10, 'quota_per_minute', `quota of ${odd}`);
+    expect(JSON.stringify(ring.snapshot(0))).not.toContain(odd);
+    expect(e.disabled?.message).toBe(`leaked: api_key:[key ${fingerprint(odd)}]`);
+    const again = new KeyRing([odd]);
+    again.restore({ [e.fp]: { disabled: { reason: 'key_leaked', message: `old file: ${odd}`, at: 1 }, cooldowns: { m: { until: 50, reason: 'x', message: odd } } } }, 0);
+    expect(JSON.stringify(again.snapshot(0))).not.toContain(odd);
+  });
+});
+
+describe('a request bound to one key (its uploaded files belong to it)', () => {
+  it('pick and firstFree consider that key alone', () => {
+    const ring = new KeyRing(keys);
+    const [a, b] = ring.all();
+    expect(ring.pick('m', none, 0, b!.fp)).toMatchObject({ kind: 'ok', entry: { fp: b!.fp } });
+    ring.cooldown(b!, 'm', 9_000, 'quota_per_minute');
+    expect(ring.pick('m', none, 0, b!.fp)).toEqual({ kind: 'cooling', retryAt: 9_000 });
+    expect(ring.firstFree('m', 0, true, b!.fp)).toBe(9_000);
+    // The other keys are free, but not for this request.
+    expect(ring.firstFree('m', 0)).toBeUndefined();
+    expect(ring.pick('m', none, 0).kind === 'ok' && ring.pick('m', none, 0, a!.fp)).toMatchObject({ kind: 'ok', entry: { fp: a!.fp } });
+  });
+});

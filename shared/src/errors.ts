@@ -26,6 +26,8 @@ const POOL_ERRORS = {
   no_usable_key: spec(503, 'server_error', false),
   /** An answer larger than the pool reads whole (MAX_ANSWER_BYTES). */
   answer_too_large: spec(502, 'server_error', false),
+  /** A client key asking for what it may not: an operator-only native method, another client's file. */
+  client_forbidden: spec(403, 'permission_error', false),
   /** The client hung up: logged and counted, never sent. 499 as nginx names it. */
   client_closed: spec(499, 'invalid_request_error', false),
   pool_error: spec(500, 'server_error', false),

@@ -2,6 +2,8 @@
 // Wire types are namespaced (OpenAI.ChatMessage, Gemini.Part): both APIs use names like ToolCall.
 export * from './contract';
 export * from './keys';
+export * from './key-scrubber';
+export * from './model-name';
 export * from './limits';
 export * from './errors';
 // Error envelopes per client dialect (envelopes/openai.ts, envelopes/google.ts; Anthropic's beside them).

@@ -1,18 +1,5 @@
 // Key hygiene shared by both tiers: no key is ever logged or returned in full.
 
-/** Google API keys: "AIza" followed by 35 URL-safe characters (39 in all). */
-const GOOGLE_KEY_PATTERN = /AIza[0-9A-Za-z_-]{35}/g;
-
-/**
- * Removes anything shaped like a Google API key from text (Google's 403 "leaked key" messages
- * echo the key, and so do some proxies' error pages). Each key becomes `AIza…<fingerprint>`,
- * so a reader can still tell which key a message was about.
- */
-export function scrubKeys(text: string): string {
-  if (!text.includes('AIza')) return text; // the common case: one scan, no allocation
-  return text.replace(GOOGLE_KEY_PATTERN, (key) => `[key ${fingerprint(key)}]`);
-}
-
 /**
  * A stable short fingerprint of a key, safe to log and show: the last 4 characters plus 6 hex
  * digits of a 32-bit FNV-1a hash of the whole key. Synchronous and dependency-free so it runs

@@ -14,6 +14,7 @@ import { handleNative } from './dialects/native';
 import { anthropicErrorResponse } from './dialects/anthropic/errors';
 import { handleCountTokens, handleMessages } from './dialects/anthropic/route';
 import { apiPath } from './api-path';
+import { scrubHandedKey } from './scrub-response';
 
 export interface WorkerEnv {
   /** Where Gemini lives; default https://generativelanguage.googleapis.com. Tests point it at the mock. */
@@ -43,7 +44,9 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
   const doFetch: typeof fetch = deps.fetch ?? ((input, init) => fetch(input, init));
   const chatOptions = { keepAliveMs: env.SSE_KEEPALIVE_MS && Number.isFinite(keepAlive) && keepAlive >= 0 ? keepAlive : undefined };
 
-  return async function handle(request: Request): Promise<Response> {
+  // The key each request was handed, for scrubHandedKey once its answer is ready.
+  const handedKeys = new WeakMap<Request, string>();
+  const handle = async function handle(request: Request): Promise<Response> {
     // Anthropic's routes answer every error in Anthropic's envelope, the others in OpenAI's
     // (native /v1beta errors keep Google's own body: dialects/native.ts).
     let anthropic = false;
@@ -61,6 +64,7 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       const { key, secretOk } = extractKey(request, url, secret);
       if (!secretOk) throw badSecret();
       if (!key) throw missingKey();
+      handedKeys.set(request, key);
       const target: GeminiTarget = { baseUrl, key, fetch: doFetch, mediaFetch: deps.mediaFetch, signal: request.signal };
 
       const { version, rest } = route;
@@ -83,6 +87,11 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
     } catch (err) {
       return anthropic ? anthropicErrorResponse(toApiError(err)) : errorResponse(toApiError(err));
     }
+  };
+  return async (request: Request): Promise<Response> => {
+    const res = await handle(request);
+    const key = handedKeys.get(request);
+    return key === undefined ? res : scrubHandedKey(res, key);
   };
 }
 

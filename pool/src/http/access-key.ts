@@ -5,7 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fingerprint } from '@opengemini/shared';
-import { meaningfulLines } from '../keys';
+import { holdKeys, meaningfulLines } from '../keys';
 
 /** `sk-` + 48 hex characters: 24 random bytes, the shape OpenAI clients expect. */
 export function generateAccessKey(): string {
@@ -28,6 +28,28 @@ export async function loadOrCreateAccessKey(path: string): Promise<{ key: string
   // 'wx': never overwrite a key another process wrote in the meantime; 0600: only its owner reads it.
   await writeFile(path, `${key}\n`, { mode: 0o600, flag: 'wx' });
   return { key, created: true };
+}
+
+/** The permission tag of client_keys.txt: `sk-...  # Alice [operator]` may use every native method. */
+export const OPERATOR_TAG = '[operator]';
+
+/** The extra client keys of a file whose `# label` carries OPERATOR_TAG. */
+export async function loadOperatorClientKeys(file: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const keys: string[] = [];
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    const hash = raw.search(/(^|\s)#/);
+    if (hash < 0 || !raw.slice(hash).includes(OPERATOR_TAG)) continue;
+    const key = raw.slice(0, hash).replace(/^\uFEFF/, '').trim();
+    if (key) keys.push(key);
+  }
+  return keys;
 }
 
 /** Extra client keys from a file (optional) and a comma-separated variable. */
@@ -56,13 +78,17 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
 export class ClientKeys {
   private entries: { digest: Buffer; fp: string }[] = [];
   private verified = new Map<string, string>();
+  private operators = new Set<string>();
 
-  constructor(keys: readonly string[]) {
-    this.replace(keys);
+  /** `operators`: the keys with operator rights on native routes (the main key, `[operator]` keys). */
+  constructor(keys: readonly string[], operators: readonly string[] = []) {
+    this.replace(keys, operators);
   }
 
-  replace(keys: readonly string[]): void {
+  replace(keys: readonly string[], operators: readonly string[] = []): void {
     const unique = [...new Set(keys)];
+    holdKeys(unique);
+    this.operators = new Set(operators.filter((k) => unique.includes(k)).map(fingerprint));
     this.entries = unique.map((k) => ({ digest: digest(k), fp: fingerprint(k) }));
     // A key no longer listed must stop working at once.
     this.verified = new Map();
@@ -75,6 +101,11 @@ export class ClientKeys {
   /** Whether a client key with this fingerprint is accepted (a dashboard session signed in with it). */
   hasFp(fp: string): boolean {
     return this.entries.some((e) => e.fp === fp);
+  }
+
+  /** Whether the client key with this fingerprint has operator rights on native routes. */
+  isOperator(fp: string): boolean {
+    return this.operators.has(fp);
   }
 
   /** The fingerprint of the matching client key, or undefined. */

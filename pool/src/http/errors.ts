@@ -3,6 +3,7 @@
 // errors. Codes, statuses and types come from the shared catalogue (@opengemini/shared
 // errors.ts), the envelopes from envelopes/ (one file per dialect).
 import { type ApiErrorInfo, anthropicErrorEnvelope, apiError, googleErrorEnvelope, openaiErrorEnvelope, retryAfterSeconds } from '@opengemini/shared';
+import { scrubHeldKeys } from '../keys';
 
 /**
  * The client dialect of a route, which decides the shape of its errors: `responses` has OpenAI's
@@ -26,7 +27,8 @@ function envelope(dialect: Dialect, e: PoolError): object {
 }
 
 export function errorBody(dialect: Dialect, e: PoolError): string {
-  return JSON.stringify(envelope(dialect, e));
+  // Every key the pool holds, literally, before the envelope's own pattern scrub.
+  return JSON.stringify(envelope(dialect, { ...e, message: scrubHeldKeys(e.message) }));
 }
 
 export function errorHeaders(e: PoolError): Record<string, string> {
@@ -54,6 +56,9 @@ export const invalidClientKey = (): PoolError =>
   apiError('invalid_api_key', 'Incorrect or missing API key for this pool: send the key from access_key.txt as "Authorization: Bearer sk-..." (or x-api-key, x-goog-api-key, or ?key=).');
 
 export const badRequest = (message: string, param: string | null = null): PoolError => apiError('client_bad_request', message, { param });
+
+/** A client key asking for what it has no right to (an operator-only native method, another client's file). */
+export const forbidden = (message: string): PoolError => apiError('client_forbidden', message);
 
 export const notFound = (path: string): PoolError =>
   apiError('client_not_found', `Unknown path ${path}. The pool serves /v1/chat/completions, /v1/messages, /v1/responses, /v1/embeddings, /v1/models and /v1beta/*.`);

@@ -3,6 +3,7 @@
 // leases of keys in use (its own in-flight counters, and the daily budgets' reservations). It
 // knows nothing of HTTP or retries: the attempt loop leases a key, and settle.ts reports back.
 import { fingerprint } from '@opengemini/shared';
+import { holdKeys, scrubHeldKeys } from './held-keys';
 
 export interface Cooldown {
   /** Epoch ms when the (key, model) may be used again. */
@@ -102,6 +103,7 @@ export class KeyRing {
    */
   replace(keys: readonly string[], now = Date.now()): { added: number; removed: number; kept: number } {
     this.pruneRetired(now);
+    holdKeys(keys);
     const next: KeyEntry[] = [];
     const nextByFp = new Map<string, KeyEntry>();
     let added = 0;
@@ -211,15 +213,16 @@ export class KeyRing {
    * `exclude` (already tried by this request). Walks the ring from the cursor and takes the key
    * with the fewest requests in flight, the earliest in ring order on ties; the cursor then moves
    * past it, so at rest traffic rotates over every key instead of sticking to the first one.
+   * `only`: the one key that may serve (a request bound to the key of its files, file-keys.ts).
    */
-  pick(model: string, exclude: ReadonlySet<string>, now: number): Pick {
+  pick(model: string, exclude: ReadonlySet<string>, now: number, only?: string): Pick {
     const gate = this.budget?.gate;
     const n = this.entries.length;
     let best: KeyEntry | undefined;
     let firstFree = Infinity;
     for (let i = 0; i < n; i++) {
       const e = this.entries[(this.cursor + i) % n]!;
-      if (e.disabled || exclude.has(e.fp)) continue;
+      if (e.disabled || exclude.has(e.fp) || (only !== undefined && e.fp !== only)) continue;
       const c = this.cooldownOf(e, model, now);
       const until = c ? c.until : gate?.(e, model, now);
       if (until !== undefined) {
@@ -243,11 +246,11 @@ export class KeyRing {
    * frees up. Undefined when some key is usable now, or when no key is enabled at all.
    * `budgets: false` looks at cooldowns alone (to tell a spent budget from a cooldown).
    */
-  firstFree(model: string, now: number, budgets = true): number | undefined {
+  firstFree(model: string, now: number, budgets = true, only?: string): number | undefined {
     const gate = budgets ? this.budget?.gate : undefined;
     let first = Infinity;
     for (const e of this.entries) {
-      if (e.disabled) continue;
+      if (e.disabled || (only !== undefined && e.fp !== only)) continue;
       const until = this.cooldownOf(e, model, now)?.until ?? gate?.(e, model, now);
       if (until === undefined) return undefined;
       if (until < first) first = until;
@@ -258,7 +261,7 @@ export class KeyRing {
   /** Cools (key, model) down until `until`; a longer cooldown already in force is kept. */
   cooldown(entry: KeyEntry, model: string, until: number, reason: string, message?: string): void {
     const c = entry.cooldowns.get(model);
-    if (!c || c.until < until) entry.cooldowns.set(model, message ? { until, reason, message } : { until, reason });
+    if (!c || c.until < until) entry.cooldowns.set(model, message ? { until, reason, message: scrubHeldKeys(message) } : { until, reason });
   }
 
   /** Ends the cooldowns of one key: for one model, or all. Returns how many ended. */
@@ -272,7 +275,8 @@ export class KeyRing {
   }
 
   disable(entry: KeyEntry, reason: string, message: string, now: number): void {
-    entry.disabled = { reason, message, at: now };
+    // Scrubbed here, where it is kept: /status, /admin/keys and state.json all read it from here.
+    entry.disabled = { reason, message: scrubHeldKeys(message), at: now };
   }
 
   enable(entry: KeyEntry): boolean {
@@ -345,9 +349,10 @@ export class KeyRing {
         }
         continue;
       }
-      if (saved.disabled) e.disabled = saved.disabled;
+      // A state file written before literal scrubbing may hold a key in a message: cleaned on the way in.
+      if (saved.disabled) e.disabled = { ...saved.disabled, message: scrubHeldKeys(String(saved.disabled.message ?? '')) };
       if (typeof saved.lastUsed === 'number') e.lastUsed = saved.lastUsed;
-      for (const [model, c] of Object.entries(saved.cooldowns ?? {})) if (c.until > now) e.cooldowns.set(model, c);
+      for (const [model, c] of Object.entries(saved.cooldowns ?? {})) if (c.until > now) e.cooldowns.set(model, c.message ? { ...c, message: scrubHeldKeys(c.message) } : c);
     }
   }
 }

@@ -6,7 +6,8 @@
 //   cancelled the client left.
 // No policy here: what a failure means is the failure table's business (policy/).
 import type { Readable } from 'node:stream';
-import { type Fault, decodeFault, faultStatus, scrubKeys } from '@opengemini/shared';
+import { type Fault, decodeFault, faultStatus } from '@opengemini/shared';
+import { scrubHeldKeys } from '../keys';
 import { Cancel, type HeaderGetter, isTimeoutError, type Transport, type UpstreamReply, type UpstreamRequest } from '../upstreams';
 import { BodyTooLarge, findErrorEvent, readAll, readFirstEvent } from './relay';
 import type { Expect } from './request';
@@ -169,7 +170,7 @@ export function messageOf(body: Buffer): string {
   const env = Array.isArray(parsed) ? parsed[0] : parsed;
   const m = env?.error?.message;
   // Scrub first, then cut: a cut through a key would leave a piece the scrubber cannot see.
-  return (typeof m === 'string' ? scrubKeys(m) : scrubKeys(body.toString('utf8')).slice(0, 300)).slice(0, 500);
+  return (typeof m === 'string' ? scrubHeldKeys(m) : scrubHeldKeys(body.toString('utf8')).slice(0, 300)).slice(0, 500);
 }
 
 function parseJson(buf: Buffer): unknown {

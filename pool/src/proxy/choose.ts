@@ -23,7 +23,7 @@ export async function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, clien
     let entry = run.pinned && run.pinned.active && !run.pinned.disabled ? run.pinned : undefined;
     run.pinned = undefined;
     if (!entry) {
-      const p = ctx.keys.pick(pr.model, run.triedKeys, now);
+      const p = ctx.keys.pick(pr.model, run.triedKeys, now, pr.keyFp);
       if (p.kind !== 'ok') {
         const wait = keyWait(ctx, pr, run, now);
         if (wait === undefined) return { kind: 'end', final: noKeyLeft(ctx, pr, run.last, lastCode) };
@@ -58,7 +58,7 @@ export async function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, clien
  * MAX_KEY_WAIT_MS and the request's budget (and the client is worth waiting for); else undefined.
  */
 function keyWait(ctx: PoolContext, pr: ProxyRequest, run: Run, now: number): number | undefined {
-  const firstFree = ctx.keys.firstFree(pr.model, now);
+  const firstFree = ctx.keys.firstFree(pr.model, now, true, pr.keyFp);
   if (firstFree === undefined) return undefined;
   const wait = firstFree - now;
   return wait <= ctx.config.MAX_KEY_WAIT_MS && firstFree < run.deadline ? wait + 1 : undefined;

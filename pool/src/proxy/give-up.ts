@@ -25,10 +25,10 @@ function lastOr(last: Failure | undefined, lastCode: FaultCode | undefined, othe
 export function noKeyLeft(ctx: PoolContext, pr: ProxyRequest, last: Failure | undefined, lastCode: FaultCode | undefined): Final {
   if (last && lastCode && last.fault.kind !== 'quota') return { failure: last, code: lastCode };
   const now = ctx.now();
-  const firstFree = ctx.keys.firstFree(pr.model, now);
+  const firstFree = ctx.keys.firstFree(pr.model, now, true, pr.keyFp);
   if (firstFree !== undefined) {
     // Keys held back by their daily budget rather than by a cooldown: say so, they are not broken.
-    if (ctx.keys.firstFree(pr.model, now, false) === undefined) {
+    if (ctx.keys.firstFree(pr.model, now, false, pr.keyFp) === undefined) {
       return { error: apiError('daily_budget_spent', `Every usable key has spent its daily budget for model ${pr.model} or is cooling down; budgets reset at midnight Pacific time, in ${Math.max(1, Math.ceil((firstFree - now) / 60_000))} min.`, { retryAfterMs: firstFree - now }) };
     }
     const usable = ctx.keys.all().filter((e) => !e.disabled).length;

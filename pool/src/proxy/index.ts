@@ -2,6 +2,7 @@
 export { attempt, messageOf, type AttemptResult } from './attempt';
 export type { PoolContext } from './context';
 export { proxyRequest } from './loop';
+export type { ProxyOutcome } from './run';
 export { readAll } from './relay';
 export type { Expect, ProxyRequest } from './request';
 export { type Attempted, decideFor, settleAnswer, settleFailure } from './settle';

@@ -3,7 +3,7 @@
 // stream chunk by chunk with backpressure and no buffering. No policy here.
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { fingerprint } from '@opengemini/shared';
+import { heldKeyScrubber } from '../keys';
 
 /** An answer went past the bytes its reader accepts. */
 export class BodyTooLarge extends Error {}
@@ -161,69 +161,32 @@ export async function readFirstEvent(body: Readable): Promise<Buffer | null> {
   }
 }
 
-/** A Google key (ASCII), matched on a latin1 view of bytes: one char per byte, never decoded. */
-const KEY_PATTERN = /AIza[0-9A-Za-z_-]{35}/g;
-const KEY_LENGTH = 39;
-const KEY_START = Buffer.from('AIza');
-
 /**
- * Replaces every Google key in `buf` by its fingerprint, working on bytes: the text around a
- * key is never decoded, so a multi-byte character (or a broken one) passes through unchanged.
- * The common case (no "AIza") costs one native indexOf and returns `buf` itself.
+ * Replaces every held key (and anything shaped like a Google key) in `buf` by its fingerprint,
+ * working on bytes: the text around a key is never decoded. `buf` itself when there is none.
  */
 export function scrubChunk(buf: Buffer): Buffer {
-  if (buf.indexOf(KEY_START) < 0) return buf;
-  const parts: Buffer[] = [];
-  let last = 0;
-  for (const m of buf.toString('latin1').matchAll(KEY_PATTERN)) {
-    parts.push(buf.subarray(last, m.index), Buffer.from(`[key ${fingerprint(m[0])}]`));
-    last = m.index + KEY_LENGTH;
-  }
-  if (last === 0) return buf;
-  parts.push(buf.subarray(last));
-  return Buffer.concat(parts);
+  return asBuffer(heldKeyScrubber().scrubBytes(buf));
 }
 
-const isKeyByte = (b: number) => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2d || b === 0x5f;
-
-/** The earliest start of a key cut off by the end of `buf`, or -1. */
-function keyPrefixAt(buf: Buffer): number {
-  // A complete key was scrubbed already, so only the last KEY_LENGTH - 1 bytes can start one.
-  let i = buf.indexOf(0x41, Math.max(0, buf.length - (KEY_LENGTH - 1)));
-  for (; i >= 0; i = buf.indexOf(0x41, i + 1)) {
-    let j = i + 1;
-    for (; j < buf.length; j++) {
-      const b = buf[j]!;
-      if (j - i < 4 ? b !== KEY_START[j - i] : !isKeyByte(b)) break;
-    }
-    if (j === buf.length) return i;
-  }
-  return -1;
-}
+const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 /**
  * Scrubs keys out of a stream whose chunks may cut a key anywhere: a chunk's last bytes are held
- * back only when they could be the start of a key ("A", "AI", "AIz", "AIza..." up to 38 bytes)
- * and sent with the next chunk. A chunk not ending that way goes out whole, at once.
+ * back only while they could be the start of a key, and sent with the next chunk. A chunk not
+ * ending that way goes out whole, at once.
  */
 export class StreamScrubber {
-  private held: Buffer | undefined;
+  private readonly inner = heldKeyScrubber().stream();
 
   /** The bytes of `chunk` (and of what was held) that can be sent now, scrubbed. */
   push(chunk: Buffer): Buffer {
-    const data = scrubChunk(this.held ? Buffer.concat([this.held, chunk]) : chunk);
-    this.held = undefined;
-    const at = keyPrefixAt(data);
-    if (at < 0) return data;
-    this.held = data.subarray(at);
-    return data.subarray(0, at);
+    return asBuffer(this.inner.push(chunk));
   }
 
-  /** What was held back when the stream ends (too short to be a key). */
+  /** What was held back, scrubbed, when the stream ends. */
   end(): Buffer {
-    const rest = this.held ?? Buffer.alloc(0);
-    this.held = undefined;
-    return rest;
+    return asBuffer(this.inner.end());
   }
 }
 

@@ -3,7 +3,8 @@
 // byte is scrubbed of keys on its way out. Each function returns what the log line reports.
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { type ErrorCode, type Fault, type FaultCode, SSE_HEADERS, retryAfterSeconds, scrubKeys } from '@opengemini/shared';
+import { type ErrorCode, type Fault, type FaultCode, SSE_HEADERS, retryAfterSeconds } from '@opengemini/shared';
+import { scrubHeldKeys } from '../keys';
 import { scanUsage, type Tokens } from '../accounting';
 import { type Dialect, type PoolError, errorBody, errorEvent, errorHeaders } from '../http';
 import { isTimeoutError } from '../upstreams';
@@ -30,7 +31,7 @@ export function replyFailure(res: ServerResponse, dialect: Dialect, f: Failure, 
   const envelope = isJson(f.body);
   if (!envelope) {
     // Not an envelope (a proxy's HTML page, a dropped connection): say what happened in ours.
-    const text = f.body.length ? `: ${scrubKeys(f.body.toString('utf8')).slice(0, 300)}` : '';
+    const text = f.body.length ? `: ${scrubHeldKeys(f.body.toString('utf8')).slice(0, 300)}` : '';
     return replyError(res, dialect, { code, status: f.status, type: 'server_error', message: `The upstream failed (${code})${text}` });
   }
   const headers: Record<string, string> = { 'content-type': f.contentType ?? 'application/json' };

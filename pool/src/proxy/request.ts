@@ -31,6 +31,8 @@ export interface ProxyRequest {
   onBody?: (status: number, contentType: string, body: Buffer) => void;
   /** Extra headers of a whole successful answer to pass back (the upload protocol's). */
   replyHeaders?: (upstream: HeaderGetter) => Record<string, string>;
+  /** The only key this request may use: the Gemini files it names belong to it (keys/file-keys.ts). */
+  keyFp?: string;
 }
 
 /** The request as it leaves for a Worker: the key where the dialect carries one, and the Worker's secret. */

@@ -5,7 +5,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file';
-import type { KeyringSnapshot } from '../keys';
+import type { FilePinSnapshot, KeyringSnapshot } from '../keys';
 import type { UpstreamSnapshot } from '../upstreams';
 import type { UsageSnapshot } from '../accounting';
 import type { RevokedSessions } from '../admin';
@@ -20,6 +20,8 @@ export interface PersistedState {
   usage: UsageSnapshot;
   /** Signed-out dashboard sessions still in force (absent in files written before). */
   sessions?: RevokedSessions;
+  /** Which key each uploaded Gemini file belongs to (keys/file-keys.ts); absent in older files. */
+  files?: FilePinSnapshot;
 }
 
 /** The persistence interface: a file here, anything else (a test double) elsewhere. */

@@ -4,7 +4,7 @@
 // (https://docs.anthropic.com/en/api/errors).
 import type { ErrorEnvelope, ErrorType } from '../anthropic';
 import { type Fault, faultCode, faultFromCode, faultStatus } from '../contract';
-import { scrubKeys } from '../keys';
+import { scrubKeys } from '../key-scrubber';
 
 /**
  * The `error.type` for a fault. The HTTP status stays the contract's (faultStatus): the pool

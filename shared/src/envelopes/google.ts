@@ -1,6 +1,6 @@
 // Google's error envelope, for both tiers' native /v1beta answers and the pool's own errors
 // there: {"error":{"code","message","status","details":[ErrorInfo]}}, what the genai SDK parses.
-import { scrubKeys } from '../keys';
+import { scrubKeys } from '../key-scrubber';
 
 export interface GoogleErrorEnvelope {
   error: { code: number; message: string; status: string; details: { '@type': string; reason: string; domain: string }[] };

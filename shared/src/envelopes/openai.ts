@@ -1,7 +1,7 @@
 // OpenAI's error envelope, for both tiers: {"error":{"message","type","param","code"}}. The
 // OpenAI SDKs pick their exception class by the HTTP status and show `error.message`.
 import type { ErrorType } from '../errors';
-import { scrubKeys } from '../keys';
+import { scrubKeys } from '../key-scrubber';
 
 export interface OpenAIErrorEnvelope {
   error: { message: string; type: string; param: string | null; code: string | null };

@@ -12,9 +12,9 @@ export function requestKey(headers: IncomingHttpHeaders, query: URLSearchParams)
   return value ?? query.get('key') ?? undefined;
 }
 
-export function checkAuth(headers: IncomingHttpHeaders, key: string | undefined): GeminiError | undefined {
+export function checkAuth(headers: IncomingHttpHeaders, key: string | undefined, extraKeys: readonly string[] = []): GeminiError | undefined {
   if (headers.authorization !== undefined) return oauthRejected();
   if (key === undefined || key === '') return missingKey();
-  if (!isGoogleApiKey(key)) return keyInvalid();
+  if (!isGoogleApiKey(key) && !extraKeys.includes(key)) return keyInvalid();
   return undefined;
 }

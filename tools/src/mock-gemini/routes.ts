@@ -3,6 +3,7 @@
 import { validateGeminiBody } from '../oracles/gemini-validator';
 import { oraclesMissingMessage, oraclesPresent } from '../oracles/paths';
 import { checkAuth } from './auth';
+import { FileStore } from './files';
 import { handleCountTokens } from './count-tokens';
 import { handleEmbed } from './embed';
 import { invalidJson, modelNotFound, notFound } from './errors';
@@ -41,10 +42,22 @@ export function parseRoute(method: string, pathname: string): Route | undefined 
 
 let warned = false;
 
-export async function dispatch(ex: Exchange, rules: RuleBook): Promise<void> {
+/** What one mock instance keeps beside its rules. */
+export interface MockEnv {
+  /** Keys accepted besides Google-shaped ones. */
+  extraKeys: readonly string[];
+  files: FileStore;
+}
+
+export async function dispatch(ex: Exchange, rules: RuleBook, env: MockEnv): Promise<void> {
   const { record } = ex;
-  if (!record.action) return sendError(ex, notFound());
-  const authProblem = checkAuth(ex.res.req.headers, record.key);
+  if (!record.action) {
+    if (!FileStore.handles(record.path)) return sendError(ex, notFound());
+    const authProblem = checkAuth(ex.res.req.headers, record.key, env.extraKeys);
+    if (authProblem) return sendError(ex, authProblem);
+    return env.files.handle(ex, record.key!, `http://${ex.res.req.headers.host ?? '127.0.0.1'}`);
+  }
+  const authProblem = checkAuth(ex.res.req.headers, record.key, env.extraKeys);
   if (authProblem) return sendError(ex, authProblem);
   if (record.action === 'listModels') return handleListModels(ex, rules);
   if (record.action === 'getModel') return handleGetModel(ex, rules);
@@ -62,6 +75,10 @@ export async function dispatch(ex: Exchange, rules: RuleBook): Promise<void> {
     warned = true;
     console.warn(`mock-gemini: ${oraclesMissingMessage}; request bodies are not schema-checked`);
   }
+
+  // A file of another key: Google's 403, as for the file itself.
+  const foreignFile = env.files.checkReferences(record.rawBody, record.key);
+  if (foreignFile) return sendError(ex, foreignFile);
 
   switch (record.action) {
     case 'generateContent':

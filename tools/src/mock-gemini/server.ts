@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { fingerprint, scrubKeys } from '@opengemini/shared';
 import { requestKey } from './auth';
 import type { Exchange } from './respond';
-import { crashed, dispatch, parseRoute } from './routes';
+import { type MockEnv, crashed, dispatch, parseRoute } from './routes';
 import { FaultDice } from './faults';
+import { FileStore } from './files';
 import { RuleBook } from './rules';
 import type { MockGemini, MockGeminiOptions, RecordedRequest } from './types';
 
@@ -53,6 +54,7 @@ function record(req: IncomingMessage, url: URL, rawBody: string): RecordedReques
 /** Starts the mock on 127.0.0.1 and a free port (by default). */
 export async function startMockGemini(options: MockGeminiOptions = {}): Promise<MockGemini> {
   const rules = new RuleBook();
+  const env: MockEnv = { extraKeys: options.extraKeys ?? [], files: new FileStore() };
   const requests: RecordedRequest[] = [];
   const closing = new AbortController();
 
@@ -62,7 +64,7 @@ export async function startMockGemini(options: MockGeminiOptions = {}): Promise<
     requests.push(rec);
     const ex: Exchange = { res, record: rec, url, signal: closing.signal };
     try {
-      await dispatch(ex, rules);
+      await dispatch(ex, rules, env);
     } catch (err) {
       crashed(ex, err);
     }

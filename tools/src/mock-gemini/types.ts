@@ -227,6 +227,9 @@ export interface MockGeminiOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Keys accepted besides Google-shaped ones: a key.txt line of another shape, which Google
+   * serves and echoes in full in its leaked-key 403 like any other. */
+  extraKeys?: readonly string[];
 }
 
 // ---- random faults (soak tests) ----

@@ -2,7 +2,7 @@
 // SSE stream go through untouched; the key is injected as x-goog-api-key. Error bodies stay in
 // Google's format (native clients parse it) but are scrubbed of keys and labelled with the
 // contract header so the pool can act on them.
-import { NATIVE_REQUEST_HEADERS, NATIVE_RESPONSE_HEADERS, scrubKeys, uploadUrlAt } from '@opengemini/shared';
+import { NATIVE_REQUEST_HEADERS, NATIVE_RESPONSE_HEADERS, checkNativePath, scrubKeys, uploadUrlAt } from '@opengemini/shared';
 import { readBodyBytes } from '../body';
 import { ApiError } from '../errors';
 import { confirmStream, readAnswerText } from '../gemini/answer';
@@ -13,6 +13,9 @@ import { CORS_HEADERS, faultHeaders, json } from '../http';
 
 export async function handleNative(request: Request, url: URL, target: GeminiTarget, route: ApiRoute): Promise<Response> {
   const { version, rest } = route;
+  // The path goes to Google as sent: nothing in it may step out of its resource (`%2F`, `..`).
+  const checked = checkNativePath(rest);
+  if (!checked.ok) throw new ApiError({ kind: 'client', reason: 'bad_request' }, checked.message, { param: 'path' });
   const query = new URLSearchParams(url.search);
   query.delete('key');
   const qs = query.toString();

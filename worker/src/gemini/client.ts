@@ -1,6 +1,7 @@
 // Calls Gemini: URL, key header, network failures and error bodies decoded into the contract.
 // The only module of the converter that performs I/O against Google; fetch is passed in.
-import { ApiError } from '../errors';
+import { checkModelName } from '@opengemini/shared';
+import { ApiError, badRequest } from '../errors';
 import { errorFromResponse } from './errors';
 
 export const DEFAULT_GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -17,9 +18,15 @@ export interface GeminiTarget {
   signal?: AbortSignal | undefined;
 }
 
-/** `models/gemini-2.5-flash` and `gemini-2.5-flash` both name the same model. */
-export function modelPath(model: string): string {
-  return `models/${encodeURIComponent(model.replace(/^models\//, '')).replace(/%2F/gi, '/')}`;
+/**
+ * `models/gemini-2.5-flash` and `gemini-2.5-flash` both name the same model. The one place a model
+ * name becomes part of a Gemini URL: a name that could steer it (`/`, `..`, a percent escape) is
+ * the client's 400 here, naming the field, before any URL exists.
+ */
+export function modelPath(model: string, param = 'model'): string {
+  const check = checkModelName(model);
+  if (!check.ok) throw badRequest(check.message, param);
+  return `models/${check.model}`;
 }
 
 /**

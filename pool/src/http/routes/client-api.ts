@@ -4,6 +4,7 @@
 // ProxyRequest, and errors in the route's dialect. The plugins' common setup (raw bodies, the
 // client key, Fastify's own errors) is dataRouteSetup in proxy.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkModelName } from '@opengemini/shared';
 import { type Dialect, type PoolError, badRequest, errorBody, errorHeaders } from '../errors';
 import type { PoolContext, ProxyRequest } from '../../proxy';
 import { proxy } from './proxy';
@@ -24,9 +25,11 @@ export function readBody(raw: unknown, streamable: boolean, modelRequired = true
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return badRequest('The request body must be a JSON object.');
   const { model, stream } = body as { model?: unknown; stream?: unknown };
   if (model === undefined && !modelRequired) return { model: '*', stream: false };
-  if (typeof model !== 'string' || !model.trim()) return badRequest('you must provide a model parameter', 'model');
+  // The normalised name is what is budgeted, cooled down, counted and logged.
+  const checked = checkModelName(model);
+  if (!checked.ok) return badRequest(checked.message, 'model');
   if (stream !== undefined && stream !== null && typeof stream !== 'boolean') return badRequest('stream must be a boolean', 'stream');
-  return { model: model.replace(/^models\//, ''), stream: streamable && stream === true };
+  return { model: checked.model, stream: streamable && stream === true };
 }
 
 /** How a POST route of a client API is forwarded. */

@@ -3,8 +3,12 @@
 // models, and file uploads at /upload/v1beta/*). The client's pool key arrives where Google's key
 // would (x-goog-api-key or ?key=); it is removed and a Gemini key from the ring goes out the same
 // way. Errors are Google's shape.
-import { NATIVE_REQUEST_HEADERS, UPLOAD_RESPONSE_HEADERS, apiError, uploadUrlAt } from '@opengemini/shared';
+import { NATIVE_REQUEST_HEADERS, type NativePathCheck, UPLOAD_RESPONSE_HEADERS, apiError, checkNativePath, uploadUrlAt } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OPERATOR_TAG } from '../access-key';
+import { type PoolError, forbidden } from '../errors';
+import { nativeAccess } from '../native-access';
+import { uploadIdOf } from '../../keys';
 import type { ProxyRequest } from '../../proxy';
 import { sendError } from './client-api';
 import type { RouteOptions } from './openai';
@@ -16,10 +20,41 @@ function poolOrigin(request: FastifyRequest): string {
   return `${scheme}://${request.headers.host ?? 'localhost'}`;
 }
 
-/** `models/gemini-2.5-flash:streamGenerateContent` -> model and method. */
-export function nativeTarget(path: string): { model: string; method: string } {
-  const m = /\/models\/([^/:]+):([A-Za-z]+)$/.exec(path);
-  return m ? { model: decodeURIComponent(m[1]!), method: m[2]! } : { model: '*', method: '' };
+/**
+ * The model and method a native path names (`/v1beta/models/gemini-2.5-flash:streamGenerateContent`),
+ * `*` for paths about no one model; or why the path is refused (escapes, dot segments, a bad
+ * model id), checked as the Worker checks it, so what is logged and budgeted is what Gemini gets.
+ */
+export function nativeTarget(pathname: string): NativePathCheck {
+  const at = /^(?:\/upload)?\/v1beta(?=\/|$)/.exec(pathname);
+  return checkNativePath(at ? pathname.slice(at[0].length) : pathname);
+}
+
+/** `files/abc` from an upload's answer (`{"file":{"name":"files/abc",...}}`), if it is one. */
+function fileNameOf(answer: Buffer): string | undefined {
+  try {
+    const name = (JSON.parse(answer.toString('utf8')) as { file?: { name?: unknown } }).file?.name;
+    return typeof name === 'string' && /^files\/[a-z0-9-]{1,64}$/.test(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why this client key may not call this native method, or undefined when it may: operator-only
+ * methods need operator rights; a file's own methods need its uploader (native-access.ts).
+ */
+function accessProblem(opts: RouteOptions, request: FastifyRequest, pathname: string): PoolError | undefined {
+  if (opts.clientKeys.isOperator(request.clientFp)) return undefined;
+  const { id, access } = nativeAccess(request.method, pathname);
+  if (access === 'operator') {
+    return forbidden(`${id} reads or changes what the pool's operator keeps at Google; this client key may generate, count, embed, list models and upload and use its own files. The operator can grant it more with "${OPERATOR_TAG}" in its label in client_keys.txt.`);
+  }
+  if (access === 'owner') {
+    const name = /^\/v1beta\/(files\/[a-z0-9-]+)/.exec(pathname)?.[1] ?? '';
+    if (opts.ctx.files?.get(name)?.client !== request.clientFp) return forbidden(`You do not have permission to access ${name || 'this file'}: only the client key that uploaded a file may read or delete it.`);
+  }
+  return undefined;
 }
 
 /** The query string without the client's `key` (the pool's key must not travel upstream). */
@@ -44,7 +79,11 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       const v = request.headers[name];
       if (typeof v === 'string') headers[name] = v;
     }
-    const { model, method } = nativeTarget(pathname);
+    const target = nativeTarget(pathname);
+    if (!target.ok) return void sendError(reply, 'gemini', apiError('client_bad_request', target.message));
+    const { model, method } = target;
+    const refused = accessProblem(opts, request, pathname);
+    if (refused) return void sendError(reply, 'gemini', refused);
     const body = Buffer.isBuffer(request.body) && request.body.length ? request.body : undefined;
     if (body && method && (headers['content-type'] ?? 'application/json').includes('json')) {
       try {
@@ -65,7 +104,13 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       expect: !method ? (pathname.startsWith('/v1beta/models') ? 'json' : 'any') : method === 'streamGenerateContent' && /[?&]alt=sse(&|$)/.test(path) ? 'sse' : 'json',
       clientFp: request.clientFp,
     };
-    if (pathname.startsWith('/upload/')) {
+    let session: string | undefined;
+    let created: string | undefined;
+    if (pathname.startsWith('/upload/') || (request.method === 'POST' && pathname === '/v1beta/files')) {
+      // The upload session and the file it creates belong to the key that served the call.
+      fr.onBody = (_status, _type, answer) => {
+        created = fileNameOf(answer);
+      };
       fr.replyHeaders = (up) => {
         const out: Record<string, string> = {};
         for (const name of UPLOAD_RESPONSE_HEADERS) {
@@ -74,8 +119,9 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
         }
         // The session URL points at the Worker (or direct mode's placeholder host): bring the
         // client's next upload call back here, where a key is injected again.
-        const session = up.get('x-goog-upload-url');
-        const moved = session ? uploadUrlAt(session, poolOrigin(request)) : undefined;
+        const url = up.get('x-goog-upload-url');
+        session = url ? uploadIdOf(url) : undefined;
+        const moved = url ? uploadUrlAt(url, poolOrigin(request)) : undefined;
         if (moved) out['x-goog-upload-url'] = moved;
         else delete out['x-goog-upload-url'];
         return out;
@@ -83,7 +129,14 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
     }
     const route = method ? `/v1beta/models/{model}:${method}` : pathname.replace(/\/models\/[^/]+$/, '/models/{model}');
     if (request.method === 'GET' && /^\/v1beta\/models(\/[^/:]+)?$/.test(pathname)) return cachedList(ctx, models, fr, request, reply, route);
-    await proxy(ctx, fr, request, reply, route);
+    const r = await proxy(ctx, fr, request, reply, route);
+    if (ctx.files && r?.keyFp && r.status < 300) {
+      if (session) ctx.files.pin(`upload:${session}`, r.keyFp, request.clientFp);
+      if (created) ctx.files.pin(created, r.keyFp, request.clientFp);
+      const deleted = request.method === 'DELETE' ? /^\/v1beta\/(files\/[a-z0-9-]+)$/.exec(pathname)?.[1] : undefined;
+      if (deleted) ctx.files.forget(deleted);
+      if (session || created || deleted) ctx.state.schedule();
+    }
   };
   app.all('/v1beta/*', handler);
   app.all('/upload/v1beta/*', handler);

@@ -5,8 +5,9 @@ import { apiError } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientKeys } from '../access-key';
 import { clientAuth } from '../auth';
-import { type Dialect, errorBody, errorHeaders } from '../errors';
-import { type PoolContext, type ProxyRequest, proxyRequest } from '../../proxy';
+import { type Dialect, type PoolError, badRequest, errorBody, errorHeaders, forbidden } from '../errors';
+import { fileNamesIn, uploadIdOf } from '../../keys';
+import { type PoolContext, type ProxyOutcome, type ProxyRequest, proxyRequest } from '../../proxy';
 
 export interface ModelCacheEntry {
   at: number;
@@ -58,8 +59,34 @@ export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dia
 /** Requests whose line proxy() writes: the app's generic onResponse line skips them. */
 export const proxied = new WeakSet<object>();
 
-/** Runs the attempt loop for a request and logs its one line. */
-export async function proxy(ctx: PoolContext, pr: ProxyRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<void> {
+/**
+ * The request bound to the key of the Gemini files it names (a `files/...` path, an upload
+ * session, a fileUri or file_id in its body), or the refusal: another client's file, files of two
+ * keys, a file whose key left the pool (keys/file-keys.ts).
+ */
+export function bindToFileKey(ctx: PoolContext, pr: ProxyRequest): ProxyRequest | PoolError {
+  if (!ctx.files) return pr;
+  // JSON bodies only: an upload's bytes are the file itself, whatever text it holds.
+  const names = (pr.headers['content-type'] ?? 'application/json').includes('json') ? fileNamesIn(pr.body) : [];
+  const own = /^\/(?:upload\/)?v1beta\/(files\/[a-z0-9-]+)/.exec(pr.path)?.[1];
+  if (own) names.push(own);
+  const session = pr.path.startsWith('/upload/') ? uploadIdOf(pr.path) : undefined;
+  if (session) names.push(`upload:${session}`);
+  if (names.length === 0) return pr;
+  const b = ctx.files.bind(names, pr.clientFp, (fp) => ctx.keys.get(fp)?.active === true);
+  if (b.kind === 'refused') return b.status === 403 ? forbidden(b.message) : badRequest(b.message);
+  return b.kind === 'pinned' ? { ...pr, keyFp: b.keyFp } : pr;
+}
+
+/** Runs the attempt loop for a request and logs its one line; undefined when it was refused first. */
+export async function proxy(ctx: PoolContext, pr: ProxyRequest, request: FastifyRequest, reply: FastifyReply, route: string): Promise<ProxyOutcome | undefined> {
+  const bound = bindToFileKey(ctx, pr);
+  if ('status' in bound) {
+    // Answered by Fastify, logged by the app's onResponse line like any refused request.
+    void reply.code(bound.status).headers(errorHeaders(bound)).send(errorBody(pr.dialect, bound));
+    return undefined;
+  }
+  pr = bound;
   proxied.add(request.raw);
   reply.hijack();
   const started = performance.now();
@@ -82,6 +109,7 @@ export async function proxy(ctx: PoolContext, pr: ProxyRequest, request: Fastify
     },
     'request',
   );
+  return r;
 }
 
 /** Serves a model list from the cache, or forwards and caches a 200. */

@@ -19,11 +19,3 @@ export function compactionUnsupported(): ApiError {
     'Server-side compaction (/v1/responses/compact) is not offered: its result is an item only OpenAI can read. Compact on the client (Codex does when its provider is not OpenAI) and send the whole `input`.',
   );
 }
-
-/** The same error with its param renamed (the conversation's field -> the request's field). */
-export function withParam(err: unknown, rename: (param: string | null) => string | null): unknown {
-  if (!(err instanceof ApiError)) return err;
-  const param = rename(err.param);
-  if (param === err.param) return err;
-  return new ApiError(err.fault, err.message, { param, status: err.status, cause: err });
-}
