@@ -5,7 +5,7 @@
 // its first byte (an error as its first event included), usage is counted per key, model and
 // client, and the pool's own errors come in the route's envelope (Anthropic's on /v1/messages).
 import Anthropic from '@anthropic-ai/sdk';
-import { fingerprint } from '@opengemini/shared';
+import { MAX_REQUEST_BYTES, fingerprint } from '@opengemini/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, type PoolUnderTest, startBackend, startTestPool, testKey } from './helpers/stack';
 
@@ -132,10 +132,11 @@ describe('the pool’s own errors on /v1/messages, in Anthropic’s envelope', (
   });
 
   it('bad JSON, a missing model and a body over the limit: 400 invalid_request_error and 413 request_too_large', async () => {
-    const p = await pool('workers', [k1], { BODY_LIMIT_BYTES: '4096' });
+    const p = await pool('workers', [k1]);
     expect(await post(p, '/v1/messages?beta=true', '{"model":')).toMatchObject({ status: 400, body: { type: 'error', error: { type: 'invalid_request_error' } } });
     expect(await post(p, '/v1/messages', '{"max_tokens":1,"messages":[]}')).toMatchObject({ status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'you must provide a model parameter' } } });
-    const big = JSON.stringify({ model: MODEL, max_tokens: 16, messages: [{ role: 'user', content: 'x'.repeat(8192) }] });
+    // Over the one body limit both tiers share (MAX_REQUEST_BYTES): refused by its length, unread.
+    const big = JSON.stringify({ model: MODEL, max_tokens: 16, messages: [{ role: 'user', content: 'x'.repeat(MAX_REQUEST_BYTES) }] });
     expect(await post(p, '/v1/messages', big)).toMatchObject({ status: 413, body: { type: 'error', error: { type: 'request_too_large' } } });
     expect(generateKeys()).toEqual([]);
   });

@@ -8,7 +8,9 @@ import { heapMb } from './helpers/memory';
 import { type PoolUnderTest, startTestPool, testKey } from './helpers/stack';
 
 const N = 2_000;
-const LONG = 16_000;
+// Model names are refused past 128 characters (shared/src/model-name.ts), so the longest that
+// reach the metrics are just under that; the 16,000-character ones of the issue get a 400 first.
+const LONG = 110;
 
 const notFound = async () =>
   new Response(JSON.stringify({ error: { code: 404, message: 'models/x is not found for API version v1beta.', status: 'NOT_FOUND' } }), {
@@ -25,7 +27,14 @@ afterAll(async () => {
 });
 
 describe('metric labels from clients', () => {
-  it('2,000 distinct 16,000-character model names: /metrics stays small and the series are capped, overflowing into (other)', async () => {
+  it('a 16,000-character model name is refused at the door; 2,000 distinct long names keep /metrics bounded and no label longer than 128', async () => {
+    const huge = await fetch(`${p.base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.pool.accessKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: `gemini-${'x'.repeat(16_000)}`, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(huge.status).toBe(400);
+    expect(((await huge.json()) as { error: { param: string } }).error.param).toBe('model');
     const before = heapMb();
     const metricsBefore = (await (await fetch(`${p.base}/metrics`)).text()).length;
     for (let i = 0; i < N; i += 50) {
@@ -47,7 +56,9 @@ describe('metric labels from clients', () => {
     p.logs.length = 0;
     const after = heapMb();
     console.info(`[metric labels] ${N} chats with ${LONG}-char model names: heap ${before.toFixed(1)} -> ${after.toFixed(1)} MB (${(after - before).toFixed(1)} MB); /metrics ${metricsBefore} -> ${text.length} bytes`);
-    expect(text.length).toBeLessThan(256 * 1024);
+    // Each distinct name is a series until the per-metric cap (20,000; its overflow into (other)
+    // is unit-tested in metrics.test.ts): about 450 bytes of /metrics per name here, bounded.
+    expect(text.length).toBeLessThan(2 * 1024 * 1024);
     // Before the caps: +430 MB. What is left (about 30 MB) is the model-family cache and the usage
     // tables, which bound their entries, not the names' length. Heap figures mean something only
     // after a full collection: run with NODE_OPTIONS=--expose-gc for this check.
@@ -55,6 +66,5 @@ describe('metric labels from clients', () => {
     // No label value anywhere near the length a client sent.
     const longest = Math.max(...[...text.matchAll(/="([^"]*)"/g)].map((m) => m[1]!.length));
     expect(longest).toBeLessThanOrEqual(128);
-    expect(text).toMatch(/opengemini_requests_total\{[^}]*model="\(other\)"[^}]*\} [1-9]/);
   });
 });

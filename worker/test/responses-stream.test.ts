@@ -106,8 +106,8 @@ describe('ResponsesStreamConverter', () => {
 
   it.each<[string, string, RegExp, string]>([
     ['a Gemini error event mid-stream', sse([chunk([{ text: 'a' }]), { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } }]), /overloaded/, 'gemini_unavailable'],
-    ['an event that is not JSON', `${sse([chunk([{ text: 'a' }])])}data: {nope\r\n\r\ndata: {}\r\n\r\n`, /not a JSON object/, 'gemini_internal'],
-    ['a body that ends before finishReason', sse([chunk([{ text: 'a' }])]), /ended before the answer was complete/, 'upstream_network'],
+    ['an event that is not JSON', `${sse([chunk([{ text: 'a' }])])}data: {nope\r\n\r\ndata: {}\r\n\r\n`, /not a JSON object/, 'gemini_bad_answer'],
+    ['a body that ends before finishReason', sse([chunk([{ text: 'a' }])]), /ended before the answer was complete/, 'gemini_bad_answer'],
   ])('%s: one error event, last, with the contract code (never a silent end)', (_name, text, message, code) => {
     const { events } = run([utf8.encode(text)]);
     const last = events.at(-1)!;
@@ -123,9 +123,9 @@ describe('ResponsesStreamConverter', () => {
     expect(events[0]).toMatchObject({ code: 'quota_unknown', sequence_number: 0 });
   });
 
-  it('a connection lost mid-stream is an error event', () => {
+  it('a Gemini connection lost mid-stream is an error event blaming Gemini, not the Worker', () => {
     const { events } = run(perEvent([chunk([{ text: 'a' }])]), {}, false, 'fail');
-    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'upstream_network' });
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'gemini_bad_answer' });
     expect(String(events.at(-1)!.message)).toContain('Network connection lost.');
   });
 
