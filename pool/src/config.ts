@@ -78,6 +78,10 @@ export interface Config {
   /** Default daily request budgets per key and model family, e.g. `pro=50,flash=1500`, used until
    * budgets are saved from the dashboard or the admin API (DATA_DIR/budgets.json). */
   readonly KEY_BUDGETS: string;
+  /** Right after start, in the background, ask each Worker for a models list with one usable key:
+   * its place and a region block show in /status from the start, and every Worker refused for its
+   * location is warned about at once (admin/startup-check.ts). No effect in direct mode. */
+  readonly STARTUP_CHECK: boolean;
 }
 
 const int = (def: number, minimum: number, maximum = 2_147_483_647) => ({ type: 'integer', default: def, minimum, maximum });
@@ -124,6 +128,7 @@ export const configSchema = {
     METRICS: { type: 'string', default: 'admin', enum: ['admin', 'public', 'off'] },
     CHECK_CONCURRENCY: int(4, 1, 64),
     KEY_BUDGETS: { type: 'string', default: '', pattern: '^\\s*([a-z-]+\\s*=\\s*[0-9]+\\s*(,\\s*|$))*$' },
+    STARTUP_CHECK: { type: 'boolean', default: true },
   },
 } as const;
 

@@ -10,7 +10,7 @@ import { Budgets, parseLimitsText } from './keys';
 import type { Config } from './config';
 import { FileEditor } from './admin';
 import type { PoolContext } from './proxy';
-import { KeyChecker } from './admin';
+import { checkWorkersAtStart, KeyChecker } from './admin';
 import { FileKeys, KeyRing } from './keys';
 import { PoolMetrics } from './accounting';
 import type { AdminServices } from './admin';
@@ -141,9 +141,18 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
     watchContent(config.CLIENT_KEYS_FILE, () => void reloadClientKeys().catch((e: Error) => log.warn(`reload of ${config.CLIENT_KEYS_FILE} failed: ${e.message}`)), { pollMs: config.WATCH_POLL_MS }),
   ];
 
+  // 7. The start-up check, in the background: start and /health never wait for it.
+  let startupCheck: Promise<void> | undefined;
+  const startupTimer = config.STARTUP_CHECK && sources.mode === 'workers'
+    ? setTimeout(() => {
+        startupCheck = checkWorkersAtStart(ctx, log).catch((e: Error) => log.warn(`start-up check failed: ${e.message}`));
+      }, 0)
+    : undefined;
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      clearTimeout(startupTimer);
       for (const w of watchers) w.close();
       // Stop accepting; busy connections (streams) get SHUTDOWN_GRACE_MS to finish.
       const grace = new Promise<'timeout'>((r) => setTimeout(r, config.SHUTDOWN_GRACE_MS, 'timeout').unref());
@@ -158,6 +167,8 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
       }
       await closed;
       clearInterval(sweeper);
+      // Its probes end with the transports (closed by onClose); their settling lands before we return.
+      await startupCheck;
     })());
 
   return { app, ctx, sources, url: `http://${shownHost}:${port}`, accessKey: access.key, accessKeyCreated: access.created, mode: () => sources.mode, close };

@@ -25,6 +25,13 @@ describe('configuration', () => {
     expect((c as unknown as Record<string, unknown>)['PATH']).toBeUndefined();
   });
 
+  it('STARTUP_CHECK is on by default, takes true/false, and names itself when given anything else', async () => {
+    expect((await loadConfig({})).STARTUP_CHECK).toBe(true);
+    expect((await loadConfig({ STARTUP_CHECK: 'false' })).STARTUP_CHECK).toBe(false);
+    expect((await loadConfig({ STARTUP_CHECK: 'true' })).STARTUP_CHECK).toBe(true);
+    await expect(loadConfig({ STARTUP_CHECK: 'sometimes' })).rejects.toThrow(/^Invalid configuration: STARTUP_CHECK .*\(got "sometimes"\)/);
+  });
+
   it('treats an empty numeric variable as unset', async () => {
     expect((await loadConfig({ PORT: '' })).PORT).toBe(7777);
   });

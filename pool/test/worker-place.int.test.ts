@@ -5,7 +5,7 @@
 // Worker is refused the pool warns once in its log, in /status and at the end of a key check.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CloudflareEdge, startCloudflareEdge } from './helpers/cloudflare-edge';
-import { type Backend, eventually, keyStickingTo, type PoolUnderTest, startBackend, startTestPool } from './helpers/stack';
+import { type Backend, eventually, keyStickingTo, type PoolUnderTest, startBackend, startTestPool, testKey } from './helpers/stack';
 
 const MODEL = 'gemini-2.5-flash';
 
@@ -98,5 +98,54 @@ describe('where each Worker runs', () => {
     const logged = p.logs.filter((l) => l.includes('every Worker is region-blocked'));
     expect(logged).toHaveLength(1);
     expect(JSON.parse(logged[0]!)).toMatchObject({ level: 40 });
+  });
+});
+
+describe('the start-up check (STARTUP_CHECK)', () => {
+  const checked = (p: PoolUnderTest) => p.logs.filter((l) => l.includes('start-up check of a Worker')).map((l) => JSON.parse(l));
+
+  it('two Workers Google refuses: the warning is logged at start, without any client request', async () => {
+    backend.mock.script({ reply: { kind: 'regionBlocked' } });
+    const p = await startTestPool({ keys: [testKey(1), testKey(2)], upstreams: [hkg.url, placed.url], env: { STARTUP_CHECK: 'true' } });
+    pools.push(p);
+    await eventually(() => expect(checked(p)).toHaveLength(2), 10_000);
+    const logged = p.logs.filter((l) => l.includes('every Worker is region-blocked'));
+    expect(logged).toHaveLength(1);
+    expect(JSON.parse(logged[0]!)).toMatchObject({ level: 40, msg: expect.stringMatching(/^every Worker is region-blocked \(they run in HKG, ORD\)/) });
+    expect(checked(p).find((l) => l.upstream === hkg.url)).toMatchObject({ outcome: 'upstream_error', code: 'upstream_region_blocked', runsIn: 'HKG', hint: expect.stringMatching(/^runs in HKG: set placement/) });
+    const status = await get(p, '/status');
+    expect(row(status.upstreams, placed.url)).toMatchObject({ colo: 'ORD' });
+    expect(status.warning).toMatch(/^every Worker is region-blocked/);
+    // Only the probes reached Gemini: one models list per Worker, no generation.
+    expect(backend.mock.requests.map((r) => r.path)).toEqual(['/v1beta/models', '/v1beta/models']);
+  });
+
+  it('one Worker answers: its place is known at start and nothing is warned', async () => {
+    const urls = [hkg.url, placed.url];
+    const kHkg = keyStickingTo(hkg.url, urls);
+    const kOrd = keyStickingTo(placed.url, urls, [kHkg]);
+    backend.mock.script({ key: kHkg, reply: { kind: 'regionBlocked' } });
+    const p = await startTestPool({ keys: [kHkg, kOrd], upstreams: urls, env: { STARTUP_CHECK: 'true' } });
+    pools.push(p);
+    await eventually(() => expect(checked(p)).toHaveLength(2), 10_000);
+    expect(checked(p).find((l) => l.upstream === placed.url)).toMatchObject({ outcome: 'ok', runsIn: 'ORD (placed; edge HKG)' });
+    expect(checked(p).find((l) => l.upstream === hkg.url)).toMatchObject({ outcome: 'upstream_error', code: 'upstream_region_blocked' });
+    expect(p.logs.join('')).not.toContain('every Worker is region-blocked');
+    expect((await get(p, '/status')).warning).toBeUndefined();
+  });
+
+  it('direct mode: there is no Worker to ask and nothing is probed', async () => {
+    let calls = 0;
+    const counting = ((...args: Parameters<typeof fetch>) => {
+      calls++;
+      return fetch(...args);
+    }) as typeof fetch;
+    const p = await startTestPool({ keys: [testKey(1)], upstreams: [], env: { STARTUP_CHECK: 'true', GEMINI_BASE_URL: backend.mock.url }, directFetch: counting });
+    pools.push(p);
+    // A Worker-mode pool logs its check within this time (the tests above); give direct mode as long.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(calls).toBe(0);
+    expect(checked(p)).toHaveLength(0);
+    expect(backend.mock.requests).toHaveLength(0);
   });
 });

@@ -368,3 +368,53 @@ describe('deploy/nginx-opengemini.conf', () => {
     expect(broken!.status).not.toBe(0);
   });
 });
+
+// ---- Caddy in front of the pool ------------------------------------------------------------------
+
+const caddySnippet = read('deploy/Caddyfile.opengemini');
+/** The arguments of one Caddyfile directive, comments dropped. */
+const caddyDirective = (name: string) => [...caddySnippet.replace(/#.*$/gm, '').matchAll(new RegExp(`^[ \\t]*${name}[ \\t]+([^{\\n]*?)[ \\t]*\\{?$`, 'gm'))].map((m) => m[1]!);
+
+/**
+ * `caddy validate` of `site` with Debian's caddy (its Caddyfile adapter), with HOME and the XDG
+ * folders in a throwaway directory so nothing is written to the machine's. Undefined where caddy
+ * is missing.
+ */
+function caddyValidate(site: string): { status: number | null; output: string } | undefined {
+  if (!has('caddy')) return void console.warn('caddy not installed (apt-get install caddy): `caddy validate` of deploy/Caddyfile.opengemini skipped');
+  const dir = mkdtempSync(join(tmpdir(), 'caddy-'));
+  try {
+    const file = join(dir, 'Caddyfile');
+    writeFileSync(file, site);
+    const env = { PATH: process.env['PATH'] ?? '', HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir };
+    const r = spawnSync('caddy', ['validate', '--config', file, '--adapter', 'caddyfile'], { encoding: 'utf8', env, timeout: 30_000 });
+    return { status: r.status, output: r.stdout + r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('deploy/Caddyfile.opengemini', () => {
+  it('takes the same largest body as the pool, flushes stream events at once and waits longer than the pool does', () => {
+    expect(caddyDirective('max_size')).toEqual([`${MAX_REQUEST_BYTES / 1024 / 1024}MiB`]);
+    expect(caddyDirective('flush_interval')).toEqual(['-1']);
+    const longestPoolWait = Math.max(Number(defaults['REQUEST_TIMEOUT_MS']!.default), Number(defaults['STREAM_IDLE_TIMEOUT_MS']!.default));
+    const readTimeout = /^(\d+)m$/.exec(caddyDirective('read_timeout')[0] ?? '');
+    expect(Number(readTimeout?.[1]) * 60_000).toBeGreaterThanOrEqual(longestPoolWait);
+  });
+
+  it('passes to the pool on loopback at its default port, on 8443 like the nginx file', () => {
+    expect(caddyDirective('reverse_proxy')).toEqual([`127.0.0.1:${String(defaults['PORT']!.default)}`]);
+    expect(caddySnippet).toMatch(/^gemini\.example\.com:8443 \{$/m);
+  });
+
+  it("passes `caddy validate` with Debian's caddy, and a broken copy does not", () => {
+    const good = caddyValidate(caddySnippet);
+    if (!good) return;
+    expect(good.output).toContain('Valid configuration');
+    expect(good.status).toBe(0);
+    const broken = caddyValidate(caddySnippet.replace('flush_interval -1', 'flush_interval sometimes'));
+    expect(broken!.output).toMatch(/bad duration value 'sometimes'/);
+    expect(broken!.status).not.toBe(0);
+  });
+});

@@ -143,6 +143,8 @@ describe('README.md and README.zh-CN.md', () => {
 const codeBlocks = (text: string) => [...text.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm)].map((m) => ({ lang: m[2]!, body: m[3]!.replace(new RegExp(`^${m[1]}`, 'gm'), '') }));
 /** `name value;` lines of an nginx text, comments dropped, as [name, value]. */
 const nginxLines = (text: string) => [...text.replace(/#.*$/gm, '').matchAll(/^[ \t]*([a-z_0-9]+)[ \t]+([^;{}\n]*);/gm)].map((m) => [m[1]!, m[2]!.trim()] as const);
+/** A Caddyfile without its comment lines and blank lines, as the READMEs quote it. */
+const withoutCaddyComments = (text: string) => text.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('#')).map((l) => `${l}\n`).join('');
 const placementRegion = /^\[placement\]\n(?:.*\n)*?region = "([^"]+)"/m.exec(read('worker/wrangler.toml'))?.[1];
 
 describe.each(READMES)('%s, the mainland path', (file) => {
@@ -182,6 +184,12 @@ describe.each(READMES)('%s, the mainland path', (file) => {
     expect(caddy?.body).toContain(`max_size ${MAX_REQUEST_BYTES / 1024 / 1024}MiB`);
     expect(caddy?.body).toContain('flush_interval -1');
     expect(caddy?.body).toContain('reverse_proxy 127.0.0.1:7777');
+  });
+
+  it('quotes deploy/Caddyfile.opengemini exactly, without its comments (caddy validate checks that file)', () => {
+    const caddy = codeBlocks(text).find((b) => b.body.includes('reverse_proxy'));
+    expect(caddy?.body).toBe(withoutCaddyComments(read('deploy/Caddyfile.opengemini')));
+    expect(text).toContain('[`deploy/Caddyfile.opengemini`](deploy/Caddyfile.opengemini)');
   });
 
   it('installs a Node the project runs on, system-wide (never nvm), and says where the mirrors are', () => {

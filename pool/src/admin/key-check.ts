@@ -6,7 +6,7 @@
 import type { ErrorCode } from '@opengemini/shared';
 import { type PoolContext, attempt, decideFor, messageOf, settleAnswer, settleFailure } from '../proxy';
 import type { KeyEntry } from '../keys';
-import { DIRECT_ID, regionWarning } from '../upstreams';
+import { DIRECT_ID, regionWarning, type Upstream } from '../upstreams';
 
 export type CheckOutcome = 'ok' | 'enabled' | 'disabled' | 'quota' | 'upstream_error' | 'error';
 
@@ -45,14 +45,21 @@ export const disabledAutomatically = (e: KeyEntry) => e.disabled !== undefined &
  * Probes one key through its own Worker, with the attempt loop's own parts: one attempt, read the
  * way every answer is read, and what it found settled as any request's would be (a dead key
  * disabled, a quota cooled down, a failed Worker counted), except that a probe's success gives an
- * automatically disabled key back.
+ * automatically disabled key back. `through`: that Worker instead of the key's own (the start-up
+ * check asks every Worker), when its breaker admits a request.
  */
-export async function probeKey(ctx: PoolContext, entry: KeyEntry): Promise<CheckResult> {
+export async function probeKey(ctx: PoolContext, entry: KeyEntry, through?: Upstream): Promise<CheckResult> {
   const started = ctx.now();
   const done = (r: Omit<CheckResult, 'key' | 'ms'>): CheckResult => ({ key: entry.fp, ...r, ms: ctx.now() - started });
-  const pick = ctx.upstreams.pick(entry.fp, new Set(), started);
-  if (pick.kind === 'down') return done({ outcome: 'upstream_error', code: 'all_upstreams_down', message: 'every upstream is down' });
-  const upstream = pick.upstream;
+  let upstream: Upstream;
+  if (through) {
+    if (!through.breaker.acquire(started)) return done({ outcome: 'upstream_error', code: 'all_upstreams_down', message: 'its circuit breaker is open' });
+    upstream = through;
+  } else {
+    const pick = ctx.upstreams.pick(entry.fp, new Set(), started);
+    if (pick.kind === 'down') return done({ outcome: 'upstream_error', code: 'all_upstreams_down', message: 'every upstream is down' });
+    upstream = pick.upstream;
+  }
   const headers: Record<string, string> = { 'x-goog-api-key': entry.key };
   if (upstream.secret) headers['x-opengemini-secret'] = upstream.secret;
   const result = await attempt({ transport: upstream.transport, request: { method: 'GET', path: PROBE_PATH, headers, body: undefined }, stream: false, expect: 'json', timeoutMs: PROBE_TIMEOUT_MS });

@@ -92,6 +92,9 @@ export async function startTestPool(setup: PoolSetup): Promise<PoolUnderTest> {
     WATCH_POLL_MS: '100',
     STATE_FLUSH_MS: '50',
     SHUTDOWN_GRACE_MS: '2000',
+    // Off here: its background probes would take scripted mock replies meant for the test, and add
+    // to the request counts, breaker states and model-list calls tests count. Tests of it set it.
+    STARTUP_CHECK: 'false',
     ...setup.env,
   });
   const logs: string[] = [];

@@ -75,7 +75,8 @@ export async function startCompatStack(): Promise<CompatStack> {
   const child = spawn(process.execPath, [poolMainPath], {
     cwd: dir,
     // Only what a service manager would pass: no dev tooling, no inherited test variables.
-    env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MODELS_CACHE_MS: '0' },
+    // STARTUP_CHECK off: its probe of the Worker would add a models call to the mock's counts.
+    env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MODELS_CACHE_MS: '0', STARTUP_CHECK: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (out.text += d.toString()));
