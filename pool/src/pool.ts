@@ -11,7 +11,7 @@ import type { Config } from './config';
 import { FileEditor } from './admin';
 import type { PoolContext } from './proxy';
 import { checkWorkersAtStart, KeyChecker } from './admin';
-import { FileKeys, KeyRing } from './keys';
+import { FileKeys, KeyRing, holdKeys } from './keys';
 import { PoolMetrics } from './accounting';
 import type { AdminServices } from './admin';
 import { Sessions, loadSessionSecret } from './admin';
@@ -94,6 +94,9 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   ];
   const clientKeys = new ClientKeys(...(await clientKeyLists()));
   const adminKey = effectiveAdminKey(config.ADMIN_KEY, access.key);
+  // The admin key and the default Worker secret are scrubbed like every key the pool holds
+  // (config is read once; upstreams.txt's own secrets are held as it is loaded, in Sources).
+  holdKeys([config.ADMIN_KEY, config.WORKER_SECRET].filter(Boolean));
   // Wrong keys are limited per address, not across addresses (one guesser must not lock the
   // operator out), so many addresses together can try many keys: the admin key must be long.
   if (config.ADMIN_KEY && config.ADMIN_KEY.length < 16) log.warn('ADMIN_KEY is shorter than 16 characters: use a long random one (e.g. `openssl rand -hex 24`), as guesses from many addresses are not limited together');

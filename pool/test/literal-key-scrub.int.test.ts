@@ -5,13 +5,13 @@
 // that echoes the key raw, cut across stream chunks, to prove the pool's own layer.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_HEADER, encodeFaultHeader, fingerprint } from '@opengemini/shared';
 import { startMockGemini, type MockGemini } from '../../tools/src/mock-gemini';
 import { startWorkerd, type RunningWorker } from '../../tools/src/harness/workerd';
-import { type PoolUnderTest, eventually, startTestPool } from './helpers/stack';
+import { type PoolUnderTest, eventually, startTestPool, testKey } from './helpers/stack';
 
 const ODD_KEY = 'gk-odd-shape-0123456789abcdefghij';
 const OTHER_ODD = 'Zq9.odd_key-for-the-stream-test-0001';
@@ -109,5 +109,65 @@ describe('behind an upstream that echoes the key raw: the pool scrubs it itself'
     expect(seen).toContain('key_leaked');
     expect(seen).toContain(`[key ${fingerprint(OTHER_ODD)}]`);
     expect(seen).not.toContain(OTHER_ODD);
+  });
+});
+
+describe('behind an upstream that echoes its Worker secret and the admin key: neither reaches the client or the log', () => {
+  const ADMIN_KEY = 'admin-key-for-the-echo-test-0123456789';
+  const FIRST_SECRET = 'worker-secret-first-0123456789abcdef';
+  const SECOND_SECRET = 'worker-secret-after-reload-9876543210';
+  let stub: Server;
+  let url: string;
+  let p: PoolUnderTest;
+  beforeAll(async () => {
+    // A broken Worker: its 400 repeats the secret it was sent and, from a misconfigured proxy in
+    // front of it, the operator's admin key.
+    stub = createServer((req, res) => {
+      const secret = String(req.headers['x-opengemini-secret'] ?? '');
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(400, { 'content-type': 'application/json', [FAULT_HEADER]: encodeFaultHeader({ kind: 'client', reason: 'bad_request' }) });
+        res.end(JSON.stringify({ error: { message: `Bad request (secret ${secret}, admin ${ADMIN_KEY}).`, type: 'invalid_request_error', code: 'client_bad_request' } }));
+      });
+    });
+    await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
+    p = await startTestPool({ keys: [testKey(1)], upstreams: [`${url} secret=${FIRST_SECRET}`], env: { ADMIN_KEY } });
+  });
+  afterAll(async () => {
+    await p?.close();
+    await new Promise((r) => stub?.close(r));
+  });
+
+  const chat = async () => {
+    const r = await fetch(`${p.base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.pool.accessKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    return { status: r.status, text: await r.text() };
+  };
+
+  it('the secret from upstreams.txt and ADMIN_KEY come back as fingerprints', async () => {
+    const { status, text } = await chat();
+    expect(status).toBe(400);
+    expect(text).toContain(`[key ${fingerprint(FIRST_SECRET)}]`);
+    expect(text).toContain(`[key ${fingerprint(ADMIN_KEY)}]`);
+    expect(text).not.toContain(FIRST_SECRET);
+    expect(text).not.toContain(ADMIN_KEY);
+    const upstreams = await (await fetch(`${p.base}/admin/upstreams`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+    expect([upstreams, p.logs.join('')].join('\n')).not.toContain(FIRST_SECRET);
+    expect(p.logs.join('')).not.toContain(ADMIN_KEY);
+  });
+
+  it('a secret that arrives with a reload of upstreams.txt is scrubbed from then on', async () => {
+    await writeFile(p.upstreamFile, `${url} secret=${SECOND_SECRET}\n`);
+    const reload = await fetch(`${p.base}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(reload.status).toBe(200);
+    const { status, text } = await chat();
+    expect(status).toBe(400);
+    expect(text).toContain(`[key ${fingerprint(SECOND_SECRET)}]`);
+    expect(text).not.toContain(SECOND_SECRET);
+    expect(p.logs.join('')).not.toContain(SECOND_SECRET);
   });
 });

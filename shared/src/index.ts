@@ -1,6 +1,7 @@
 // @opengemini/shared: imported by both tiers. No I/O here.
 // Wire types are namespaced (OpenAI.ChatMessage, Gemini.Part): both APIs use names like ToolCall.
 export * from './contract';
+export * from './bytes';
 export * from './keys';
 export * from './key-scrubber';
 export * from './model-name';

@@ -9,6 +9,7 @@
 // `[key <fingerprint>]`. Keys are ASCII (the pool's key.txt shape; an HTTP header value); a held
 // "key" shorter than MIN_LITERAL_KEY_LENGTH is no real key and is not matched literally (it would
 // garble ordinary text).
+import { concatBytes } from './bytes';
 import { fingerprint } from './keys';
 
 export const MIN_LITERAL_KEY_LENGTH = 16;
@@ -304,19 +305,7 @@ function splice(bytes: Uint8Array, spans: readonly Span[], upTo: number): Uint8A
     last = s.end;
   }
   parts.push(bytes.subarray(last, upTo));
-  return concat(parts);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**
@@ -342,7 +331,7 @@ export class KeyStreamScrubber {
 
   /** The bytes of `chunk` (and of what was held) that can be sent now, scrubbed. */
   push(chunk: Uint8Array): Uint8Array {
-    const data = this.held ? concat([this.held, chunk]) : chunk;
+    const data = this.held ? concatBytes([this.held, chunk]) : chunk;
     const { spans, cut } = this.scrubber.find(data, true, this.before);
     this.held = cut < data.length ? data.slice(cut) : undefined;
     if (cut > 0) this.before = data[cut - 1]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint, isGoogleApiKey, parseDuration, scrubKeys } from '../src/index';
+import { concatBytes, fingerprint, fnv1a32, isGoogleApiKey, parseDuration, scrubKeys } from '../src/index';
 
 // Test keys: shaped like Google API keys, never real.
 const KEY_A = `AIza${'A'.repeat(35)}`;
@@ -55,5 +55,26 @@ describe('parseDuration (google.protobuf.Duration JSON)', () => {
     [47, undefined],
   ] as const)('%j -> %j', (value, ms) => {
     expect(parseDuration(value)).toBe(ms);
+  });
+});
+
+describe('fnv1a32 (the fingerprint hash, and the start of the pool\'s rendezvous score)', () => {
+  it.each([
+    ['', 0x811c9dc5],
+    ['a', 0xe40c292c],
+    ['foobar', 0xbf9cf968],
+  ])('%j hashes to the published FNV-1a vector', (text, hash) => {
+    expect(fnv1a32(text)).toBe(hash);
+  });
+
+  it('gives the fingerprint its six hex digits', () => {
+    expect(fingerprint(KEY_A)).toBe(`…AAAA#${(fnv1a32(KEY_A) & 0xffffff).toString(16).padStart(6, '0')}`);
+  });
+});
+
+describe('concatBytes', () => {
+  it('puts the parts one after the other, empty parts included', () => {
+    expect([...concatBytes([Uint8Array.of(1, 2), new Uint8Array(0), Uint8Array.of(3)])]).toEqual([1, 2, 3]);
+    expect(concatBytes([]).byteLength).toBe(0);
   });
 });

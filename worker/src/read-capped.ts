@@ -1,6 +1,7 @@
 // Reading a body with a size cap: the one place the Worker buffers a stream (client JSON bodies,
 // fetched media). It stops at the first byte past the cap and cancels the rest unread. The cap
 // can be shared by several bodies read at once (a ByteBudget): remote media of one request.
+import { concatBytes } from '@opengemini/shared';
 
 /** Bytes that several reads draw on together. */
 export class ByteBudget {
@@ -23,23 +24,14 @@ export async function readCapped(body: ReadableStream<Uint8Array> | null, max: n
   const budget = typeof max === 'number' ? new ByteBudget(max) : max;
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
-  let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.byteLength;
     if (!budget.take(value.byteLength)) {
       await reader.cancel().catch(() => undefined);
       return undefined;
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
 }

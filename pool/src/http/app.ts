@@ -53,6 +53,9 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
     // Idle keep-alive sockets are closed at shutdown, busy ones are let finish (see main.ts).
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Route schemas (the admin API's) refuse what does not match, naming the field: no type
+    // coercion (`{"label": 5}` is not a label) and no silent removal of unknown fields.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   }) as unknown as FastifyInstance;
   const models = new ModelCache(ctx.config.MODELS_CACHE_MS);
   const adminKey = effectiveAdminKey(ctx.config.ADMIN_KEY, opts.accessKey ?? '');

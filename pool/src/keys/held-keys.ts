@@ -1,5 +1,6 @@
-// Every secret this process has held (Gemini keys from key.txt, client keys), scrubbed literally
-// wherever text or bytes leave it: answers, streams, log lines, /status, /admin/keys, state.json.
+// Every secret this process has held (Gemini keys from key.txt, client keys, ADMIN_KEY, the
+// Worker secrets of upstreams.txt and WORKER_SECRET), scrubbed literally wherever text or bytes
+// leave it: answers, streams, log lines, /status, /admin/keys, state.json.
 // Google echoes a leaked key in full in its 403 whatever its shape, so matching `AIza...` alone
 // lets a key of another shape through. Process-wide on purpose: the logger exists before any key
 // is read, and one answer may be relayed while key.txt is edited; the set only grows (a key taken

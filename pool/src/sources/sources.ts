@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { DIRECT_ID, DirectTransport } from '../upstreams';
-import { parseKeyFile } from '../keys';
+import { holdKeys, parseKeyFile } from '../keys';
 import type { KeyRing } from '../keys';
 import { parseUpstreamFile } from '../upstreams';
 import { describeProxy, HttpTransport, type ProxySettings, proxiedFetch, proxyProblem, proxySettings } from '../upstreams';
@@ -105,6 +105,8 @@ export class Sources {
             }),
         }))
       : [{ id: DIRECT_ID, secret: undefined, transport: () => new DirectTransport(c.GEMINI_BASE_URL, { idleTimeoutMs: c.STREAM_IDLE_TIMEOUT_MS, ...(this.fetchForDirect ? { fetch: this.fetchForDirect } : {}) }) }];
+    // Worker secrets are held keys too: an upstream that echoes one must not show it to anyone.
+    holdKeys(defs.flatMap((d) => (d.secret ? [d.secret] : [])));
     const r = this.upstreams.replace(defs);
     const mode: Mode = upstreams.length ? 'workers' : 'direct';
     if (!initial && (r.added || r.removed.length)) {

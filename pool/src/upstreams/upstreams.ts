@@ -2,7 +2,7 @@
 // breakers and stats, and which upstream serves which key. Each key sticks to one upstream by
 // rendezvous hashing over the list, so Google sees each key from one egress; a key moves only
 // while its upstream is unavailable, and adding or removing an upstream moves only its own keys.
-import { faultCode } from '@opengemini/shared';
+import { faultCode, fnv1a32 } from '@opengemini/shared';
 import { Breaker, type BreakerOptions, type BreakerSnapshot } from './breaker';
 import type { Transport } from './transport';
 
@@ -47,11 +47,7 @@ export type UpstreamSnapshot = Record<string, BreakerSnapshot>;
 
 /** 32-bit FNV-1a, then a final avalanche (murmur3 fmix) so similar strings score independently. */
 function score(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  let h = fnv1a32(text);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

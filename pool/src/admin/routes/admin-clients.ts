@@ -13,6 +13,7 @@ import { FileEditError } from '../file-editor';
 import type { PoolContext } from '../../proxy';
 import { type Counters, zeroCounters } from '../../accounting';
 import type { AdminServices } from './admin';
+import { hints, schemas } from './schemas';
 
 interface Deps {
   ctx: PoolContext;
@@ -58,7 +59,7 @@ export async function clientRoutes(app: FastifyInstance, { ctx, services }: Deps
 
   app.get('/admin/clients', async () => ({ file, clients: await list() }));
 
-  app.post<{ Body: unknown }>('/admin/clients', async (request, reply) => {
+  app.post<{ Body: unknown }>('/admin/clients', { schema: schemas.addClient, config: { schemaHint: hints.addClient } }, async (request, reply) => {
     const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { label?: unknown };
     if (b.label !== undefined && typeof b.label !== 'string') return sendAdminError(reply, badRequest('label must be a string (a name for whoever uses the key)', 'label'));
     const label = cleanLabel(typeof b.label === 'string' ? b.label : '');
@@ -73,7 +74,7 @@ export async function clientRoutes(app: FastifyInstance, { ctx, services }: Deps
     return { key, fingerprint: fingerprint(key), label, note: 'Shown once: copy it now. The pool keeps it in client_keys.txt and shows only its fingerprint from now on.' };
   });
 
-  app.post<{ Body: unknown }>('/admin/clients/revoke', async (request, reply) => {
+  app.post<{ Body: unknown }>('/admin/clients/revoke', { schema: schemas.revokeClient, config: { schemaHint: hints.revokeClient } }, async (request, reply) => {
     const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { key?: unknown };
     if (typeof b.key !== 'string' || !b.key) return sendAdminError(reply, badRequest('Send {"key": "<client key fingerprint>"}.', 'key'));
     const fp = b.key;

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { apiError } from '@opengemini/shared';
 import { sendAdminError } from '../admin-guard';
-import { type KeyQuery, type KeyState, OPERATOR, SORTS, type Sort, keyRow, queryRows } from '../admin-views';
+import { type KeyQuery, type KeyState, OPERATOR, type Sort, keyRow, queryRows } from '../admin-views';
 import { badRequest } from '../../http';
 import { FileEditError } from '../file-editor';
 import type { PoolContext } from '../../proxy';
@@ -14,13 +14,14 @@ import type { KeyEntry } from '../../keys';
 import { meaningfulLines } from '../../keys';
 import { addKeys, removeKeys } from '../line-edit';
 import type { AdminServices } from './admin';
+import { KEY_STATES, hints, schemas } from './schemas';
 
 interface Deps {
   ctx: PoolContext;
   services: AdminServices;
 }
 
-const STATES = ['all', 'ok', 'cooling', 'disabled'] as const;
+const STATES = KEY_STATES;
 /** Largest paste: far above any real pool, small enough to answer in a second. */
 export const MAX_PASTE_WORDS = 100_000;
 
@@ -68,21 +69,13 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
   const keyFile = ctx.config.KEY_FILE;
   const writeFailed = (err: unknown) => apiError('write_failed', err instanceof FileEditError ? err.message : `could not update ${keyFile}: ${(err as Error).message}`);
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/admin/keys', async (request, reply) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/admin/keys', { schema: schemas.listKeys }, async (request, reply) => {
     const q = request.query;
     const query: KeyQuery = {};
-    if (q.state !== undefined) {
-      if (!(STATES as readonly string[]).includes(q.state)) return sendAdminError(reply, badRequest(`state must be one of ${STATES.join(', ')}`, 'state'));
-      query.state = q.state as KeyQuery['state'] & string;
-    }
-    if (q.sort !== undefined) {
-      if (!(SORTS as readonly string[]).includes(q.sort)) return sendAdminError(reply, badRequest(`sort must be one of ${SORTS.join(', ')}`, 'sort'));
-      query.sort = q.sort as Sort;
-    }
-    if (q.order !== undefined) {
-      if (q.order !== 'asc' && q.order !== 'desc') return sendAdminError(reply, badRequest('order must be asc or desc', 'order'));
-      query.order = q.order;
-    }
+    // state, sort and order are checked against their enums by the route's schema.
+    if (q.state !== undefined) query.state = q.state as KeyQuery['state'] & string;
+    if (q.sort !== undefined) query.sort = q.sort as Sort;
+    if (q.order !== undefined) query.order = q.order as 'asc' | 'desc';
     for (const [name, min, max] of [['offset', 0, 1e9], ['limit', 1, 1000]] as const) {
       const raw = q[name];
       if (raw === undefined) continue;
@@ -97,7 +90,7 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
     return { total: rows.length, matched, offset: query.offset ?? 0, limit: query.limit ?? 50, counts: ctx.keys.counts(now), items };
   });
 
-  app.post<{ Body: unknown }>('/admin/keys', async (request, reply) => {
+  app.post<{ Body: unknown }>('/admin/keys', { schema: schemas.addKeys, config: { schemaHint: hints.addKeys } }, async (request, reply) => {
     const text = pasted(request.body);
     if (text === undefined) return sendAdminError(reply, badRequest('Send the keys as {"text": "one key per line"}, {"keys": ["...", ...]} or a text/plain body.', 'text'));
     if (meaningfulLines(text).next().done) return sendAdminError(reply, badRequest('The paste is empty: put one Gemini API key per line.', 'text'));
@@ -124,7 +117,7 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
     return [...new Set(removed)];
   };
 
-  app.post<{ Body: unknown }>('/admin/keys/delete', async (request, reply) => {
+  app.post<{ Body: unknown }>('/admin/keys/delete', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, true);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
     if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
@@ -148,8 +141,8 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
   });
 
   /** disable / enable / clear-cooldown: in memory and the state file, key.txt untouched. */
-  const act = (route: string, required: boolean, apply: (e: KeyEntry, body: Record<string, unknown>) => boolean, validate?: (body: Record<string, unknown>) => string | undefined) =>
-    app.post<{ Body: unknown }>(route, async (request, reply) => {
+  const act = (route: string, schema: object, required: boolean, apply: (e: KeyEntry, body: Record<string, unknown>) => boolean, validate?: (body: Record<string, unknown>) => string | undefined) =>
+    app.post<{ Body: unknown }>(route, { schema, config: { schemaHint: hints.select } }, async (request, reply) => {
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
       const problem = validate?.(body);
       if (problem) return sendAdminError(reply, badRequest(problem, 'model'));
@@ -162,21 +155,22 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
       return { changed, unknown: sel.unknown, counts: ctx.keys.counts(ctx.now()) };
     });
 
-  act('/admin/keys/disable', true, (e, body) => {
+  act('/admin/keys/disable', schemas.disable, true, (e, body) => {
     if (e.disabled?.reason === OPERATOR) return false;
     const note = typeof body['note'] === 'string' && body['note'].trim() ? `: ${body['note'].trim().slice(0, 200)}` : '';
     ctx.keys.disable(e, OPERATOR, `Disabled by the operator${note}`, ctx.now());
     return true;
   });
-  act('/admin/keys/enable', true, (e) => ctx.keys.enable(e));
+  act('/admin/keys/enable', schemas.select, true, (e) => ctx.keys.enable(e));
   act(
     '/admin/keys/clear-cooldown',
+    schemas.clearCooldown,
     true,
     (e, body) => ctx.keys.clearCooldowns(e, typeof body['model'] === 'string' ? body['model'] : undefined) > 0,
     (body) => (body['model'] !== undefined && (typeof body['model'] !== 'string' || !body['model']) ? 'model must be a model name (omit it to clear every model)' : undefined),
   );
 
-  app.post<{ Body: unknown }>('/admin/keys/check', async (request, reply) => {
+  app.post<{ Body: unknown }>('/admin/keys/check', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, false);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
     if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
@@ -192,7 +186,7 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
     return job;
   });
 
-  app.post<{ Body: unknown }>('/admin/keys/export', async (request, reply) => {
+  app.post<{ Body: unknown }>('/admin/keys/export', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, false);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
     const now = ctx.now();

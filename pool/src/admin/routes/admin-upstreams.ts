@@ -11,6 +11,7 @@ import type { PoolContext } from '../../proxy';
 import { appendLines, removeLines } from '../line-edit';
 import { DIRECT_ID, normaliseUpstreamUrl, parseUpstreamFile, placeView, regionWarning } from '../../upstreams';
 import type { AdminServices } from './admin';
+import { hints, schemas } from './schemas';
 
 interface Deps {
   ctx: PoolContext;
@@ -52,7 +53,7 @@ export async function upstreamRoutes(app: FastifyInstance, { ctx, services, mode
     return { mode: mode(), upstreams: upstreamRows(ctx), ...(warning ? { warning } : {}) };
   });
 
-  app.post<{ Body: unknown }>('/admin/upstreams', async (request, reply) => {
+  app.post<{ Body: unknown }>('/admin/upstreams', { schema: schemas.addUpstream, config: { schemaHint: hints.addUpstream } }, async (request, reply) => {
     const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { url?: unknown; secret?: unknown };
     if (typeof b.url !== 'string' || !b.url.trim()) return sendAdminError(reply, badRequest('Send {"url": "https://your-worker.workers.dev", "secret": "optional"}.', 'url'));
     const url = normaliseUpstreamUrl(b.url.trim());
@@ -77,7 +78,7 @@ export async function upstreamRoutes(app: FastifyInstance, { ctx, services, mode
     }
   });
 
-  app.post<{ Body: unknown }>('/admin/upstreams/delete', async (request, reply) => {
+  app.post<{ Body: unknown }>('/admin/upstreams/delete', { schema: schemas.deleteUpstream, config: { schemaHint: hints.deleteUpstream } }, async (request, reply) => {
     const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { url?: unknown };
     const url = typeof b.url === 'string' ? normaliseUpstreamUrl(b.url.trim()) : undefined;
     if (!url) return sendAdminError(reply, badRequest('Send {"url": "<an upstream as listed by GET /admin/upstreams>"}.', 'url'));

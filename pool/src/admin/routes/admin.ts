@@ -16,6 +16,8 @@ import { nextPacificMidnight } from '../../accounting';
 import type { ReloadReport } from '../../sources';
 import type { SaveHealth } from '../../state';
 import { type Counters, type Hour, type Usage, zeroHour } from '../../accounting';
+import { type SchemaFailure, schemaRefusal } from '../validation';
+import { hints, schemas } from './schemas';
 import { clientRoutes } from './admin-clients';
 import { keyRoutes } from './admin-keys';
 import { upstreamRoutes } from './admin-upstreams';
@@ -103,15 +105,21 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     return payload;
   });
-  // Fastify's own errors (malformed JSON, body too large) in the API's envelope.
-  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
+  // No body is an empty one: the schemas check `{}` (a missing required field is named), and the
+  // calls whose body is optional (reset, check, export, create a client key) work without one.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined) request.body = {};
+  });
+  // Fastify's own errors (a body or querystring against its schema, malformed JSON, body too
+  // large) in the API's envelope; schema refusals name the field.
+  app.setErrorHandler((err: Error & { statusCode?: number } & SchemaFailure, request, reply) => {
+    if (err.validation) return void sendAdminError(reply, schemaRefusal(err, request.routeOptions.config.schemaHint));
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     void sendAdminError(reply, { status, type: status < 500 ? 'invalid_request_error' : 'server_error', code: status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
   });
 
-  app.post<{ Body: { key?: unknown } | undefined; Querystring: { fingerprint?: string } }>('/admin/reset', async (request, reply) => {
-    const fromBody = request.body && typeof request.body === 'object' ? request.body.key : undefined;
-    const fp = typeof fromBody === 'string' ? fromBody : request.query.fingerprint;
+  app.post<{ Body: { key?: string } | undefined; Querystring: { fingerprint?: string } }>('/admin/reset', { schema: schemas.reset }, async (request, reply) => {
+    const fp = request.body?.key ?? request.query.fingerprint;
     if (!ctx.keys.reset(fp)) {
       return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${fp} (see /status).` });
     }
@@ -124,7 +132,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
 
   app.get('/admin/overview', async () => overview(ctx, ctx.usage, services?.budgets, opts.mode(), opts.saveHealth()));
 
-  app.get<{ Querystring: { days?: string } }>('/admin/usage', async (request, reply) => {
+  app.get<{ Querystring: { days?: string } }>('/admin/usage', { schema: schemas.usage }, async (request, reply) => {
     const days = request.query.days === undefined ? ctx.config.USAGE_DAYS : Number(request.query.days);
     if (!Number.isInteger(days) || days < 1 || days > 366) return sendAdminError(reply, badRequest('days must be a whole number from 1 to 366', 'days'));
     const kept = ctx.usage.keptDays().slice(-days);
@@ -141,7 +149,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   const { budgets } = services;
 
   app.get('/admin/budgets', async () => ({ families: FAMILIES, ...budgets.get(), examples: { 'gemini-2.5-pro': modelFamily('gemini-2.5-pro'), 'gemini-2.5-flash': modelFamily('gemini-2.5-flash'), 'gemini-2.5-flash-lite': modelFamily('gemini-2.5-flash-lite') } }));
-  app.put<{ Body: unknown }>('/admin/budgets', async (request, reply) => {
+  app.put<{ Body: unknown }>('/admin/budgets', { schema: schemas.budgets, config: { schemaHint: hints.budgets } }, async (request, reply) => {
     const parsed = budgets.validate(request.body);
     if (typeof parsed === 'string') return sendAdminError(reply, badRequest(parsed, 'budgets'));
     try {

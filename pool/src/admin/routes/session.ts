@@ -6,8 +6,9 @@
 import { apiError } from '@opengemini/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AdminGuard, csrfProblem, sendAdminError } from '../admin-guard';
-import { badRequest, invalidClientKey } from '../../http/errors';
+import { invalidClientKey } from '../../http/errors';
 import { tooManyKeyGuesses } from '../guess-limit';
+import { type SchemaFailure, schemaRefusal } from '../validation';
 import { COOKIE_NAME, COOKIE_PATH } from '../session';
 
 /** `{"key": "<admin key>"}` with room to spare; a larger Content-Length is refused unread (413). */
@@ -34,8 +35,8 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionOptions):
   const { guard } = opts;
   const { sessions } = guard;
   // Bad sign-in bodies in the API's envelope, naming the field.
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, _request, reply) => {
-    if (err.validation) return sendAdminError(reply, badRequest('Send {"key": "<admin key>"}.', 'key'));
+  app.setErrorHandler((err: Error & { statusCode?: number } & SchemaFailure, _request, reply) => {
+    if (err.validation) return sendAdminError(reply, schemaRefusal(err, 'Send {"key": "<admin key>"}.'));
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     return sendAdminError(reply, apiError(status === 413 ? 'client_too_large' : status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status }));
   });
