@@ -11,6 +11,19 @@ export interface StreamEncoder {
   encode(event: StreamEvent): string;
   /** What the dialect sends during silence (an SSE comment, Anthropic's `ping` event...). */
   readonly keepAlive: string;
+  /**
+   * For an encoder whose encode() writes stand-ins for long pieces it repeats (the Responses
+   * stream writes an item's whole text four times): the client's text, and its bytes with each
+   * piece encoded once and copied where it stands. Without it, encode() writes the client's text.
+   */
+  readonly standIns?: StandIns;
+}
+
+export interface StandIns {
+  /** The text with every stand-in replaced. */
+  text(raw: string): string;
+  /** The same as UTF-8 bytes, without building the replaced text. */
+  bytes(raw: string, utf8: Utf8Encoder): Uint8Array;
 }
 
 export interface StreamTiming {
@@ -30,7 +43,9 @@ export const DEFAULT_SILENCE_LIMIT_MS = 600_000;
  * the end or an error event) it ignores everything.
  */
 export class StreamConverter {
-  private readonly reader: GeminiStreamReader;
+  /** Gemini's bytes -> neutral events; convertSse drives it directly and asks bytes() for the output. */
+  readonly reader: GeminiStreamReader;
+  private readonly utf8 = new Utf8Encoder();
 
   constructor(
     private readonly encoder: StreamEncoder,
@@ -54,27 +69,40 @@ export class StreamConverter {
 
   /** Feeds Gemini bytes; returns the SSE text they complete (often ''). */
   push(bytes: Uint8Array): string {
-    return this.write(this.reader.push(bytes));
+    return this.text(this.reader.push(bytes));
   }
 
   /** Gemini's body ended: the last events, then the end of the answer, or an error if it was cut. */
   end(): string {
-    return this.write(this.reader.end());
+    return this.text(this.reader.end());
   }
 
   /** Gemini's body failed (connection lost): the error event. */
   fail(reason: unknown): string {
-    return this.write(this.reader.fail(reason));
+    return this.text(this.reader.fail(reason));
   }
 
   /** Gemini sent nothing for `ms`: the error event (the stream is abandoned). */
   silence(ms: number): string {
-    return this.write(this.reader.silence(ms));
+    return this.text(this.reader.silence(ms));
   }
 
   /** A bug of ours threw mid-conversion: still end the client's stream with an error event. */
   crash(err: unknown): string {
-    return this.write(this.reader.abort(toApiError(err)));
+    return this.text(this.reader.abort(toApiError(err)));
+  }
+
+  /** The events as the client's SSE text. */
+  text(events: StreamEvent[]): string {
+    const raw = this.write(events);
+    return this.encoder.standIns && raw !== '' ? this.encoder.standIns.text(raw) : raw;
+  }
+
+  /** The events as the client's SSE bytes; null when they write nothing. */
+  bytes(events: StreamEvent[]): Uint8Array | null {
+    const raw = this.write(events);
+    if (raw === '') return null;
+    return this.encoder.standIns ? this.encoder.standIns.bytes(raw, this.utf8) : this.utf8.encode(raw);
   }
 
   private write(events: StreamEvent[]): string {
@@ -98,7 +126,6 @@ export class StreamConverter {
  *   for silenceLimitMs (cancelling Gemini's body).
  */
 export function convertSse(source: ReadableStream<Uint8Array>, converter: StreamConverter, timing: StreamTiming = {}): ReadableStream<Uint8Array> {
-  const encoder = new Utf8Encoder();
   const keepAliveMs = timing.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
   const silenceLimitMs = timing.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS;
   const reader = source.getReader();
@@ -112,21 +139,22 @@ export function convertSse(source: ReadableStream<Uint8Array>, converter: Stream
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
   };
-  /** Sends text; false when there was none. */
-  const send = (text: string): boolean => {
-    if (closed || text === '') return false;
-    out.enqueue(encoder.encode(text));
+  /** Sends bytes; false when there were none. */
+  const send = (bytes: Uint8Array | null): boolean => {
+    if (closed || bytes === null) return false;
+    out.enqueue(bytes);
     lastOutput = Date.now();
     return true;
   };
-  /** Runs one converter step; an exception must still end the client's stream properly. */
-  const step = (fn: () => string): string => {
+  /** Runs one converter step to bytes; an exception must still end the client's stream properly. */
+  const step = (fn: () => StreamEvent[]): Uint8Array | null => {
     try {
-      return fn();
+      return converter.bytes(fn());
     } catch (err) {
-      return converter.crash(err);
+      return converter.bytes(converter.reader.abort(toApiError(err)));
     }
   };
+  const keepAlive = new Utf8Encoder().encode(converter.keepAlive);
   /** Ends the client's stream; Gemini's body is cancelled unless it already ended. */
   const close = (cancelSource: boolean) => {
     if (closed) return;
@@ -141,11 +169,11 @@ export function convertSse(source: ReadableStream<Uint8Array>, converter: Stream
     if (closed) return;
     const now = Date.now();
     if (silenceLimitMs > 0 && now - lastInput >= silenceLimitMs) {
-      send(converter.silence(now - lastInput));
+      send(step(() => converter.reader.silence(now - lastInput)));
       close(true);
       return;
     }
-    if (keepAliveMs > 0 && now - lastOutput >= keepAliveMs) send(converter.keepAlive);
+    if (keepAliveMs > 0 && now - lastOutput >= keepAliveMs) send(keepAlive.slice());
     timer = setTimeout(tick, nextTick(Date.now()));
   };
   /** Milliseconds until the next keep-alive or silence deadline, whichever comes first. */
@@ -168,18 +196,18 @@ export function convertSse(source: ReadableStream<Uint8Array>, converter: Stream
         try {
           chunk = await reader.read();
         } catch (err) {
-          send(step(() => converter.fail(err)));
+          send(step(() => converter.reader.fail(err)));
           close(false);
           return;
         }
         if (closed) return; // the client left, or Gemini went silent, while we waited
         if (chunk.done) {
-          send(step(() => converter.end()));
+          send(step(() => converter.reader.end()));
           close(false);
           return;
         }
         lastInput = Date.now();
-        const sent = send(step(() => converter.push(chunk.value)));
+        const sent = send(step(() => converter.reader.push(chunk.value)));
         // Answered in full (an error event): stop reading Gemini, nothing more will be sent.
         if (converter.done) return close(true);
         if (sent) return;

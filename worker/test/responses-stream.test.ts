@@ -2,12 +2,12 @@
 // ResponseStreamEvent, sequence numbers, item lifecycles, deltas adding up, the final output),
 // at every split point of the bytes, and the final Response equal to the non-streamed one.
 import type { Gemini } from '@opengemini/shared';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkResponsesStream } from '../../tools/src/oracles/responses-stream';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
 import { toResponse } from '../src/dialects/responses/response';
 import { ResponsesStreamEncoder } from '../src/dialects/responses/stream';
-import { StreamConverter } from '../src/sse-stream';
+import { StreamConverter, convertSse } from '../src/sse-stream';
 import { pinnedContext } from './support/responses';
 
 type Event = Record<string, unknown> & { type: string };
@@ -133,5 +133,30 @@ describe('ResponsesStreamConverter', () => {
     const key = `AIza${'x'.repeat(35)}`;
     const { raw } = run([utf8.encode(sse([{ error: { code: 403, message: `Permission denied for api_key:${key}`, status: 'PERMISSION_DENIED' } }]))]);
     expect(raw).not.toContain(key);
+  });
+  it("the client's bytes are the converter's text, byte for byte: whole texts spliced in as bytes (non-ASCII, several items)", async () => {
+    const chunks = perEvent([
+      chunk([{ text: 'Pensée « un »… ', thought: true }]),
+      chunk([{ text: 'deux 😀', thought: true }]),
+      chunk([{ text: 'Réponse: “été” ' }]),
+      chunk([{ text: '\u4f60\u597d\n"quoted"\\' }]),
+      chunk([{ functionCall: { name: 'shell', args: { command: ['ls', 'é'] } }, thoughtSignature: 'c2ln' }], 'STOP'),
+    ]);
+    vi.useFakeTimers({ toFake: ['Date'] }); // completed_at the same in both runs
+    try {
+      const { raw } = run(chunks, { tools: [{ type: 'function', name: 'shell' }] }, true);
+      const source = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (const b of chunks) c.enqueue(b);
+          c.close();
+        },
+      });
+      const conv = new StreamConverter(new ResponsesStreamEncoder(pinnedContext({ tools: [{ type: 'function', name: 'shell' }] }, true)));
+      const body = await new Response(convertSse(source, conv, { keepAliveMs: 0, silenceLimitMs: 0 })).arrayBuffer();
+      expect(raw).toContain('Réponse: “été” 你好');
+      expect(new TextDecoder().decode(body)).toBe(raw);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -31,7 +31,8 @@ import type { StreamEvent, TextEvent } from '../../gemini/stream';
 import { usageComment } from '../../gemini/usage';
 import { errorBody } from '../../http';
 import { SSE_KEEPALIVE_TEXT } from '../../sse';
-import type { StreamEncoder } from '../../sse-stream';
+import type { Utf8Encoder } from '../../sse';
+import type { StandIns, StreamEncoder } from '../../sse-stream';
 import { type ResponseContext, callItem, outcome, responseObject, signatureItem, toResponseUsage } from './response';
 import type { OutputItem, OutputReasoning, ResponseObject } from './types';
 
@@ -57,6 +58,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private textSignature: string | undefined;
   private signatureSent = false;
   private readonly texts = new TextTokens();
+  /** The frames that carry an item's whole text hold a token for it (TextTokens). */
+  readonly standIns: StandIns = this.texts;
 
   constructor(private readonly ctx: ResponseContext) {}
 
@@ -223,9 +226,12 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     return this.event('error', { code: error.code, message: error.message, param: error.param, error });
   }
 
-  /** One SSE frame: `event:` names the type, as OpenAI sends it; JSON.stringify output is one line. */
+  /**
+   * One SSE frame: `event:` names the type, as OpenAI sends it; JSON.stringify output is one
+   * line. Whole texts stay tokens here: standIns splices them in (as bytes, for the client).
+   */
   private event(type: string, fields: Record<string, unknown> | { response: ResponseObject }): string {
-    return `event: ${type}\ndata: ${this.texts.expand(JSON.stringify({ type, ...fields, sequence_number: this.seq++ }))}\n\n`;
+    return `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: this.seq++ })}\n\n`;
   }
 }
 
@@ -233,11 +239,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
  * An item's whole text appears in four events (its done events and response.completed). Decoding
  * it from the JSON literals Gemini sent and encoding it four times again was a third of a long
  * stream's CPU; instead the items hold a token, and each frame's JSON gets the literal spliced in
- * where the token's own literal stands. Tokens are NUL-delimited with a random part: model text
- * cannot forge one.
+ * where the token's own literal stands. For the client's bytes the literal is UTF-8 encoded once
+ * and its bytes copied: building the expanded text and encoding it (the text four times, in one
+ * string of a megabyte or more) cost more than every delta of a 2,000-event stream. Tokens are
+ * NUL-delimited with a random part: model text cannot forge one.
  */
-class TextTokens {
+class TextTokens implements StandIns {
   private readonly literals: string[] = [];
+  private readonly encoded: Array<Uint8Array | undefined> = [];
   private readonly mark = `\u0000og-${Math.random().toString(36).slice(2, 10)}-`;
   /** `"\u0000og-xxxx-` : how JSON.stringify writes the start of a token. */
   private readonly written = JSON.stringify(this.mark).slice(0, -1);
@@ -249,7 +258,7 @@ class TextTokens {
   }
 
   /** The JSON with every token's literal replaced by the text's own literal. */
-  expand(json: string): string {
+  text(json: string): string {
     if (this.literals.length === 0 || !json.includes(this.written)) return json;
     let out = '';
     let at = 0;
@@ -259,5 +268,32 @@ class TextTokens {
       at = end + 7; // past the token's closing \u0000"
     }
     return out + json.slice(at);
+  }
+
+  /** text(json) as UTF-8: the pieces around the tokens encoded, each literal's bytes (encoded once) copied in. */
+  bytes(json: string, utf8: Utf8Encoder): Uint8Array {
+    if (this.literals.length === 0 || !json.includes(this.written)) return utf8.encode(json);
+    const pieces: Uint8Array[] = [];
+    let size = 0;
+    let at = 0;
+    for (let start = json.indexOf(this.written); start !== -1; start = json.indexOf(this.written, at)) {
+      const end = json.indexOf('\\u0000"', start + this.written.length);
+      const index = Number(json.slice(start + this.written.length, end));
+      const around = utf8.encode(json.slice(at, start));
+      const literal = (this.encoded[index] ??= utf8.encode(this.literals[index]!));
+      pieces.push(around, literal);
+      size += around.byteLength + literal.byteLength;
+      at = end + 7;
+    }
+    const last = utf8.encode(json.slice(at));
+    pieces.push(last);
+    size += last.byteLength;
+    const out = new Uint8Array(size);
+    let offset = 0;
+    for (const piece of pieces) {
+      out.set(piece, offset);
+      offset += piece.byteLength;
+    }
+    return out;
   }
 }
