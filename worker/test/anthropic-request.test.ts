@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Anthropic } from '@opengemini/shared';
 import { collectMediaUrls, toGeminiRequest } from '../src/dialects/anthropic/request';
 import { parseMessagesRequest } from '../src/dialects/anthropic/validate';
-import { thinkingSignature } from '../src/dialects/anthropic/carry';
+import { carrySignature } from '../src/gemini/signatures';
 import { SKIP_SIGNATURE, encodeToolCallId } from '../src/gemini/signatures';
 import { findGeminiViolations } from '../../tools/src/oracles/gemini-validator';
 import { oraclesPresent, repoRoot } from '../../tools/src/oracles/paths';
@@ -84,7 +84,7 @@ describe('Anthropic request -> Gemini body', () => {
       base({
         messages: [
           { role: 'user', content: 'q' },
-          { role: 'assistant', content: [{ type: 'thinking', thinking: 'hmm', signature: thinkingSignature('dGV4dC1zaWc=') }, { type: 'redacted_thinking', data: 'xyz' }, { type: 'text', text: 'A.' }] },
+          { role: 'assistant', content: [{ type: 'thinking', thinking: 'hmm', signature: carrySignature('dGV4dC1zaWc=') }, { type: 'redacted_thinking', data: 'xyz' }, { type: 'text', text: 'A.' }] },
           { role: 'user', content: 'more' },
         ],
       }),

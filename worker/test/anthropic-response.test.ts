@@ -2,7 +2,7 @@
 // grammar checked event by event, and the same output whatever the network's cuts.
 import { describe, expect, it, vi } from 'vitest';
 import type { Anthropic, Gemini } from '@opengemini/shared';
-import { readThinkingSignature } from '../src/dialects/anthropic/carry';
+import { carriedSignature } from '../src/gemini/signatures';
 import { toMessage } from '../src/dialects/anthropic/response';
 import { MessagesStreamConverter, PING } from '../src/dialects/anthropic/stream';
 import { convertSse } from '../src/sse-stream';
@@ -25,7 +25,7 @@ describe('Gemini answer -> Anthropic message', () => {
       answer([{ text: 'Plan.', thought: true }, { text: 'Reading.' }, { functionCall: { name: 'Read', args: { p: '/x' }, id: 'g1' }, thoughtSignature: 'c2ln' }]),
       {
         content: [
-          { type: 'thinking', thinking: 'Plan.', signature: 'gemini:' },
+          { type: 'thinking', thinking: 'Plan.', signature: 'gemini-thought-signature:' },
           { type: 'text', text: 'Reading.' },
           { type: 'tool_use', id: encodeToolCallId({ geminiId: 'g1', signature: 'c2ln' }, () => 'n1', 'toolu_'), name: 'Read', input: { p: '/x' } },
         ],
@@ -52,7 +52,7 @@ describe('Gemini answer -> Anthropic message', () => {
   it('a Gemini 3 text signature rides on the thinking block; a call’s signature in its tool_use id', () => {
     const msg = toMessage(answer([{ text: 'Think.', thought: true }, { text: 'Done.', thoughtSignature: 'dGV4dA==' }]), { id: 'msg_x', model: 'm' });
     const thinking = msg.content[0] as { signature: string };
-    expect(readThinkingSignature(thinking.signature)).toBe('dGV4dA==');
+    expect(carriedSignature(thinking.signature)).toBe('dGV4dA==');
     const call = toMessage(answer([{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'Y2FsbA==' }]), { id: 'msg_x', model: 'm' }).content[0] as { id: string };
     expect(call.id).toMatch(/^toolu_/);
     expect(decodeToolCallId(call.id)).toEqual({ signature: 'Y2FsbA==' });

@@ -115,7 +115,7 @@ describe('Anthropic Messages through workerd', () => {
     stream.on('streamEvent', (e) => types.push(e.type));
     const msg = await stream.finalMessage();
     expect(msg.content.map((b) => b.type)).toEqual(['thinking', 'text']);
-    expect(msg.content[0]).toMatchObject({ type: 'thinking', thinking: 'Two plus two.', signature: expect.stringMatching(/^gemini:/) });
+    expect(msg.content[0]).toMatchObject({ type: 'thinking', thinking: 'Two plus two.', signature: expect.stringMatching(/^gemini-thought-signature:/) });
     expect(msg.content[1]).toMatchObject({ type: 'text', text: 'The answer is 4.' });
     expect(msg.stop_reason).toBe('end_turn');
     expect(msg.usage.output_tokens).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
 import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/errors';
-import { encryptedContent } from '../src/dialects/responses/carry';
+import { carrySignature } from '../src/gemini/signatures';
 import { toGeminiBody } from '../src/dialects/responses/request';
 import { parseResponsesRequest } from '../src/dialects/responses/validate';
 import { SKIP_SIGNATURE, decodeToolCallId, encodeToolCallId } from '../src/gemini/signatures';
@@ -115,7 +115,7 @@ describe('thought signatures come back to Gemini 3', () => {
   const firstCall = (body: Gemini.GenerateContentRequest) => body.contents![1]!.parts![0]!;
 
   it.each<[string, Json | undefined, string, string]>([
-    ['from our encrypted_content in the reasoning item before the call', { type: 'reasoning', summary: [], encrypted_content: encryptedContent('c2lnLTE=') }, 'call_plain', 'c2lnLTE='],
+    ['from our encrypted_content in the reasoning item before the call', { type: 'reasoning', summary: [], encrypted_content: carrySignature('c2lnLTE=') }, 'call_plain', 'c2lnLTE='],
     ['from the call id when reasoning items were dropped', undefined, encodeToolCallId({ signature: 'c2lnLTI=' }), 'c2lnLTI='],
     ['the placeholder for a foreign encrypted_content (a conversation begun on OpenAI)', { type: 'reasoning', summary: [], encrypted_content: 'gAAAAABopenai-blob' }, 'call_plain', SKIP_SIGNATURE],
     ['the placeholder for history the model did not produce', undefined, 'call_plain', SKIP_SIGNATURE],

@@ -62,3 +62,22 @@ export function decodeToolCallId(id: string | undefined): CarriedCall {
     return {};
   }
 }
+
+/**
+ * A signature carried in a field the client echoes back verbatim (Anthropic's thinking
+ * `signature`, a Responses reasoning item's `encrypted_content`). Marked, so a value the client's
+ * own provider wrote there (history begun on Claude or a GPT model) is recognised as foreign and
+ * never sent to Gemini, where it would be a certain 400. One mark for every dialect.
+ */
+const CARRIED_SIGNATURE_MARK = 'gemini-thought-signature:';
+
+/** The carrier value for a Gemini signature (the bare mark when Gemini gave none). */
+export function carrySignature(signature: string | undefined): string {
+  return CARRIED_SIGNATURE_MARK + (signature ?? '');
+}
+
+/** The Gemini signature inside a carrier value of ours; undefined for anything else or an empty one. */
+export function carriedSignature(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith(CARRIED_SIGNATURE_MARK)) return undefined;
+  return value.slice(CARRIED_SIGNATURE_MARK.length) || undefined;
+}

@@ -3,12 +3,10 @@
 // what Gemini needs on the next turn:
 //   tool_use.id          toolu_<nonce>[_<base64url(Gemini call id \n signature)>] (gemini/signatures.ts):
 //                        the signature of that call, which Gemini 3 requires back
-//   thinking.signature   `gemini:` + the signature Gemini gave beside the turn's text or thoughts
-//                        (optional for Gemini, kept when it comes); a signature without the
-//                        prefix is Anthropic's own (history from Claude) and is not sent to Gemini
+//   thinking.signature   the signature Gemini gave beside the turn's text or thoughts, marked
+//                        (gemini/signatures.ts carrySignature); an unmarked one is Anthropic's own
+//                        (history from Claude) and is not sent to Gemini
 import { type CarriedCall, encodeToolCallId } from '../../gemini/signatures';
-
-const THINKING_PREFIX = 'gemini:';
 
 /** Mints a tool_use id carrying Gemini's call id and signature (tests pin the nonce). */
 export type ToolUseIdMinter = (carried: CarriedCall) => string;
@@ -19,13 +17,3 @@ export const toolUseId: ToolUseIdMinter = (carried) => {
   if (carried.signature) c.signature = carried.signature;
   return encodeToolCallId(c, undefined, 'toolu_');
 };
-
-export function thinkingSignature(geminiSignature: string | undefined): string {
-  return THINKING_PREFIX + (geminiSignature ?? '');
-}
-
-/** The Gemini signature a thinking block carries, if it is one of ours and holds one. */
-export function readThinkingSignature(signature: unknown): string | undefined {
-  if (typeof signature !== 'string' || !signature.startsWith(THINKING_PREFIX)) return undefined;
-  return signature.slice(THINKING_PREFIX.length) || undefined;
-}

@@ -41,7 +41,7 @@ import { isGemini3, normalizeModel } from '../../gemini/models';
 import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
 import { decodeToolCallId } from '../../gemini/signatures';
 import { budgetRange } from '../../gemini/thinking';
-import { readThinkingSignature } from './carry';
+import { carriedSignature } from '../../gemini/signatures';
 
 export function toGeminiRequest(req: Anthropic.MessagesRequest, media?: MediaMap): GeminiRequest {
   const out = toGenerateContent(toConversation(req, media));
@@ -162,7 +162,7 @@ function assistantParts(content: string | Anthropic.ContentBlockParam[], calls: 
       parts.push({ kind: 'call', name: use.name, args: use.input, geminiId: carried.geminiId, signature: carried.signature });
       recorded.push({ id: use.id, name: use.name, geminiId: carried.geminiId });
     } else if (block.type === 'thinking') {
-      signature ??= readThinkingSignature((block as Anthropic.ThinkingBlock).signature);
+      signature ??= carriedSignature((block as Anthropic.ThinkingBlock).signature);
     }
     // redacted_thinking, server_tool_use, web_search_tool_result: nothing Gemini can read.
   }

@@ -18,7 +18,8 @@ import { ApiError } from '../../errors';
 import { type FinishCategory, finishCategory } from '../../gemini/finish';
 import { blockedPromptMessage, readParts } from '../../gemini/parts';
 import { readUsage } from '../../gemini/usage';
-import { type ToolUseIdMinter, thinkingSignature, toolUseId } from './carry';
+import { carrySignature } from '../../gemini/signatures';
+import { type ToolUseIdMinter, toolUseId } from './carry';
 
 export interface MessageContext {
   /** `msg_...` */
@@ -45,7 +46,7 @@ export function toMessage(res: Gemini.GenerateContentResponse, ctx: MessageConte
       if (seg.kind === 'calls') {
         for (const call of seg.calls) content.push({ type: 'tool_use', id: (ctx.toolUseId ?? toolUseId)(call), name: call.name, input: call.args });
       } else if (seg.kind === 'thought') {
-        content.push({ type: 'thinking', thinking: seg.text, signature: thinkingSignature(textSignature) });
+        content.push({ type: 'thinking', thinking: seg.text, signature: carrySignature(textSignature) });
       } else if (seg.text !== '') {
         content.push({ type: 'text', text: seg.text });
       }

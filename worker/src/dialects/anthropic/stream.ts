@@ -21,7 +21,8 @@ import type { OutputCall } from '../../gemini/parts';
 import { finishCategory } from '../../gemini/finish';
 import { usageComment } from '../../gemini/usage';
 import { type StreamEncoder, StreamConverter } from '../../sse-stream';
-import { thinkingSignature, toolUseId } from './carry';
+import { carrySignature } from '../../gemini/signatures';
+import { toolUseId } from './carry';
 import { anthropicErrorEvent } from './errors';
 import { type MessageContext, stopReason, toUsage } from './response';
 
@@ -106,7 +107,7 @@ export class MessagesStreamEncoder implements StreamEncoder {
     const index = this.next - 1;
     let out = '';
     if (this.open === 'thinking') {
-      const delta = { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: thinkingSignature(this.signature) } };
+      const delta = { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: carrySignature(this.signature) } };
       out += frame('content_block_delta', JSON.stringify(delta));
     }
     this.open = undefined;

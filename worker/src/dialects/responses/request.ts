@@ -35,7 +35,7 @@ import type { Conversation, MediaPart, Part, Tool, ToolChoice, Turn } from '../.
 import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
 import { decodeToolCallId } from '../../gemini/signatures';
 import { parseArguments } from '../openai-chat/request';
-import { signatureFrom } from './carry';
+import { carriedSignature } from '../../gemini/signatures';
 import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest } from './types';
 
 export const WEB_SEARCH_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11']);
@@ -177,7 +177,7 @@ function mapItems(items: readonly InputItem[], system: string[], media: MediaMap
     const p = `input[${i}]`;
     switch (item.type) {
       case 'reasoning': {
-        const signature = signatureFrom(item.encrypted_content);
+        const signature = carriedSignature(item.encrypted_content);
         if (signature) modelTurn().signature = signature;
         return;
       }

@@ -23,7 +23,7 @@ import { finishCategory } from '../../gemini/finish';
 import { type OutputCall, blockedPromptMessage, groundingCitations, readParts } from '../../gemini/parts';
 import { type CarriedCall, encodeToolCallId, nonce } from '../../gemini/signatures';
 import { readUsage } from '../../gemini/usage';
-import { encryptedContent } from './carry';
+import { carrySignature } from '../../gemini/signatures';
 import type { ToolNames } from './request';
 import type { ItemStatus, OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, ToolParam } from './types';
 
@@ -149,7 +149,7 @@ export function callItem(call: OutputCall, ctx: ResponseContext): OutputItem {
 
 /** The reasoning item that carries a thought signature (only with include reasoning.encrypted_content). */
 export function signatureItem(ctx: ResponseContext, signature: string): OutputReasoning {
-  return { id: (ctx.itemId)('rs'), type: 'reasoning', summary: [], encrypted_content: encryptedContent(signature) };
+  return { id: (ctx.itemId)('rs'), type: 'reasoning', summary: [], encrypted_content: carrySignature(signature) };
 }
 
 export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseContext): ResponseObject {

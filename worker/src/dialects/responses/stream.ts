@@ -24,7 +24,7 @@
 // before finishReason, silence, a bug of ours) is one `error` event and the end. The event carries OpenAI's fields (code =
 // the contract's fault code, message, param) and the same error nested as `error`, the envelope
 // the openai SDKs throw on and the pool already reads in chat streams. Never a silent end.
-import type { Gemini } from '@opengemini/shared';
+import { type Gemini, concatBytes } from '@opengemini/shared';
 import type { ApiError } from '../../errors';
 import type { OutputCall } from '../../gemini/parts';
 import type { StreamEvent, TextEvent } from '../../gemini/stream';
@@ -274,7 +274,6 @@ class TextTokens implements StandIns {
   bytes(json: string, utf8: Utf8Encoder): Uint8Array {
     if (this.literals.length === 0 || !json.includes(this.written)) return utf8.encode(json);
     const pieces: Uint8Array[] = [];
-    let size = 0;
     let at = 0;
     for (let start = json.indexOf(this.written); start !== -1; start = json.indexOf(this.written, at)) {
       const end = json.indexOf('\\u0000"', start + this.written.length);
@@ -282,18 +281,9 @@ class TextTokens implements StandIns {
       const around = utf8.encode(json.slice(at, start));
       const literal = (this.encoded[index] ??= utf8.encode(this.literals[index]!));
       pieces.push(around, literal);
-      size += around.byteLength + literal.byteLength;
       at = end + 7;
     }
-    const last = utf8.encode(json.slice(at));
-    pieces.push(last);
-    size += last.byteLength;
-    const out = new Uint8Array(size);
-    let offset = 0;
-    for (const piece of pieces) {
-      out.set(piece, offset);
-      offset += piece.byteLength;
-    }
-    return out;
+    pieces.push(utf8.encode(json.slice(at)));
+    return concatBytes(pieces);
   }
 }
