@@ -214,6 +214,17 @@ describe.each<Mode>(['workers', 'direct'])('hostile requests on the Messages and
     },
   );
 
+  it.each(['/v1/models/..', '/v1/models/%2e%2e', '/v1/models/..%2fv1beta%2ffiles', '/v1/models/a%2fb'])(
+    'GET %s: a 400 naming the model, never a path climbing out of /v1/models upstream',
+    async (path) => {
+      const p = await pool(mode);
+      const r = await raw(portOf(p), `GET ${path} HTTP/1.1\r\nHost: x\r\nauthorization: Bearer ${GUEST}\r\nconnection: close\r\n\r\n`);
+      expect(r.status).toMatch(/^HTTP\/1\.1 400 /);
+      expect(bodyOf(r.reply)).toMatchObject({ error: { param: 'model' } });
+      expect(backend.mock.requests).toEqual([]);
+    },
+  );
+
   it('GET and DELETE /v1/responses/{id}: a clear 404 in OpenAI’s envelope (nothing is stored), with the guest key too', async () => {
     const p = await pool(mode);
     for (const auth of [p.pool.accessKey, GUEST]) {
