@@ -3,11 +3,30 @@
 // production, only the Worker is scripted.
 import { encodeFaultHeader } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
 import { attempt, type AttemptResult } from '../src/proxy/attempt';
+import { replyFailure } from '../src/proxy/reply';
 import type { Expect } from '../src/proxy/request';
 import { Cancel, fromFetchResponse, type Transport, type UpstreamReply, type UpstreamRequest } from '../src/upstreams/transport';
 
 /** A Worker stand-in: `answer` builds the Response (or throws, as a failed connection does). */
+/** What the reply writer sends, without a socket: status, headers and body. */
+class CapturedResponse {
+  headersSent = false;
+  destroyed = false;
+  status = 0;
+  body = '';
+  writeHead(status: number): this {
+    this.status = status;
+    this.headersSent = true;
+    return this;
+  }
+  end(body: string | Buffer): this {
+    this.body = body.toString();
+    return this;
+  }
+}
+
 function fake(answer: (req: UpstreamRequest) => Response | Promise<Response>): Transport & { seen: UpstreamRequest[] } {
   const seen: UpstreamRequest[] = [];
   return {
@@ -64,7 +83,21 @@ describe('a whole answer', () => {
   it('an answer past the limit fails as too large instead of being held in memory', async () => {
     const r = await run(fake(() => json({ text: 'x'.repeat(5_000) })), { limit: 4_096 });
     expect(faultOf(r)).toBe('client_too_large');
-    if (r.kind === 'failure') expect(r.failure.body.toString()).toContain('answer_too_large');
+    expect(r.kind === 'failure' && r.failure.own?.code).toBe('answer_too_large');
+  });
+
+  it.each([
+    ['openai', { error: { code: 'answer_too_large', type: 'server_error' } }],
+    ['responses', { error: { code: 'answer_too_large', type: 'server_error' } }],
+    ['anthropic', { type: 'error', error: { type: 'api_error' } }],
+    ['gemini', { error: { code: 502, status: 'UNAVAILABLE' } }],
+  ] as const)('a too-large answer is told in the %s route\'s own envelope', async (dialect, shape) => {
+    const r = await run(fake(() => json({ text: 'x'.repeat(5_000) })), { limit: 4_096 });
+    if (r.kind !== 'failure') throw new Error(`expected a failure, got ${r.kind}`);
+    const res = new CapturedResponse();
+    replyFailure(res as unknown as ServerResponse, dialect, r.failure, 'client_too_large');
+    expect(res.status).toBe(502);
+    expect(JSON.parse(res.body)).toMatchObject(shape);
   });
 
   it('a labelled error is a failure with its fault, status and body', async () => {

@@ -6,7 +6,7 @@
 //   cancelled the client left.
 // No policy here: what a failure means is the failure table's business (policy/).
 import type { Readable } from 'node:stream';
-import { type Fault, decodeFault, faultStatus } from '@opengemini/shared';
+import { type ApiErrorInfo, type Fault, apiError, decodeFault, faultStatus } from '@opengemini/shared';
 import { scrubHeldKeys } from '../keys';
 import { Cancel, type HeaderGetter, isTimeoutError, type Transport, type UpstreamReply, type UpstreamRequest } from '../upstreams';
 import { BodyTooLarge, findErrorEvent, readAll, readFirstEvent } from './relay';
@@ -23,6 +23,8 @@ export interface Failure {
   /** What came back (an error envelope, or the start of whatever else), for the log and the client. */
   body: Buffer;
   fault: Fault;
+  /** The pool's own error for it, rendered in the route's dialect (not an upstream's envelope). */
+  own?: ApiErrorInfo;
 }
 
 export type AttemptResult =
@@ -110,7 +112,8 @@ function aborted(signal: AbortSignal): Promise<never> {
 function tooLarge(limit: number): Failure {
   // Nobody's fault and not worth another key: the same question gives the same answer.
   const message = `The answer is larger than ${limit} bytes, more than this pool relays whole; ask for a stream.`;
-  return { status: 502, contentType: 'application/json', body: Buffer.from(JSON.stringify({ error: { message, type: 'server_error', code: 'answer_too_large' } })), fault: { kind: 'client', reason: 'too_large' } };
+  const own = apiError('answer_too_large', message);
+  return { status: own.status, contentType: 'application/json', body: Buffer.from(message), fault: { kind: 'client', reason: 'too_large' }, own };
 }
 
 type ErrorEvent = { type?: unknown; error?: { code?: unknown }; response?: { error?: { code?: unknown } } };

@@ -28,6 +28,7 @@ export function replyError(res: ServerResponse, dialect: Dialect, e: PoolError):
 
 /** An upstream's error answer passed on as it came (scrubbed), or told in our envelope when it is not one. */
 export function replyFailure(res: ServerResponse, dialect: Dialect, f: Failure, code: FaultCode): Sent {
+  if (f.own) return replyError(res, dialect, f.own);
   const envelope = isJson(f.body);
   if (!envelope) {
     // Not an envelope (a proxy's HTML page, a dropped connection): say what happened in ours.
