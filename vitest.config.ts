@@ -13,6 +13,9 @@ export default defineConfig({
           name: 'unit',
           include: ['{shared,worker,pool,tools}/{src,test}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          // A guard against a hung test, not a speed target (those live in `pnpm bench`): the
+          // property tests take 1-2 s alone and 6 s on a busy 2-core machine; 5 s failed them there.
+          testTimeout: 30_000,
         },
       },
       {
