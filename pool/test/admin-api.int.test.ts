@@ -348,7 +348,7 @@ describe('keys', () => {
     await eventually(async () => {
       job = (await call(p, 'GET', '/admin/keys/check')).json();
       expect(job.running).toBe(false);
-    }, 10_000);
+    }, 30_000);
     expect(job.done).toBe(8);
     expect(job.counts).toMatchObject({ disabled: 1, enabled: 1, ok: 6 });
     const probes = mock.requests.filter((r) => r.path.startsWith('/v1beta/models'));

@@ -89,7 +89,7 @@ describe('where each Worker runs', () => {
     await eventually(async () => {
       job = await get(p, '/admin/keys/check');
       expect(job.running).toBe(false);
-    }, 10_000);
+    }, 30_000);
     expect(job.counts.upstream_error).toBe(2);
     const warning = /^every Worker is region-blocked \(they run in HKG, ORD\): Google does not serve Gemini where they run/;
     expect(job.warning).toMatch(warning);

@@ -116,8 +116,9 @@ export async function startTestPool(setup: PoolSetup): Promise<PoolUnderTest> {
   };
 }
 
-/** Waits until `check` passes (polling), for effects that land asynchronously (reloads). */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
+/** Waits until `check` passes (polling), for effects that land asynchronously (reloads). The
+ * limit guards against a hang; it is not a speed target, so it allows for a busy machine. */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     try {
