@@ -2,7 +2,7 @@
 // of worker/ with the committed wrangler.toml and the built bundle, in workerd, offline, before
 // the strict mock. The rest of the suite runs the bundle through Miniflare directly
 // (tools/src/harness/workerd.ts says why); this proves the committed config still serves it
-// under `wrangler dev`, and that the harness runs it with the config's compatibility date.
+// under `wrangler dev`, and that the harness runs it with the config's compatibility settings.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPATIBILITY_DATE, builtWorkerPath } from '../src/harness/workerd';
+import { builtWorkerPath, deployedConfig } from '../src/harness/workerd';
 import { type MockGemini, startMockGemini } from '../src/mock-gemini/index';
 import { repoRoot } from '../src/oracles/paths';
 
@@ -90,7 +90,9 @@ describe('wrangler dev serves the committed config and the built bundle', () => 
     expect(mock.requests.slice(before).map((r) => r.key)).toEqual([KEY]);
   });
 
-  it('the test harness runs the Worker with the compatibility date of worker/wrangler.toml', () => {
-    expect(/^compatibility_date = "([^"]+)"$/m.exec(committed)?.[1]).toBe(COMPATIBILITY_DATE);
+  it('the test harness runs the Worker with the compatibility date and flags of worker/wrangler.toml', () => {
+    expect(deployedConfig.compatibility_date).toBe(/^compatibility_date = "([^"]+)"$/m.exec(committed)?.[1]);
+    const flags = /^compatibility_flags = \[([^\]]*)\]$/m.exec(committed)?.[1] ?? '';
+    expect(deployedConfig.compatibility_flags).toEqual([...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]));
   });
 });

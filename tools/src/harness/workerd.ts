@@ -14,12 +14,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Log, LogLevel, Miniflare } from 'miniflare';
+import { unstable_readConfig } from 'wrangler';
 import { repoRoot } from '../oracles/paths';
 
 export const builtWorkerPath = resolve(repoRoot, 'worker/dist/worker.js');
 
-/** The compatibility date of worker/wrangler.toml (a test checks the two agree). */
-export const COMPATIBILITY_DATE = '2025-09-01';
+/** worker/wrangler.toml as wrangler reads it: the Worker runs here with the compatibility date
+ * and flags it is deployed with. */
+export const deployedConfig = unstable_readConfig({ config: resolve(repoRoot, 'worker/wrangler.toml') });
 
 export interface RunningWorker {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:40123 */
@@ -45,7 +47,8 @@ export async function startWorkerd(options: WorkerdOptions): Promise<RunningWork
     name: 'opengemini-test',
     modules: true,
     scriptPath: entrypoint,
-    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityDate: deployedConfig.compatibility_date,
+    compatibilityFlags: deployedConfig.compatibility_flags,
     bindings,
     host: '127.0.0.1',
     port: 0,
