@@ -15,7 +15,7 @@ import { nativeRoutes } from './routes/native';
 import { anthropicRoutes } from './routes/anthropic';
 import { openaiRoutes } from './routes/openai';
 import { responsesRoutes } from './routes/responses';
-import { ModelCache, proxied } from './routes/proxy';
+import { ModelCache } from './routes/proxy';
 import type { ReloadReport } from '../sources';
 import type { SaveHealth } from '../state';
 
@@ -63,9 +63,10 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
   ctx.metrics ??= new PoolMetrics(ctx);
 
   // Operator routes log a line too; proxy routes are hijacked and log in proxy.ts.
+  app.decorateRequest('proxied', false);
   // Hooks that run on every request take a callback rather than being async: no promise each.
   app.addHook('onResponse', (request, reply, done) => {
-    if (!proxied.has(request.raw)) request.log.info({ method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    if (!request.proxied) request.log.info({ method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     done();
   });
 
