@@ -9,7 +9,9 @@ export const OVERFLOW = '(other)';
 export const MAX_LABEL_LENGTH = 128;
 
 export class SeriesCap<N extends string> {
-  private readonly seen = new Set<string>();
+  /** Every label set seen, by its values joined, as the object handed to prom-client: built once
+   * (the hot path adds to a counter per request and per attempt, with the same few sets). */
+  private readonly sets = new Map<string, Record<N, string>>();
   private readonly overflow: Record<N, string>;
 
   constructor(
@@ -21,14 +23,20 @@ export class SeriesCap<N extends string> {
 
   /** The labels to count `values` (in `names` order) under. */
   labels(values: readonly string[]): Record<N, string> {
-    const kept = values.map((v) => (v.length > MAX_LABEL_LENGTH ? OVERFLOW : v));
-    const id = kept.join('\u0000');
-    if (!this.seen.has(id)) {
-      if (this.seen.size >= this.max) return this.overflow;
-      this.seen.add(id);
+    let id = values.join('\u0000');
+    let kept = values;
+    // Only a set this long can hold a value past the limit: its values are cut first, so every
+    // long value is the one `(other)` series.
+    if (id.length > MAX_LABEL_LENGTH) {
+      kept = values.map((v) => (v.length > MAX_LABEL_LENGTH ? OVERFLOW : v));
+      id = kept.join('\u0000');
     }
+    const known = this.sets.get(id);
+    if (known) return known;
+    if (this.sets.size >= this.max) return this.overflow;
     const out = {} as Record<N, string>;
     this.names.forEach((n, i) => (out[n] = kept[i]!));
+    this.sets.set(id, out);
     return out;
   }
 }

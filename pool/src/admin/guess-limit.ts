@@ -31,21 +31,42 @@ type Limit = ReturnType<FastifyInstance['createRateLimit']>;
 export type GuessedKey = 'admin' | 'client';
 
 export class KeyGuesses {
+  /**
+   * Until when an address may be refused, per count. An address is refused only once a counted
+   * wrong key took it past its limit, and every count goes through `count` below, which sees it:
+   * until the last such window has passed the store is asked; otherwise no address can be
+   * refused and the store is not asked at all. Most requests (a valid key, nobody guessing) then
+   * cost no lookup: the peek was two awaits and an LRU read on every data request.
+   */
+  private readonly refusing: Record<GuessedKey, number> = { admin: 0, client: 0 };
+
   constructor(private readonly limits: Record<GuessedKey, Limit>) {}
+
+  /** Whether some address may be refused now: when not, `refusedFor` is undefined for everyone. */
+  anyRefused(kind: GuessedKey): boolean {
+    return Date.now() < this.refusing[kind];
+  }
 
   /** Undefined when the request's address may present a key now; else the ms until it may. An
    * attempt made while refused counts, which renews the wait. */
   async refusedFor(request: FastifyRequest, kind: GuessedKey): Promise<number | undefined> {
-    const limit = this.limits[kind];
-    const peek = await limit(request, { increment: false });
+    if (!this.anyRefused(kind)) return undefined;
+    const peek = await this.limits[kind](request, { increment: false });
     if (peek.isAllowed || peek.remaining > 0) return undefined;
-    const now = await limit(request);
+    const now = await this.count(request, kind);
     return now.isAllowed ? undefined : Math.max(1_000, now.ttl);
   }
 
   /** A wrong key from the request's address. */
   async failed(request: FastifyRequest, kind: GuessedKey): Promise<void> {
-    await this.limits[kind](request);
+    await this.count(request, kind);
+  }
+
+  /** Counts one against the address, noting how long it is refused if that took it past its limit. */
+  private async count(request: FastifyRequest, kind: GuessedKey): Promise<Awaited<ReturnType<Limit>>> {
+    const r = await this.limits[kind](request);
+    if (!r.isAllowed) this.refusing[kind] = Math.max(this.refusing[kind], Date.now() + r.ttl);
+    return r;
   }
 }
 

@@ -15,7 +15,7 @@ import { nativeRoutes } from './routes/native';
 import { anthropicRoutes } from './routes/anthropic';
 import { openaiRoutes } from './routes/openai';
 import { responsesRoutes } from './routes/responses';
-import { ModelCache, proxied } from './routes/proxy';
+import { ModelCache } from './routes/proxy';
 import type { ReloadReport } from '../sources';
 import type { SaveHealth } from '../state';
 
@@ -63,9 +63,11 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
   ctx.metrics ??= new PoolMetrics(ctx);
 
   // Operator routes log a line too; proxy routes are hijacked and log in proxy.ts.
-  app.addHook('onResponse', async (request, reply) => {
-    if (proxied.has(request.raw)) return;
-    request.log.info({ method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  app.decorateRequest('proxied', false);
+  // Hooks that run on every request take a callback rather than being async: no promise each.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!request.proxied) request.log.info({ method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
   });
 
   // Wrong keys counted per client address, for the operator's routes and the data routes alike.
@@ -80,8 +82,9 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
   // Unknown paths are answered before their body is read (Fastify would parse a JSON body for the
   // not-found handler, up to the body limit, for anyone), and the connection closed if one was sent.
   const unknownPath = (request: FastifyRequest, reply: FastifyReply) => void sendRefusal(request, reply, request.url.startsWith('/v1beta') ? 'gemini' : request.url.startsWith('/v1/messages') ? 'anthropic' : 'openai', notFound(request.url.split('?')[0] ?? ''));
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     if (request.is404) unknownPath(request, reply);
+    else done();
   });
   app.setNotFoundHandler(unknownPath);
   return { app, models };

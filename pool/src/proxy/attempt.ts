@@ -35,7 +35,7 @@ export type AttemptResult =
 
 export interface AttemptInput {
   transport: Transport;
-  request: Omit<UpstreamRequest, 'signal'>;
+  request: Omit<UpstreamRequest, 'signal' | 'cancel'>;
   stream: boolean;
   expect: Expect;
   /** Longest wait for the answer (whole) or its first event (stream), in ms. */
@@ -58,10 +58,16 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
   let body: Readable | undefined;
   let sent: Promise<UpstreamReply> | undefined;
   try {
-    const signal = cancel.signal();
-    sent = input.transport.send({ ...input.request, signal });
+    // The AbortSignal is made only for a transport that reads it (direct mode's fetch).
+    sent = input.transport.send({
+      ...input.request,
+      cancel,
+      get signal() {
+        return cancel.signal();
+      },
+    });
     // undici fails a request still queued for a connection only once it gets one: do not wait.
-    const reply = await Promise.race([sent, aborted(signal)]);
+    const reply = await Promise.race([sent, aborted(cancel)]);
     body = reply.body;
     // Errors are handled where the body is read; this keeps a late abort from going unhandled.
     body.on('error', ignore);
@@ -104,9 +110,9 @@ export async function attempt(input: AttemptInput): Promise<AttemptResult> {
 
 const failed = (failure: Failure): AttemptResult => ({ kind: 'failure', failure });
 
-/** Rejects when `signal` aborts; never settles otherwise. */
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+/** Rejects when `cancel` is cancelled; never settles otherwise. */
+function aborted(cancel: Cancel): Promise<never> {
+  return new Promise((_, reject) => cancel.once('abort', () => reject(cancel.reason as Error)));
 }
 
 function tooLarge(limit: number): Failure {

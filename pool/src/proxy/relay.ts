@@ -8,19 +8,52 @@ import { heldKeyScrubber } from '../keys';
 /** An answer went past the bytes its reader accepts. */
 export class BodyTooLarge extends Error {}
 
-/** Reads a whole body into one Buffer; destroys the stream and throws BodyTooLarge past `limit` bytes. */
-export async function readAll(body: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      body.destroy();
-      throw new BodyTooLarge(`upstream body larger than ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+/**
+ * Reads a whole body into one Buffer; destroys the stream and throws BodyTooLarge past `limit`
+ * bytes, rethrows its error, and throws if it closes before its end. Plain listeners rather than
+ * `for await`: an async iterator costs a promise per chunk and its end-of-stream watcher, on
+ * every whole answer.
+ */
+export function readAll(body: Readable, limit: number): Promise<Buffer> {
+  if (body.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  if (body.destroyed) return Promise.reject(body.errored ?? new Error('upstream closed the body before its end'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        done();
+        body.destroy();
+        reject(new BodyTooLarge(`upstream body larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    const onClose = () => {
+      done();
+      reject(new Error('upstream closed the body before its end'));
+    };
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', onError);
+    body.once('close', onClose);
+    body.resume(); // a stream paused by an earlier reader stays paused until told otherwise
+  });
 }
 
 /**

@@ -36,7 +36,7 @@ export interface ProxyRequest {
 }
 
 /** The request as it leaves for a Worker: the key where the dialect carries one, and the Worker's secret. */
-export function upstreamRequest(pr: ProxyRequest, key: string, secret: string | undefined): Omit<UpstreamRequest, 'signal'> {
+export function upstreamRequest(pr: ProxyRequest, key: string, secret: string | undefined): Omit<UpstreamRequest, 'signal' | 'cancel'> {
   const headers: Record<string, string> = { ...pr.headers };
   if (pr.dialect === 'gemini') headers['x-goog-api-key'] = key;
   else headers['authorization'] = `Bearer ${key}`;

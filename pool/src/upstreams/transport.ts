@@ -3,6 +3,7 @@
 // egress.ts), and the Worker's handler run in-process in direct mode (direct.ts). Both hand back
 // the status, the headers and the body as a Node stream, which proxy/attempt.ts reads the one way
 // it reads every answer. The HTTP one also notes where the Worker answered from (place.ts).
+import type { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import { type Dispatcher, errors as undiciErrors } from 'undici';
 import { type ProxySettings, upstreamDispatcher } from './egress';
@@ -18,7 +19,10 @@ export interface UpstreamRequest {
   path: string;
   headers: Record<string, string>;
   body?: Buffer | undefined;
-  signal: AbortSignal;
+  /** Ends the request early: what HttpTransport hands undici (no AbortSignal made). */
+  cancel: Cancel;
+  /** The same as an AbortSignal, made when first read, for a transport that needs one (fetch). */
+  readonly signal: AbortSignal;
 }
 
 export interface UpstreamReply {
@@ -31,14 +35,23 @@ export interface UpstreamReply {
 /**
  * How the attempt loop ends an attempt early (its time budget ran out, the client left) without an
  * AbortController per attempt: an AbortSignal is an EventTarget, costly to make and to listen
- * to, and most attempts are never cancelled. A transport hooks itself in with `onCancel`.
+ * to, and most attempts are never cancelled. A transport hooks itself in with `onCancel`; undici
+ * takes the Cancel itself as its signal (it accepts an EventEmitter-like one: `aborted`,
+ * `reason`, `once('abort')`, `removeListener`).
  */
 export class Cancel {
   /** Why it was cancelled; undefined while it is not. */
   reason: unknown = undefined;
   private hook: ((reason: unknown) => void) | undefined;
+  private listeners: (() => void)[] | undefined;
+  private controller: AbortController | undefined;
 
   get cancelled(): boolean {
+    return this.reason !== undefined;
+  }
+
+  /** The name undici reads. */
+  get aborted(): boolean {
     return this.reason !== undefined;
   }
 
@@ -49,6 +62,9 @@ export class Cancel {
     const hook = this.hook;
     this.hook = undefined;
     hook?.(reason);
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners) for (const l of listeners) l();
   }
 
   /** What to run on cancellation (replaces an earlier hook); runs at once if already cancelled. */
@@ -57,11 +73,30 @@ export class Cancel {
     else this.hook = hook;
   }
 
-  /** An AbortSignal that follows this, for a transport that takes one. */
+  /** An 'abort' listener (the only event), run once on cancellation; none once cancelled. */
+  on(_event: 'abort', listener: () => void): this {
+    if (this.reason === undefined) (this.listeners ??= []).push(listener);
+    return this;
+  }
+
+  once(event: 'abort', listener: () => void): this {
+    return this.on(event, listener);
+  }
+
+  removeListener(_event: 'abort', listener: () => void): this {
+    const i = this.listeners ? this.listeners.indexOf(listener) : -1;
+    if (i >= 0) this.listeners!.splice(i, 1);
+    return this;
+  }
+
+  /** An AbortSignal that follows this (made once), for a transport that takes only that. */
   signal(): AbortSignal {
-    const ac = new AbortController();
-    this.onCancel((reason) => ac.abort(reason));
-    return ac.signal;
+    if (!this.controller) {
+      const ac = (this.controller = new AbortController());
+      if (this.reason !== undefined) ac.abort(this.reason);
+      else this.on('abort', () => ac.abort(this.reason));
+    }
+    return this.controller.signal;
   }
 }
 
@@ -145,7 +180,8 @@ export class HttpTransport implements Transport {
       path: this.prefix + req.path,
       headers: req.headers,
       body: req.body ?? null,
-      signal: req.signal,
+      // undici takes an EventEmitter-like signal: the Cancel itself, no AbortSignal made.
+      signal: req.cancel as unknown as EventEmitter,
     });
     const headers = headerGetter(res.headers);
     this.noteAnswer(headers);

@@ -3,12 +3,15 @@
 //   direct  the client calls the upstream itself;
 //   bare    through servers/bare-proxy.mjs, a bare undici pass-through (the floor for any Node proxy);
 //   pool    through `node pool/dist/main.js`, exactly as users run it (logging at info).
+// The bare proxy streams (request piped in, answer written chunk by chunk, chunked encoding), with
+// the same undici Pool to the upstream as the pool: a fair floor, not the cheapest Node proxy (one
+// that reads the answer whole and writes it with its head, as the pool does, costs less).
 // Each server is its own process, as in production. The machine has 2 cores shared by client,
 // proxy and upstream, so absolute figures are modest; the comparison is what counts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
@@ -61,6 +64,12 @@ async function waitHealthy(url: string): Promise<void> {
   throw new Error(`${url} never became healthy`);
 }
 
+/** CPU time (user + system) a process has used so far, in ms (from /proc, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
@@ -79,8 +88,8 @@ async function chat(t: Target, body = BODY): Promise<string> {
 }
 
 /** Per-request latency at concurrency 1 (ms). */
-async function latencies(t: Target, n: number): Promise<number[]> {
-  for (let i = 0; i < 200; i++) await chat(t);
+async function latencies(t: Target, n: number, warmUp = 200): Promise<number[]> {
+  for (let i = 0; i < warmUp; i++) await chat(t);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const start = performance.now();
@@ -90,9 +99,10 @@ async function latencies(t: Target, n: number): Promise<number[]> {
   return out;
 }
 
-/** Requests per second with `concurrency` callers looping for `ms`. */
-async function throughput(t: Target, concurrency: number, ms: number): Promise<number> {
+/** Requests per second with `concurrency` callers looping for `ms`, and the proxy's CPU per request (us). */
+async function throughput(t: Target, concurrency: number, ms: number): Promise<{ perSecond: number; cpuMicros: number }> {
   let done = 0;
+  const cpuBefore = cpuMs(t.pid!);
   const until = performance.now() + ms;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -102,7 +112,33 @@ async function throughput(t: Target, concurrency: number, ms: number): Promise<n
       }
     }),
   );
-  return done / (ms / 1000);
+  return { perSecond: done / (ms / 1000), cpuMicros: ((cpuMs(t.pid!) - cpuBefore) * 1000) / done };
+}
+
+/**
+ * Throughput of `a` and `b` in alternating rounds (the order flipped each round), so a machine
+ * shared with other work slows both alike: the medians of the per-round ratios b/a.
+ */
+async function interleaved(a: Target, b: Target, concurrency: number, rounds: number, ms: number) {
+  const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  const rates: Record<'a' | 'b', number[]> = { a: [], b: [] };
+  const cpu: Record<'a' | 'b', number[]> = { a: [], b: [] };
+  await throughput(a, concurrency, 500);
+  await throughput(b, concurrency, 500);
+  for (let r = 0; r < rounds; r++) {
+    const first = r % 2 === 0 ? 'a' : 'b';
+    const got = {} as Record<'a' | 'b', { perSecond: number; cpuMicros: number }>;
+    for (const which of first === 'a' ? (['a', 'b'] as const) : (['b', 'a'] as const)) got[which] = await throughput(which === 'a' ? a : b, concurrency, ms);
+    for (const which of ['a', 'b'] as const) {
+      rates[which].push(got[which].perSecond);
+      cpu[which].push(got[which].cpuMicros);
+    }
+    ratios.push(got.b.perSecond / got.a.perSecond);
+    cpuRatios.push(got.b.cpuMicros / got.a.cpuMicros);
+  }
+  const med = (v: number[]) => percentile(v, 50);
+  return { a: med(rates.a), b: med(rates.b), ratio: med(ratios), cpuA: med(cpu.a), cpuB: med(cpu.b), cpuRatio: med(cpuRatios) };
 }
 
 /** How long stream chunks take from the upstream's write to the client (ms), `streams` x `chunks`. */
@@ -183,7 +219,18 @@ export async function benchPool(): Promise<Row[]> {
 
     const rows: Row[] = [];
     const N = 3000;
-    const [ld, lb, lp] = [await latencies(direct, N), await latencies(bareT, N), await latencies(poolT, N)];
+    // In six alternating slices, so that a burst of other work on the machine lands on all three.
+    const ld: number[] = [];
+    const lb: number[] = [];
+    const lp: number[] = [];
+    for (let slice = 0; slice < 6; slice++) {
+      const runs: [Target, number[]][] = [
+        [direct, ld],
+        [bareT, lb],
+        [poolT, lp],
+      ];
+      for (const [t, into] of slice % 2 === 0 ? runs : runs.reverse()) into.push(...(await latencies(t, N / 6, slice === 0 ? 200 : 20)));
+    }
     const med = (a: number[]) => percentile(a, 50);
     const p99 = (a: number[]) => percentile(a, 99);
     rows.push({
@@ -203,14 +250,27 @@ export async function benchPool(): Promise<Row[]> {
       pass: p99(lp) - p99(ld) <= 3,
     });
 
-    const [tb, tp] = [await throughput(bareT, 64, 5000), await throughput(poolT, 64, 5000)];
+    // Alternating rounds, medians of the per-round ratios: on a shared machine one long run of
+    // each measures whatever else ran at the time. CPU per request (the proxy process's user +
+    // system time over the requests it served) barely moves with the load: when the proxy is
+    // what limits throughput, 85% of bare's rate is at most 1/0.85 = 1.18x its CPU per request.
+    const load = loadavg()[0]!;
+    const t = await interleaved(bareT, poolT, 64, 6, 2000);
     rows.push({
-      name: 'throughput c=64 (req/s)',
-      ours: `${tp.toFixed(0)} req/s`,
-      baseline: `${tb.toFixed(0)} req/s (bare)`,
-      ratio: `${((tp / tb) * 100).toFixed(0)}%`,
+      name: 'throughput c=64 (req/s, 6 alternating rounds)',
+      ours: `${t.b.toFixed(0)} req/s`,
+      baseline: `${t.a.toFixed(0)} req/s (bare)`,
+      ratio: `${(t.ratio * 100).toFixed(0)}%`,
       target: '>= 85% of bare',
-      pass: tp / tb >= 0.85,
+      pass: t.ratio >= 0.85,
+    });
+    rows.push({
+      name: `proxy CPU per request c=64 (load ${load.toFixed(1)})`,
+      ours: `${t.cpuB.toFixed(0)} us`,
+      baseline: `${t.cpuA.toFixed(0)} us (bare)`,
+      ratio: `${t.cpuRatio.toFixed(2)}x`,
+      target: '<= 1.18x bare (= 85%)',
+      pass: t.cpuRatio <= 1 / 0.85,
     });
 
     const [cd, cp] = [await chunkDelays(direct, 10, 50, 20), await chunkDelays(poolT, 10, 50, 20)];

@@ -56,8 +56,13 @@ export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dia
   });
 }
 
-/** Requests whose line proxy() writes: the app's generic onResponse line skips them. */
-export const proxied = new WeakSet<object>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Its line is written by proxy() (with model, attempts, key, upstream): the app's generic
+     * onResponse line skips it. A request decorator (app.ts), a plain property on every request. */
+    proxied: boolean;
+  }
+}
 
 /**
  * The request bound to the key of the Gemini files it names (a `files/...` path, an upload
@@ -87,7 +92,7 @@ export async function proxy(ctx: PoolContext, pr: ProxyRequest, request: Fastify
     return undefined;
   }
   pr = bound;
-  proxied.add(request.raw);
+  request.proxied = true;
   reply.hijack();
   const started = performance.now();
   const r = await proxyRequest(ctx, pr, request.raw, reply.raw);
@@ -102,7 +107,8 @@ export async function proxy(ctx: PoolContext, pr: ProxyRequest, request: Fastify
       key: r.keyFp,
       upstream: r.upstream,
       code: r.code,
-      ...(r.faults.length ? { faults: r.faults } : {}),
+      // pino leaves out undefined fields: no spread of a new object per line.
+      faults: r.faults.length ? r.faults : undefined,
       tokensIn: r.tokens?.in,
       tokensOut: r.tokens?.out,
       ms: Math.round((performance.now() - started) * 10) / 10,
@@ -125,7 +131,7 @@ export async function cachedList(
   if (hit) {
     request.log.info({ method: request.method, route, model: fr.model, status: hit.status, attempts: 0, cached: true }, 'request');
     ctx.metrics?.request(route, fr.model, hit.status, 0, undefined);
-    proxied.add(request.raw);
+    request.proxied = true;
     reply.hijack();
     reply.raw.writeHead(hit.status, { 'content-type': hit.contentType, 'content-length': String(hit.body.length) }).end(hit.body);
     return;
