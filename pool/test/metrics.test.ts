@@ -65,6 +65,36 @@ describe('pool metrics', () => {
     expect(text).toContain('opengemini_keys{state="available"} 1');
   });
 
+  it('counters counted between scrapes add up across scrapes (the hot path counts in plain numbers, each scrape takes them)', async () => {
+    const m = new PoolMetrics({ keys: new KeyRing([]), upstreams: noUpstreams(), now: () => 0 });
+    const line = 'opengemini_requests_total{route="/v1/chat/completions",model="gemini-2.5-flash",status="200",outcome="ok"}';
+    m.request('/v1/chat/completions', 'gemini-2.5-flash', 200, 0.01, { in: 5, out: 7 });
+    m.request('/v1/chat/completions', 'gemini-2.5-flash', 200, 0.01, { in: 5, out: 0 });
+    let text = await m.render();
+    expect(text).toContain(`${line} 2`);
+    expect(text).toContain('opengemini_tokens_total{model="gemini-2.5-flash",direction="in"} 10');
+    expect(text).toContain('opengemini_tokens_total{model="gemini-2.5-flash",direction="out"} 7');
+    expect(await m.render()).toContain(`${line} 2`); // a scrape with nothing new changes nothing
+    m.request('/v1/chat/completions', 'gemini-2.5-flash', 200, 0.01, { in: 1, out: 1 });
+    text = await m.render();
+    expect(text).toContain(`${line} 3`);
+    expect(text).toContain('opengemini_tokens_total{model="gemini-2.5-flash",direction="in"} 11');
+    expect(text).toContain('opengemini_request_duration_seconds_count{route="/v1/chat/completions"} 3');
+  });
+
+  it('past the cap new label sets count as one (other) series, summed with the rest at the scrape', async () => {
+    const cap = new SeriesCap(['model'] as const, 2);
+    cap.series(['a']).pending += 1;
+    cap.series(['b']).pending += 2;
+    cap.series(['c']).pending += 3;
+    cap.series(['d']).pending += 4;
+    cap.series(['x'.repeat(MAX_LABEL_LENGTH + 1)]).pending += 5;
+    const seen: Record<string, number> = {};
+    cap.drain((labels, n) => (seen[labels.model] = (seen[labels.model] ?? 0) + n));
+    expect(seen).toEqual({ a: 1, b: 2, [OVERFLOW]: 12 });
+    cap.drain((labels) => expect.unreachable(`nothing pending after a drain, got ${labels.model}`));
+  });
+
   it('label values are escaped in the text format', async () => {
     const m = new PoolMetrics({ keys: new KeyRing([]), upstreams: noUpstreams(), now: () => 0 });
     m.request('/v1/chat/completions', 'say "hi"\\\n', 400, 0.01, undefined);

@@ -1,8 +1,9 @@
 // The pool's metrics for GET /metrics, on prom-client: requests by route, model, status and
 // outcome; attempts by key fingerprint, upstream, model and result; upstream latency; keys by
 // state; cooldowns by reason; and prom-client's process and Node.js metrics. Keys appear only as
-// fingerprints. Counters are updated on the hot path; gauges are read from the live KeyRing and
-// UpstreamSet when scraped. Label sets that come from clients are capped (series-cap.ts).
+// fingerprints. The hot path adds to plain numbers per label set (series-cap.ts, which also caps
+// the label sets that come from clients); the counters take the sums when scraped, and the gauges
+// are read from the live KeyRing and UpstreamSet then.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KeyRing } from '../keys';
 import type { UpstreamSet } from '../upstreams';
@@ -32,31 +33,40 @@ function processMetrics(): Registry {
 
 const short = (v: string) => (v.length > MAX_LABEL_LENGTH ? OVERFLOW : v);
 
+/** A prom-client Counter that takes what was counted in `cap`'s series when it is read (a scrape). */
+function drainedCounter<N extends string>(cap: SeriesCap<N>, name: string, help: string, registers: Registry[]): Counter<N> {
+  return new Counter<N>({
+    name,
+    help,
+    labelNames: cap.names,
+    registers,
+    collect() {
+      cap.drain((labels, n) => this.inc(labels, n));
+    },
+  });
+}
+
 export class PoolMetrics {
   /** What GET /metrics renders: this pool's metrics and the process's. */
   readonly registry: Registry;
-  private readonly requests: Counter<'route' | 'model' | 'status' | 'outcome'>;
   private readonly requestsCap = new SeriesCap(['route', 'model', 'status', 'outcome'] as const, MAX_SERIES);
   private readonly duration: Histogram<'route'>;
   private readonly durationCap = new SeriesCap(['route'] as const, 100);
-  private readonly attempts: Counter<'key' | 'upstream' | 'model' | 'result'>;
   private readonly attemptsCap = new SeriesCap(['key', 'upstream', 'model', 'result'] as const, MAX_SERIES);
   private readonly latency: Histogram<'upstream'>;
   private readonly latencyCap = new SeriesCap(['upstream'] as const, 1_000);
-  private readonly keyEvents: Counter<'key' | 'event' | 'reason'>;
   private readonly keyEventsCap = new SeriesCap(['key', 'event', 'reason'] as const, MAX_SERIES);
-  private readonly tokens: Counter<'model' | 'direction'>;
   private readonly tokensCap = new SeriesCap(['model', 'direction'] as const, MAX_MODEL_SERIES);
 
   constructor(src: MetricsSource) {
     const own = new Registry();
     const registers = [own];
-    this.requests = new Counter({ name: 'opengemini_requests_total', help: 'Client requests by route, model, HTTP status and outcome.', labelNames: this.requestsCap.names, registers });
+    drainedCounter(this.requestsCap, 'opengemini_requests_total', 'Client requests by route, model, HTTP status and outcome.', registers);
     this.duration = new Histogram({ name: 'opengemini_request_duration_seconds', help: 'Time from request to the last byte (streams included), by route.', labelNames: this.durationCap.names, buckets: LATENCY_BUCKETS, registers });
-    this.attempts = new Counter({ name: 'opengemini_attempts_total', help: 'Attempts by key fingerprint, upstream, model and result (ok or the fault code).', labelNames: this.attemptsCap.names, registers });
+    drainedCounter(this.attemptsCap, 'opengemini_attempts_total', 'Attempts by key fingerprint, upstream, model and result (ok or the fault code).', registers);
     this.latency = new Histogram({ name: 'opengemini_upstream_latency_seconds', help: 'Time to the response headers of each attempt, by upstream.', labelNames: this.latencyCap.names, buckets: LATENCY_BUCKETS, registers });
-    this.keyEvents = new Counter({ name: 'opengemini_key_events_total', help: 'Cooldowns started and keys disabled, by key fingerprint and reason.', labelNames: this.keyEventsCap.names, registers });
-    this.tokens = new Counter({ name: 'opengemini_tokens_total', help: 'Tokens by model and direction (in = prompt, out = completion and thoughts).', labelNames: this.tokensCap.names, registers });
+    drainedCounter(this.keyEventsCap, 'opengemini_key_events_total', 'Cooldowns started and keys disabled, by key fingerprint and reason.', registers);
+    drainedCounter(this.tokensCap, 'opengemini_tokens_total', 'Tokens by model and direction (in = prompt, out = completion and thoughts).', registers);
 
     new Gauge({
       name: 'opengemini_keys',
@@ -137,23 +147,23 @@ export class PoolMetrics {
   /** One client request, when its answer is finished. */
   request(route: string, model: string, status: number, seconds: number, tokens: { in: number; out: number } | undefined): void {
     const outcome = status >= 200 && status < 400 ? 'ok' : status === 429 ? 'rate_limited' : status === 499 ? 'client_closed' : 'error';
-    this.requests.inc(this.requestsCap.labels([route, model, String(status), outcome]));
+    this.requestsCap.series([route, model, String(status), outcome]).pending++;
     this.duration.observe(this.durationCap.labels([route]), seconds);
     if (tokens) {
-      if (tokens.in) this.tokens.inc(this.tokensCap.labels([model, 'in']), tokens.in);
-      if (tokens.out) this.tokens.inc(this.tokensCap.labels([model, 'out']), tokens.out);
+      if (tokens.in) this.tokensCap.series([model, 'in']).pending += tokens.in;
+      if (tokens.out) this.tokensCap.series([model, 'out']).pending += tokens.out;
     }
   }
 
   /** One attempt with a key through an upstream: `result` is `ok` or the fault code. */
   attempt(keyFp: string, upstream: string, model: string, result: string, latencyMs: number): void {
-    this.attempts.inc(this.attemptsCap.labels([keyFp, upstream, model, result]));
+    this.attemptsCap.series([keyFp, upstream, model, result]).pending++;
     this.latency.observe(this.latencyCap.labels([upstream]), latencyMs / 1000);
   }
 
   /** A key was cooled down or disabled. */
   keyEvent(keyFp: string, event: 'cooldown' | 'disabled', reason: string): void {
-    this.keyEvents.inc(this.keyEventsCap.labels([keyFp, event, reason]));
+    this.keyEventsCap.series([keyFp, event, reason]).pending++;
   }
 
   /** The Prometheus text exposition. */
