@@ -25,9 +25,18 @@ export interface BudgetSettings {
 
 export const MAX_BUDGET = 1_000_000_000;
 
+/** Model name -> family, remembered: the gate asks for every model of every key it looks at. */
+const families = new Map<string, Family>();
+
 /** The family a model's requests are budgeted under; `*` (model lists, no quota) has none. */
 export function budgetFamily(model: string): Family | undefined {
-  return model === '*' ? undefined : modelFamily(model);
+  if (model === '*') return undefined;
+  let f = families.get(model);
+  if (f === undefined) {
+    if (families.size >= 1_000) families.clear(); // model names come from clients
+    families.set(model, (f = modelFamily(model)));
+  }
+  return f;
 }
 
 /** Validates limits from JSON: an object of known families to whole numbers >= 0. */
@@ -59,6 +68,8 @@ const noop = () => {};
 
 export class Budgets implements KeyBudget {
   private settings: BudgetSettings = { defaults: {}, perKey: {} };
+  /** True when any budget is set (otherwise the gate is not consulted at all); kept with `settings`. */
+  private any = false;
   /** Attempts in flight per `fp family`: not in the usage counters yet, but already spending. */
   private readonly inFlight = new Map<string, number>();
   readonly path: string;
@@ -77,15 +88,15 @@ export class Budgets implements KeyBudget {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.settings = { defaults: initial, perKey: {} };
+      this.apply({ defaults: initial, perKey: {} });
       return;
     }
     const parsed = this.validate(safeJson(text));
     if (typeof parsed === 'string') {
       warn(`${this.path} ignored: ${parsed}`);
-      this.settings = { defaults: initial, perKey: {} };
+      this.apply({ defaults: initial, perKey: {} });
     } else {
-      this.settings = parsed;
+      this.apply(parsed);
     }
   }
 
@@ -113,12 +124,17 @@ export class Budgets implements KeyBudget {
 
   async set(settings: BudgetSettings): Promise<void> {
     await writeFileAtomic(this.path, `${JSON.stringify(settings, null, 2)}\n`);
+    this.apply(settings);
+  }
+
+  private apply(settings: BudgetSettings): void {
     this.settings = settings;
+    this.any = Object.keys(settings.defaults).length > 0 || Object.keys(settings.perKey).length > 0;
   }
 
   /** True when any budget is set (otherwise the gate is not consulted at all). */
   get active(): boolean {
-    return Object.keys(this.settings.defaults).length > 0 || Object.keys(this.settings.perKey).length > 0;
+    return this.any;
   }
 
   limit(fp: string, family: Family): number | undefined {
@@ -154,8 +170,9 @@ export class Budgets implements KeyBudget {
    * (or was not counted there because it never reached Gemini).
    */
   readonly reserve = (fp: string, model: string): (() => void) => {
+    if (!this.any) return noop;
     const family = budgetFamily(model);
-    if (!this.active || !family || this.limit(fp, family) === undefined) return noop;
+    if (!family || this.limit(fp, family) === undefined) return noop;
     const slot = `${fp} ${family}`;
     this.inFlight.set(slot, (this.inFlight.get(slot) ?? 0) + 1);
     let done = false;
