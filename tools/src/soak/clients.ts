@@ -22,6 +22,8 @@ export interface Outcome {
   trail?: AttemptTrail;
   /** A stream whose head (status 200 and first event) had reached the client: nothing could be retried after that. */
   committed: boolean;
+  /** The client hung up on purpose (--hangups): not a failure of the pool. */
+  hungUp?: boolean;
 }
 
 /** The tag in request n's prompt: the mock's journal finds the request by it. */
@@ -38,7 +40,14 @@ export interface ClientOptions {
   timeoutMs: number;
   /** Longest Retry-After honoured, ms. */
   maxRetryAfterMs: number;
+  /** Share of requests the client abandons on purpose, after a random 0-2 s (a user pressing stop). */
+  hangUps?: number;
+  /** Drives which requests are abandoned, and when (seeded, so runs repeat). */
+  random?: () => number;
 }
+
+/** The longest a client waits before hanging up on purpose, ms. */
+const MAX_HANG_UP_MS = 2_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -65,16 +74,17 @@ interface Seen {
   committed: boolean;
 }
 
-async function once(client: OpenAI, model: string, streamed: boolean, n: number, seen: Seen): Promise<void> {
+async function once(client: OpenAI, model: string, streamed: boolean, n: number, seen: Seen, signal?: AbortSignal): Promise<void> {
   const messages = [{ role: 'user' as const, content: `${promptTag(n)} say something short` }];
+  const opts = signal ? { signal } : {};
   if (!streamed) {
-    const { data: res, response } = await client.chat.completions.create({ model, messages }).withResponse();
+    const { data: res, response } = await client.chat.completions.create({ model, messages }, opts).withResponse();
     const trail = parseAttempts(response.headers.get(ATTEMPTS_HEADER));
     if (trail) seen.trail = trail;
     if (!res.choices[0]?.message.content || !res.choices[0].finish_reason) throw new IncompleteAnswer('answer');
     return;
   }
-  const { data: stream, response } = await client.chat.completions.create({ model, messages, stream: true }).withResponse();
+  const { data: stream, response } = await client.chat.completions.create({ model, messages, stream: true }, opts).withResponse();
   const trail = parseAttempts(response.headers.get(ATTEMPTS_HEADER));
   if (trail) seen.trail = trail;
   seen.committed = true;
@@ -97,13 +107,16 @@ export async function runClients(options: ClientOptions, onOutcome: (o: Outcome)
       const started = Date.now();
       const n = ++counter;
       const seen: Seen = { committed: false };
+      const random = options.random ?? Math.random;
+      const hangUp = options.hangUps && random() < options.hangUps ? AbortSignal.timeout(Math.round(random() * MAX_HANG_UP_MS)) : undefined;
       try {
-        await once(client, options.model, streamed, n, seen);
+        await once(client, options.model, streamed, n, seen, hangUp);
         onOutcome({ n, ok: true, streamed, at: Date.now(), ms: Date.now() - started, committed: seen.committed, ...(seen.trail && { trail: seen.trail }) });
       } catch (err) {
         const { reason, retryAfterMs, trail } = reasonOf(err);
         const t = seen.trail ?? trail;
-        onOutcome({ n, ok: false, streamed, reason, at: Date.now(), ms: Date.now() - started, committed: seen.committed, ...(t && { trail: t }) });
+        const hungUp = hangUp?.aborted === true;
+        onOutcome({ n, ok: false, streamed, reason: hungUp ? 'client hung up on purpose' : reason, at: Date.now(), ms: Date.now() - started, committed: seen.committed, ...(t && { trail: t }), ...(hungUp && { hungUp }) });
         if (retryAfterMs !== undefined) await sleep(Math.min(retryAfterMs, options.maxRetryAfterMs, options.until - Date.now()));
       }
     }

@@ -1,5 +1,7 @@
-// `pnpm soak [--minutes 10] [--clients 16] [--seed 42] [--faults 0.2]`: the pool under a realistic mix of Gemini
-// faults, end to end on loopback. Not part of CI's default run (it takes minutes).
+// `pnpm soak [--minutes 10] [--clients 16] [--seed 42] [--faults 0.2] [--hangups 0]`: the pool under a realistic
+// mix of Gemini faults, end to end on loopback. Not part of CI's default run (it takes minutes).
+// `--hangups 0.2`: a fifth of the requests are abandoned by their client after 0-2 s (a user
+// pressing stop), to see that abandoned attempts leave nothing open behind them.
 //
 // The strict mock Gemini injects ~20% faults at random (seeded): per-minute 429s with short
 // retry delays, a few per-day 429s, 503 overloaded, drops before the first byte and mid-stream,
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtWorkerPath } from '../harness/workerd';
 import { type Outcome, runClients } from './clients';
+import { seededRandom } from '../mock-gemini/random';
 import { explainFailures } from './explain';
 import { formatDetails, formatReport } from './report';
 import { Sampler, workerdPids } from './sampler';
@@ -46,14 +49,16 @@ async function main(): Promise<void> {
       clients: { type: 'string', default: '16' },
       seed: { type: 'string', default: '42' },
       faults: { type: 'string', default: '0.2' },
+      hangups: { type: 'string', default: '0' },
     },
   });
   const faultShare = Number(values.faults);
   const minutes = Number(values.minutes);
   const clients = Number(values.clients);
   const seed = Number(values.seed);
-  if (!(minutes > 0 && minutes <= 120) || !(clients >= 1 && clients <= 64) || !Number.isInteger(seed) || !(faultShare >= 0 && faultShare <= 0.9)) {
-    throw new Error('usage: pnpm soak [--minutes 0.5..120] [--clients 1..64] [--seed <integer>] [--faults 0..0.9]');
+  const hangUps = Number(values.hangups);
+  if (!(minutes > 0 && minutes <= 120) || !(clients >= 1 && clients <= 64) || !Number.isInteger(seed) || !(faultShare >= 0 && faultShare <= 0.9) || !(hangUps >= 0 && hangUps <= 0.9)) {
+    throw new Error('usage: pnpm soak [--minutes 0.5..120] [--clients 1..64] [--seed <integer>] [--faults 0..0.9] [--hangups 0..0.9]');
   }
   const mixTotal = Object.values(FAULT_MIX).reduce((a, b) => a + b, 0);
   const rates = Object.fromEntries(Object.entries(FAULT_MIX).map(([name, rate]) => [name, (rate * faultShare) / mixTotal]));
@@ -78,10 +83,15 @@ async function main(): Promise<void> {
       const ok = outcomes.filter((o) => o.ok).length;
       console.log(`  ${Math.round((until - Date.now()) / 1000)} s left: ${outcomes.length} sent, ${ok} answered`);
     }, 30_000);
-    await runClients({ baseUrl: stack.poolUrl, apiKey: stack.accessKey, clients, model: MODEL, until, timeoutMs: 60_000, maxRetryAfterMs: 30_000 }, (o) => outcomes.push(o));
+    await runClients(
+      { baseUrl: stack.poolUrl, apiKey: stack.accessKey, clients, model: MODEL, until, timeoutMs: 60_000, maxRetryAfterMs: 30_000, hangUps, random: seededRandom(seed + 1) },
+      (o) => outcomes.push(o),
+    );
     clearInterval(progress);
+    // Abandoned attempts need a moment to be let go of: the last samples say whether they were.
+    await new Promise((r) => setTimeout(r, 15_000));
     await sampler.stop();
-    explained = explainFailures({ failures: outcomes.filter((o) => !o.ok), journal: stack.faults.journal, keys: stack.keys, model: MODEL, healthyKeys: (k, m, at) => stack.faults.healthyKeys(k, m, at) });
+    explained = explainFailures({ failures: outcomes.filter((o) => !o.ok && !o.hungUp), journal: stack.faults.journal, keys: stack.keys, model: MODEL, healthyKeys: (k, m, at) => stack.faults.healthyKeys(k, m, at) });
   } finally {
     await stack.close();
   }
@@ -95,6 +105,7 @@ async function main(): Promise<void> {
       workers: workerCount,
       seed,
       faultShare,
+      hangUps,
       outcomes,
       explained,
       injected: stack.faults.counts,

@@ -13,6 +13,8 @@ export interface SoakFigures {
   workers: number;
   seed: number;
   faultShare: number;
+  /** Share of requests the clients abandoned on purpose. */
+  hangUps: number;
   outcomes: Outcome[];
   explained: Explained[];
   injected: Readonly<Record<FaultName, number>>;
@@ -57,16 +59,18 @@ export function formatDetails(explained: Explained[]): string {
 }
 
 export function formatReport(f: SoakFigures): string {
-  const sent = f.outcomes.length;
-  const ok = f.outcomes.filter((o) => o.ok).length;
-  const streamed = f.outcomes.filter((o) => o.streamed);
+  const hungUp = f.outcomes.filter((o) => o.hungUp).length;
+  const kept = f.outcomes.filter((o) => !o.hungUp);
+  const sent = kept.length;
+  const ok = kept.filter((o) => o.ok).length;
+  const streamed = kept.filter((o) => o.streamed);
   const by = (c: keyof typeof CATEGORY_TITLES) => f.explained.filter((e) => e.category === c);
   const healthy = by('healthy_key');
   const attemptsOfAnswers = f.outcomes.filter((o) => o.ok && o.trail).map((o) => String(o.trail!.sent));
   const lines = [
     `soak: ${f.minutes} min, ${f.clients} clients (half streamed), ${f.keys} keys, ${f.workers} Workers, ${pct(f.faultShare, 1)} faults injected at random (seed ${f.seed}); load average ${f.load[0].toFixed(2)} at the start, ${f.load[1].toFixed(2)} at the end (2 cores, shared)`,
     '',
-    `requests sent        ${sent}`,
+    `requests sent        ${sent}${hungUp ? ` (and ${hungUp} the clients hung up on on purpose, ${pct(f.hangUps, 1)} of requests after 0-2 s: not counted)` : ''}`,
     `answered in full     ${ok} (${pct(ok, sent)}); streamed ${streamed.filter((o) => o.ok).length}/${streamed.length}, whole ${ok - streamed.filter((o) => o.ok).length}/${sent - streamed.length}`,
     `failed               ${sent - ok} (${pct(sent - ok, sent)})`,
     '',
@@ -97,7 +101,8 @@ export function formatReport(f: SoakFigures): string {
         .join(', ') || 'none'
     }`,
     '',
-    'processes               pool RSS MiB   pool fds   open breakers   workerd fds   soak fds (mock, clients)',
+    'processes (the last sample 15 s after the last request)',
+    '                        pool RSS MiB   pool fds   open breakers   workerd fds   soak fds (mock, clients)',
     ...pick(f.samples).map(
       ([label, s]) =>
         `  ${label.padEnd(6)} ${
