@@ -24,7 +24,7 @@ import { type Outcome, runClients } from './clients';
 import { seededRandom } from '../mock-gemini/random';
 import { explainFailures } from './explain';
 import { formatDetails, formatReport } from './report';
-import { Sampler, workerdPids } from './sampler';
+import { Sampler } from './sampler';
 import { poolMain, startSoakStack } from './stack';
 
 const MODEL = 'gemini-2.5-flash';
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     faults: { rates, seed, retryDelayMs: 2000, maxSpentKeys: 2, trickleMs: 1000 },
   });
   const loadAtStart = loadavg()[0]!;
-  const sampler = new Sampler(stack.pool.pid!, stack.poolUrl, stack.accessKey, await workerdPids());
+  const sampler = new Sampler(stack.pool.pid!, stack.poolUrl, stack.accessKey);
   const outcomes: Outcome[] = [];
   let explained: ReturnType<typeof explainFailures> = [];
   try {

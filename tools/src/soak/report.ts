@@ -26,6 +26,8 @@ export interface SoakFigures {
   detailsPath?: string;
 }
 
+/** The largest finite figure of the samples (a process may have been gone for one). */
+const max = (samples: Sample[], of: (s: Sample) => number) => Math.max(...samples.map(of).filter(Number.isFinite));
 const pct = (n: number, of: number) => (of === 0 ? '0.0%' : `${((100 * n) / of).toFixed(1)}%`);
 
 function pick(samples: Sample[]): Array<[string, Sample | undefined]> {
@@ -70,7 +72,7 @@ export function formatReport(f: SoakFigures): string {
   const lines = [
     `soak: ${f.minutes} min, ${f.clients} clients (half streamed), ${f.keys} keys, ${f.workers} Workers, ${pct(f.faultShare, 1)} faults injected at random (seed ${f.seed}); load average ${f.load[0].toFixed(2)} at the start, ${f.load[1].toFixed(2)} at the end (2 cores, shared)`,
     '',
-    `requests sent        ${sent}${hungUp ? ` (and ${hungUp} the clients hung up on on purpose, ${pct(f.hangUps, 1)} of requests after 0-2 s: not counted)` : ''}`,
+    `requests sent        ${sent}${hungUp ? ` (not counting ${hungUp} the clients abandoned on purpose: --hangups gave ${pct(f.hangUps, 1)} of requests a 0-2 s timer, and these were still running when it fired)` : ''}`,
     `answered in full     ${ok} (${pct(ok, sent)}); streamed ${streamed.filter((o) => o.ok).length}/${streamed.length}, whole ${ok - streamed.filter((o) => o.ok).length}/${sent - streamed.length}`,
     `failed               ${sent - ok} (${pct(sent - ok, sent)})`,
     '',
@@ -111,7 +113,7 @@ export function formatReport(f: SoakFigures): string {
             : '(no sample)'
         }`,
     ),
-    `  max            ${String(Math.max(...f.samples.map((s) => s.rssMiB))).padStart(11)}   ${String(Math.max(...f.samples.map((s) => s.fds))).padStart(8)}   ${''.padStart(13)}   ${String(Math.max(...f.samples.map((s) => s.workerdFds))).padStart(11)}   ${String(Math.max(...f.samples.map((s) => s.soakFds))).padStart(8)}`,
+    `  max            ${String(max(f.samples, (s) => s.rssMiB)).padStart(11)}   ${String(max(f.samples, (s) => s.fds)).padStart(8)}   ${''.padStart(13)}   ${String(max(f.samples, (s) => s.workerdFds)).padStart(11)}   ${String(max(f.samples, (s) => s.soakFds)).padStart(8)}`,
     `  samples with a breaker open: ${f.samples.filter((s) => s.openBreakers > 0).length} of ${f.samples.length}`,
   ];
   return lines.join('\n');

@@ -67,7 +67,6 @@ export class Sampler {
     private readonly pid: number,
     private readonly poolUrl: string,
     private readonly adminKey: string,
-    private readonly workerd: readonly number[] = [],
   ) {}
 
   start(everyMs: number): void {
@@ -89,7 +88,8 @@ export class Sampler {
         rssMiB(this.pid),
         readdir(`/proc/${this.pid}/fd`),
         openBreakers(this.poolUrl, this.adminKey),
-        Promise.all(this.workerd.map(openFds)),
+        // Looked up each time: wrangler may restart its workerd processes.
+        workerdPids().then((pids) => Promise.all(pids.map(openFds))),
         openFds('self'),
       ]);
       this.samples.push({ at: Date.now() - this.started, rssMiB: rss, fds: fds.length, openBreakers: breakers, workerdFds: workerd.reduce((a, b) => a + b, 0), soakFds });
