@@ -74,6 +74,22 @@ function exchange(port: number, head: string, bodyBytes: number, opts: { pauseMs
   });
 }
 
+/** Opens a connection, lets `talk` write to it, and resolves with what came back once the pool
+ * closes it; `talk` may return a cleanup to run then. */
+function untilClosed(port: number, talk: (s: net.Socket) => (() => void) | void): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let reply = '';
+    s.on('data', (d) => (reply += d));
+    s.on('error', () => {});
+    const cleanup = talk(s);
+    s.on('close', () => {
+      cleanup?.();
+      resolve({ status: reply.split('\r\n')[0] ?? '', reply, closed: true, sent: 0 });
+    });
+  });
+}
+
 let p: PoolUnderTest;
 let port: number;
 beforeAll(async () => {
@@ -98,12 +114,7 @@ describe('bodies from clients without credentials', () => {
 
   it('a chunked sign-in body (no length) is cut off at 4 KiB with 413', async () => {
     const head = 'POST /admin/session HTTP/1.1\r\nHost: pool\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
-    const e = await new Promise<Exchange>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      let reply = '';
-      s.on('data', (d) => (reply += d));
-      s.on('error', () => {});
-      s.on('close', () => resolve({ status: reply.split('\r\n')[0] ?? '', reply, closed: true, sent: 0 }));
+    const e = await untilClosed(port, (s) => {
       s.write(head);
       s.write(`2000\r\n${'a'.repeat(0x2000)}\r\n`);
     });
@@ -133,17 +144,10 @@ describe('the one body limit, MAX_REQUEST_BYTES', () => {
 
 describe('timeouts on what a client sends', () => {
   it('headers trickled for longer than HEADERS_TIMEOUT_MS: 408 and the connection closed', async () => {
-    const e = await new Promise<Exchange>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      let reply = '';
-      s.on('data', (d) => (reply += d));
-      s.on('error', () => {});
+    const e = await untilClosed(port, (s) => {
       const drip = setInterval(() => s.write('X-Slow: 1\r\n'), 100);
       s.write('GET /health HTTP/1.1\r\nHost: pool\r\n');
-      s.on('close', () => {
-        clearInterval(drip);
-        resolve({ status: reply.split('\r\n')[0] ?? '', reply, closed: true, sent: 0 });
-      });
+      return () => clearInterval(drip);
     });
     expect(e.status).toBe('HTTP/1.1 408 Request Timeout');
   });
@@ -163,12 +167,7 @@ describe('timeouts on what a client sends', () => {
   it('a body that arrives within BODY_TIMEOUT_MS, in pieces, is read whole and answered', async () => {
     const json = JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], stream: true });
     const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer ${p.pool.accessKey}\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\nConnection: close\r\n\r\n`;
-    const e = await new Promise<Exchange>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      let reply = '';
-      s.on('data', (d) => (reply += d));
-      s.on('error', () => {});
-      s.on('close', () => resolve({ status: reply.split('\r\n')[0] ?? '', reply, closed: true, sent: 0 }));
+    const e = await untilClosed(port, (s) => {
       s.write(head);
       s.write(json.slice(0, 10));
       setTimeout(() => s.write(json.slice(10)), 100);
