@@ -23,6 +23,9 @@ export default defineConfig({
           hookTimeout: 120_000,
           // workerd instances and servers are heavy on a 2-core machine: one file at a time.
           fileParallelism: false,
+          // Heap assertions (pool/test/helpers/memory.ts) collect garbage first, so they measure
+          // what is held, not what is merely not yet collected.
+          execArgv: ['--expose-gc'],
         },
       },
     ],

@@ -108,8 +108,8 @@ describe('bodies from clients without credentials', () => {
     const after = heapMb();
     console.info(`[request limits] 20 unauthenticated 50 MB sign-ins: heap ${before.toFixed(1)} -> ${after.toFixed(1)} MB; client bytes accepted before the close: max ${(Math.max(...all.map((e) => e.sent)) / 2 ** 20).toFixed(1)} MiB`);
     for (const e of all) expect(e).toMatchObject({ status: 'HTTP/1.1 413 Payload Too Large', closed: true });
-    // Heap figures mean something only after a full collection (NODE_OPTIONS=--expose-gc).
-    if (typeof globalThis.gc === 'function') expect(after - before).toBeLessThan(20);
+    // heapMb collects garbage first: what is left is what the 20 connections hold.
+    expect(after - before).toBeLessThan(20);
   });
 
   it('a chunked sign-in body (no length) is cut off at 4 KiB with 413', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mockSignature, splitText, streamChunks, wholeAnswer, type AnswerContext } from '../src/mock-gemini/answers';
 import { embed } from '../src/mock-gemini/embeddings';
 import { MODELS, findModel } from '../src/mock-gemini/models';
-import { awkwardCuts } from '../src/mock-gemini/stream-writer';
+import { awkwardCuts, pieceCuts } from '../src/mock-gemini/stream-writer';
 
 const ctx = (model = 'gemini-2.5-flash', request: Gemini.GenerateContentRequest = { contents: [{ role: 'user', parts: [{ text: 'hello world' }] }] }): AnswerContext => ({
   model,
@@ -96,6 +96,16 @@ describe('awkward splits', () => {
     expect(cuts).toContain(lead + 1);
     expect(bytes[cuts.find((c) => bytes[c - 1] === 0x0d && bytes[c] === 0x0a) ?? -1]).toBe(0x0a);
     expect(cuts).toEqual([...cuts].sort((a, b) => a - b));
+  });
+
+  it('pieceCuts: every N bytes for {every: N}, the awkward cuts for "awkward", none for whole or merged events', () => {
+    const bytes = Buffer.from('data: {"t":"é"}\r\n\r\n');
+    expect(pieceCuts(bytes, { every: 7 }, '\r\n\r\n')).toEqual([7, 14]);
+    expect(pieceCuts(bytes, 'awkward', '\r\n\r\n')).toEqual(awkwardCuts(bytes, '\r\n\r\n'));
+    expect(pieceCuts(bytes, undefined, '\r\n\r\n')).toEqual([]);
+    expect(pieceCuts(bytes, 'merged', '\r\n\r\n')).toEqual([]);
+    const pieces = [0, ...pieceCuts(bytes, { every: 7 }, '\r\n\r\n'), bytes.length];
+    expect(pieces.slice(1).map((end, i) => end - pieces[i]!).every((n) => n <= 7)).toBe(true);
   });
 });
 

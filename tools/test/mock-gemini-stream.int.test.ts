@@ -49,24 +49,19 @@ describe('framing', () => {
     expect(((await failed.json()) as Chunk[])[0]?.error?.status).toBe('RESOURCE_EXHAUSTED');
   });
 
+  // Where the pieces are cut is proven in mock-gemini-answers.test.ts (pieceCuts); here, that the
+  // cut bytes arrive intact. How many reads they take is the client's affair: TCP keeps no
+  // boundaries, and a busy reader gets several pieces at once.
   it('splits events at awkward byte offsets, mid-UTF-8 character included, without changing the bytes', async () => {
     const answer = 'héllo wörld 🌍 done';
     mock.script({ reply: { kind: 'text', text: answer, chunks: 2 }, stream: { split: 'awkward' } });
     const chunks = await readChunks(await post(mock.url, SSE, simpleRequest));
-    expect(chunks.length).toBeGreaterThan(4);
-    const cutMidCharacter = chunks.some((c) => {
-      const last = c[c.length - 1] ?? 0;
-      return last >= 0xc0; // a chunk ending on a UTF-8 lead byte: its continuation is in the next chunk
-    });
-    expect(cutMidCharacter).toBe(true);
-    expect(chunks.some((c) => c[c.length - 1] === 0x0d)).toBe(true); // "\r" | "\n" across reads
     expect(textOf(sseEvents(joinText(chunks)))).toBe(answer);
   });
 
-  it('writes fixed-size pieces with split: {every}', async () => {
+  it('writes fixed-size pieces with split: {every}, without changing the bytes', async () => {
     mock.script({ reply: { kind: 'text', text: 'abcdef', chunks: 1 }, stream: { split: { every: 7 } } });
     const chunks = await readChunks(await post(mock.url, SSE, simpleRequest));
-    expect(chunks.every((c) => c.length <= 7)).toBe(true);
     expect(textOf(sseEvents(joinText(chunks)))).toBe('abcdef');
   });
 });

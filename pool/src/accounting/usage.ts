@@ -4,17 +4,10 @@
 // models per key-day (model names come from clients: one cycling random names must not grow
 // memory); the hourly series keeps HOURS_KEPT hours.
 import { pacificDay } from './pacific-day';
+import type { Counters } from './counters';
 import type { Tokens } from './usage-scan';
 
-export interface Counters {
-  requests: number;
-  tokensIn: number;
-  tokensOut: number;
-  /** Answered 429: for keys, attempts Gemini refused for quota; for clients, requests answered 429. */
-  rateLimited: number;
-  /** Attempts (keys) or requests (clients) that failed for any other reason. */
-  errors: number;
-}
+export type { Counters } from './counters';
 
 /** One hour of traffic, for the chart and the last-24-hours totals. */
 export interface Hour {

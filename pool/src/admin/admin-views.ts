@@ -4,22 +4,9 @@
 import type { Budgets } from '../keys';
 import type { KeyEntry } from '../keys';
 import { addCounters, type Counters, type Usage, zeroCounters } from '../accounting';
+import type { KeyRow, KeyState } from './key-row';
 
-export type KeyState = 'ok' | 'cooling' | 'disabled';
-
-export interface KeyRow {
-  key: string;
-  /** Position in key.txt (0-based). */
-  index: number;
-  state: KeyState;
-  disabled?: { reason: string; message: string; at: string; byOperator: boolean };
-  cooldowns: { model: string; until: string; reason: string; message?: string }[];
-  today: Counters;
-  models: Record<string, Counters>;
-  budget: Record<string, { spent: number; limit: number }>;
-  lastUsed: string | null;
-  inFlight: number;
-}
+export type { KeyRow, KeyState } from './key-row';
 
 export const OPERATOR = 'operator';
 

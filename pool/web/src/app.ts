@@ -4,7 +4,8 @@
 import { api, ApiError, whenSignedOut } from './api';
 import { h, replace, startTicker, toast } from './dom';
 import { keysSection, load as loadKeys } from './keys';
-import { budgetsSection, clientsSection, onChange, overviewSection, renderBudgets, renderClients, renderOverview, renderUpstreams, upstreamsSection } from './sections';
+import { onChange } from './actions';
+import { budgetsSection, clientsSection, overviewSection, renderBudgets, renderClients, renderOverview, renderUpstreams, upstreamsSection } from './sections';
 import type { BudgetSettings, ClientRow, Overview, UpstreamRow } from './types';
 
 const root = document.getElementById('app')!;
@@ -79,7 +80,7 @@ function showDashboard(): void {
       h('nav', { 'aria-label': 'Sections' }, ...['Overview', 'Keys', 'Upstreams', 'Clients', 'Budgets'].map((s) => h('a', { href: `#${s.toLowerCase()}` }, s))),
       h('div', { class: 'right' }, themeButton(), signOut),
     ),
-    h('main', {}, overviewSection(), keysSection(refresh), upstreamsSection(), clientsSection(), budgetsSection()),
+    h('main', {}, overviewSection(), keysSection(), upstreamsSection(), clientsSection(), budgetsSection()),
   );
   void refreshAll();
 }

@@ -2,6 +2,7 @@
 // cooldowns per model (click one to read Google's own reason), usage today, budget use and last
 // use; bulk add (paste), disable / enable, clear cooldowns, check, delete, delete all disabled,
 // export. The server does the filtering and paging, so hundreds of keys stay fast.
+import { refreshAll, run } from './actions';
 import { api, ApiError } from './api';
 import { fmt, h, replace, toast } from './dom';
 import type { AddReport, BudgetSettings, CheckJob, KeyPage, KeyRow } from './types';
@@ -38,7 +39,6 @@ const REASONS: Record<string, string> = {
 };
 export const reasonText = (code: string) => REASONS[code] ?? code.replace(/_/g, ' ');
 
-let refreshAll: () => void = () => {};
 const els = {} as {
   root: HTMLElement;
   count: HTMLElement;
@@ -53,8 +53,7 @@ const els = {} as {
   pager: HTMLElement;
 };
 
-export function keysSection(onChange: () => void): HTMLElement {
-  refreshAll = onChange;
+export function keysSection(): HTMLElement {
   els.count = h('span', { class: 'pill plain' }, '…');
   els.paste = h('textarea', { class: 'input', rows: 6, placeholder: 'Paste Gemini API keys, one per line (AIza…). Comments after # are ignored.', 'aria-label': 'Keys to add', spellcheck: 'false', autocomplete: 'off' });
   els.addReport = h('div', { class: 'report' });
@@ -327,14 +326,6 @@ function renderBulk(): void {
   );
 }
 
-async function run(fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    toast(e instanceof ApiError ? e.message : `Failed: ${(e as Error).message}`, true);
-  }
-  refreshAll();
-}
 
 function act(action: 'disable' | 'enable' | 'clear-cooldown', keys: string[], model?: string): Promise<void> {
   return run(async () => {

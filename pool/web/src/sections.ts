@@ -1,23 +1,11 @@
 // The overview, upstreams, client keys and budgets sections.
-import { api, ApiError } from './api';
+import { run } from './actions';
+import { api } from './api';
 import { hourlyChart } from './chart';
 import { fmt, h, replace, span, toast } from './dom';
 import { setBudgets } from './keys';
 import type { BudgetSettings, ClientRow, Overview, Summary, UpstreamRow } from './types';
 
-let refreshAll: () => void = () => {};
-export function onChange(fn: () => void): void {
-  refreshAll = fn;
-}
-
-async function run(fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    toast(e instanceof ApiError ? e.message : `Failed: ${(e as Error).message}`, true);
-  }
-  refreshAll();
-}
 
 /* ---------------------------------------------------------------- overview */
 

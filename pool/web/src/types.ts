@@ -1,12 +1,10 @@
-// The admin API's answers as the page uses them (docs/admin-api.md documents them in full).
+// The admin API's answers as the page uses them (docs/admin-api.md documents them in full). A
+// counters row and a key row are the server's own declarations (import-free files), not copies.
+import type { Counters } from '../../src/accounting/counters';
+import type { KeyRow } from '../../src/admin/key-row';
 
-export interface Counters {
-  requests: number;
-  tokensIn: number;
-  tokensOut: number;
-  rateLimited: number;
-  errors: number;
-}
+export type { Counters, KeyRow };
+
 
 export interface Summary {
   requests: number;
@@ -33,18 +31,6 @@ export interface Overview {
   state: { saved: true } | { saved: false; since: string; error: string; attempts: number };
 }
 
-export interface KeyRow {
-  key: string;
-  index: number;
-  state: 'ok' | 'cooling' | 'disabled';
-  disabled?: { reason: string; message: string; at: string; byOperator: boolean };
-  cooldowns: { model: string; until: string; reason: string; message?: string }[];
-  today: Counters;
-  models: Record<string, Counters>;
-  budget: Record<string, { spent: number; limit: number }>;
-  lastUsed: string | null;
-  inFlight: number;
-}
 
 export interface KeyPage {
   total: number;

@@ -49,19 +49,27 @@ export function awkwardCuts(bytes: Buffer, framing: string): number[] {
   return [...cuts].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
 }
 
+/** Byte offsets at which one event is cut into separately written pieces ([] for whole events). */
+export function pieceCuts(bytes: Buffer, split: StreamShape['split'], framing: string): number[] {
+  if (split === undefined || split === 'merged') return [];
+  if (split === 'awkward') return awkwardCuts(bytes, framing);
+  const cuts: number[] = [];
+  for (let c = split.every; c < bytes.length; c += split.every) cuts.push(c);
+  return cuts;
+}
+
 async function writeEvent(res: ServerResponse, bytes: Buffer, shape: StreamShape, framing: string, signal: AbortSignal): Promise<boolean> {
-  const split = shape.split;
-  if (split === undefined || split === 'merged') {
+  const cuts = pieceCuts(bytes, shape.split, framing);
+  if (cuts.length === 0) {
     await write(res, bytes);
     return !res.destroyed;
   }
-  const cuts = split === 'awkward' ? awkwardCuts(bytes, framing) : [];
-  if (split !== 'awkward') for (let c = split.every; c < bytes.length; c += split.every) cuts.push(c);
   let from = 0;
   for (const cut of [...cuts, bytes.length]) {
     await write(res, bytes.subarray(from, cut));
     from = cut;
-    // A short pause so each piece leaves in its own TCP segment and reaches the client alone.
+    // A short pause so each piece leaves in its own TCP segment and, on a quiet machine, reaches
+    // the client alone (a busy reader may still get several in one read: TCP keeps no boundaries).
     if (cut < bytes.length && !(await pause(5, signal))) return false;
   }
   return !res.destroyed;
