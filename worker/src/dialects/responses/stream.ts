@@ -13,6 +13,9 @@
 //   function call   output_item.added, function_call_arguments.delta (Gemini sends calls whole),
 //                   function_call_arguments.done, output_item.done
 //   custom call     the same with custom_tool_call_input.delta / done
+//                   (with parallel_tool_calls: false, the turn's first call only: response.ts)
+//   logprobs        when asked (include message.output_text.logprobs): each text delta with its
+//                   tokens, the done events and the final output_text with all of them
 //   signature       with include reasoning.encrypted_content: a reasoning item of its own
 //                   (output_item.added, output_item.done) before the calls, or last
 //   then, at `end`: the pool's `: usage` comment (docs/contract.md), and response.completed or
@@ -32,9 +35,9 @@ import { usageComment } from '../../gemini/usage';
 import { errorBody } from '../../http';
 import { SSE_KEEPALIVE_TEXT } from '../../sse';
 import type { StandIns, StreamEncoder } from '../../sse-stream';
-import { type ResponseContext, callItem, outcome, responseObject, signatureItem, toResponseUsage } from './response';
+import { type ResponseContext, callItem, outcome, parallelCalls, responseObject, signatureItem, toResponseUsage, tokenLogprobs } from './response';
 import { StreamedTexts } from './streamed-texts';
-import type { OutputItem, OutputReasoning, ResponseObject } from './types';
+import type { OutputItem, OutputReasoning, ResponseObject, TokenLogprob } from './types';
 
 /** The item being streamed: its text is gathered as bytes from its deltas (StreamedTexts). */
 interface OpenItem {
@@ -43,6 +46,8 @@ interface OpenItem {
   index: number;
   /** Its number in StreamedTexts. */
   text: number;
+  /** The message's token logprobs so far, when Gemini sends them. */
+  logprobs: TokenLogprob[];
   /** The fixed head of this item's delta events, up to `"delta":`. */
   deltaHead: string;
 }
@@ -58,6 +63,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   /** A signature that came with text, waiting for the end (a call's goes out before the call). */
   private textSignature: string | undefined;
   private signatureSent = false;
+  /** Calls sent so far. */
+  private calls = 0;
   /** The stand-ins of the echoed instructions and tools, made at the first echo. */
   private echo: { instructions: string | null; tools: unknown } | undefined;
   private readonly texts = new StreamedTexts();
@@ -77,7 +84,12 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         return this.text(ev);
       case 'calls': {
         let out = this.closeOpen();
-        for (const call of ev.calls) out += this.call(call);
+        for (const call of ev.calls) {
+          // parallel_tool_calls: false: the first call of the turn only (response.ts parallelCalls).
+          if (this.calls > 0 && !parallelCalls(this.ctx)) break;
+          this.calls++;
+          out += this.call(call);
+        }
         return out;
       }
       case 'finish':
@@ -101,9 +113,13 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     let out = '';
     if (this.open?.kind !== kind) out += this.closeOpen() + (kind === 'message' ? this.openMessage() : this.openReasoning());
     const item = this.open!;
-    const frame = `${item.deltaHead}${ev.json},${kind === 'message' ? '"logprobs":[],' : ''}"sequence_number":${this.seq++}}\n\n`;
-    // A frame that is the step's whole output lends its bytes to the item's text (StreamedTexts).
-    if (out === '') this.texts.sent(item.text, ev.json, frame, item.deltaHead.length);
+    const logprobs = kind === 'message' && ev.logprobs ? tokenLogprobs(ev.logprobs) : undefined;
+    if (logprobs) item.logprobs.push(...logprobs);
+    const lp = kind !== 'message' ? '' : logprobs ? `"logprobs":${JSON.stringify(logprobs)},` : '"logprobs":[],';
+    const frame = `${item.deltaHead}${ev.json},${lp}"sequence_number":${this.seq++}}\n\n`;
+    // A frame that is the step's whole output, ASCII around the text, lends its bytes to the
+    // item's text (StreamedTexts); tokens in logprobs need not be ASCII.
+    if (out === '' && !logprobs) this.texts.sent(item.text, ev.json, frame, item.deltaHead.length);
     else this.texts.sent(item.text, ev.json);
     return out + frame;
   }
@@ -112,7 +128,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const index = this.output.length;
     const id = this.ctx.itemId('msg');
     const type = 'response.output_text.delta';
-    this.open = { kind: 'message', id, index, text: this.texts.open(), deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":` };
+    this.open = { kind: 'message', id, index, text: this.texts.open(), logprobs: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":` };
     return (
       this.event('response.output_item.added', { output_index: index, item: { id, type: 'message', role: 'assistant', status: 'in_progress', content: [] } }) +
       this.event('response.content_part.added', { item_id: id, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } })
@@ -123,7 +139,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const index = this.output.length;
     const id = this.ctx.itemId('rs');
     const type = 'response.reasoning_summary_text.delta';
-    this.open = { kind: 'reasoning', id, index, text: this.texts.open(), deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":` };
+    this.open = { kind: 'reasoning', id, index, text: this.texts.open(), logprobs: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":` };
     return (
       this.event('response.output_item.added', { output_index: index, item: { id, type: 'reasoning', summary: [] } }) +
       this.event('response.reasoning_summary_part.added', { item_id: id, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } })
@@ -146,12 +162,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         this.event('response.output_item.done', { output_index: item.index, item: done })
       );
     }
-    const part = { type: 'output_text' as const, text, annotations: [], logprobs: [] as [] };
+    // Written four times like the text: serialised once (a stand-in typed as what it stands for).
+    const logprobs = item.logprobs.length === 0 ? [] : (this.texts.value(item.logprobs) as unknown as TokenLogprob[]);
+    const part = { type: 'output_text' as const, text, annotations: [], logprobs };
     const status = this.answered && outcome(this.finishReason, false).status !== 'completed' ? 'incomplete' : 'completed';
     const done: OutputItem = { id: item.id, type: 'message', role: 'assistant', status, content: [part] };
     this.output.push(done);
     return (
-      this.event('response.output_text.done', { ...at, content_index: 0, text, logprobs: [] }) +
+      this.event('response.output_text.done', { ...at, content_index: 0, text, logprobs }) +
       this.event('response.content_part.done', { ...at, content_index: 0, part }) +
       this.event('response.output_item.done', { output_index: item.index, item: done })
     );
