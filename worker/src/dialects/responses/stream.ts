@@ -77,8 +77,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if ('candidate' in ev && ev.candidate !== 0) return ''; // Responses has one answer
     switch (ev.type) {
       case 'start': {
-        const response = this.echoing(responseObject(this.ctx, 'in_progress', []));
-        return this.event('response.created', { response }) + this.event('response.in_progress', { response });
+        // The same response in both: serialised once.
+        const response = JSON.stringify(this.echoing(responseObject(this.ctx, 'in_progress', [])));
+        return this.responseEvent('response.created', response) + this.responseEvent('response.in_progress', response);
       }
       case 'text':
         return this.text(ev);
@@ -265,6 +266,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       tools: response.tools.length === 0 ? response.tools : this.texts.value(response.tools),
     };
     return { ...response, ...(this.echo as Pick<ResponseObject, 'instructions' | 'tools'>) };
+  }
+
+  /** A frame around an already serialised response (as event() writes it). */
+  private responseEvent(type: string, response: string): string {
+    return `event: ${type}\ndata: {"type":"${type}","response":${response},"sequence_number":${this.seq++}}\n\n`;
   }
 
   /** The OpenAI error event, with the error also nested as `error`: what the SDKs throw on. */
