@@ -12,9 +12,9 @@ import { ApiError } from '../src/errors';
 import { logprobsRefused } from '../src/dialects/responses/errors';
 import { toGeminiBody } from '../src/dialects/responses/request';
 import { toResponse } from '../src/dialects/responses/response';
-import { ResponsesStreamEncoder } from '../src/dialects/responses/stream';
+import { ResponsesStreamConverter } from '../src/dialects/responses/stream';
 import { parseResponsesRequest } from '../src/dialects/responses/validate';
-import { StreamConverter, convertSse } from '../src/sse-stream';
+import { convertSse } from '../src/sse-stream';
 import { pinnedContext } from './support/responses';
 
 type Json = Record<string, unknown>;
@@ -84,7 +84,7 @@ describe('the stream: each delta with its tokens, the done events with all of th
   const body = { include: ['message.output_text.logprobs'], top_logprobs: 2 };
 
   it('deltas carry their own tokens; done, the part, the item and response.completed carry them all; text path = bytes path', async () => {
-    const conv = new StreamConverter(new ResponsesStreamEncoder(pinnedContext(body)));
+    const conv = new ResponsesStreamConverter(pinnedContext(body));
     let raw = '';
     for (const c of chunks) raw += conv.push(utf8.encode(`data: ${JSON.stringify(c)}\r\n\r\n`));
     raw += conv.end();
@@ -108,7 +108,7 @@ describe('the stream: each delta with its tokens, the done events with all of th
         c.close();
       },
     });
-    const bytes = await new Response(convertSse(source, new StreamConverter(new ResponsesStreamEncoder(pinnedContext(body))), { keepAliveMs: 0, silenceLimitMs: 0 })).text();
+    const bytes = await new Response(convertSse(source, new ResponsesStreamConverter(pinnedContext(body)), { keepAliveMs: 0, silenceLimitMs: 0 })).text();
     const strip = (s: string) => s.replace(/"completed_at":\d+/g, '"completed_at":0');
     expect(strip(bytes)).toBe(strip(raw));
   });

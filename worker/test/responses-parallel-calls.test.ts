@@ -7,8 +7,7 @@ import { validateOpenAI } from '../../tools/src/oracles/openai-validator';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
 import { checkResponsesStream } from '../../tools/src/oracles/responses-stream';
 import { toResponse } from '../src/dialects/responses/response';
-import { ResponsesStreamEncoder } from '../src/dialects/responses/stream';
-import { StreamConverter } from '../src/sse-stream';
+import { ResponsesStreamConverter } from '../src/dialects/responses/stream';
 import { pinnedContext } from './support/responses';
 
 type Event = Record<string, unknown> & { type: string };
@@ -24,7 +23,7 @@ const answer: Gemini.GenerateContentResponse = { candidates: [{ content: { role:
 const calls = (output: Array<{ type: string }>) => output.filter((o) => o.type === 'function_call' || o.type === 'custom_tool_call') as Array<{ type: string; call_id: string; arguments?: string }>;
 
 function streamed(parallel: boolean | undefined, chunks: Gemini.GenerateContentResponse[]): Event[] {
-  const conv = new StreamConverter(new ResponsesStreamEncoder(pinnedContext({ tools, ...(parallel === undefined ? {} : { parallel_tool_calls: parallel }) }, true)));
+  const conv = new ResponsesStreamConverter(pinnedContext({ tools, ...(parallel === undefined ? {} : { parallel_tool_calls: parallel }) }, true));
   let raw = '';
   for (const c of chunks) raw += conv.push(new TextEncoder().encode(`data: ${JSON.stringify(c)}\r\n\r\n`));
   raw += conv.end();

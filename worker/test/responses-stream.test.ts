@@ -6,8 +6,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { checkResponsesStream } from '../../tools/src/oracles/responses-stream';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
 import { toResponse } from '../src/dialects/responses/response';
-import { ResponsesStreamEncoder } from '../src/dialects/responses/stream';
-import { StreamConverter, convertSse } from '../src/sse-stream';
+import { ResponsesStreamConverter } from '../src/dialects/responses/stream';
+import { convertSse } from '../src/sse-stream';
 import { pinnedContext } from './support/responses';
 
 type Event = Record<string, unknown> & { type: string };
@@ -24,7 +24,7 @@ const chunk = (parts: Gemini.Part[], finishReason?: string, extra: Record<string
 
 /** Runs the converter over `chunks` (byte arrays) and parses what it wrote into events. */
 function run(chunks: Uint8Array[], body: Record<string, unknown> = {}, include = false, finish: 'end' | 'fail' = 'end'): { events: Event[]; raw: string } {
-  const conv = new StreamConverter(new ResponsesStreamEncoder(pinnedContext(body, include)));
+  const conv = new ResponsesStreamConverter(pinnedContext(body, include));
   let raw = '';
   for (const c of chunks) raw += conv.push(c);
   raw += finish === 'end' ? conv.end() : conv.fail(new Error('Network connection lost.'));
@@ -166,7 +166,7 @@ describe('ResponsesStreamConverter', () => {
           c.close();
         },
       });
-      const conv = new StreamConverter(new ResponsesStreamEncoder(pinnedContext(echoed, true)));
+      const conv = new ResponsesStreamConverter(pinnedContext(echoed, true));
       const body = await new Response(convertSse(source, conv, { keepAliveMs: 0, silenceLimitMs: 0 })).arrayBuffer();
       expect(raw).toContain('Réponse: “été” 你好');
       expect(new TextDecoder().decode(body)).toBe(raw);

@@ -20,7 +20,7 @@
 import type { Gemini } from '@opengemini/shared';
 import { ApiError } from '../../errors';
 import { finishCategory } from '../../gemini/finish';
-import { type OutputCall, blockedPromptMessage, groundingCitations, readParts } from '../../gemini/parts';
+import { CallAllowance, type OutputCall, blockedPromptMessage, groundingCitations, readParts } from '../../gemini/parts';
 import { type CarriedCall, encodeToolCallId, nonce } from '../../gemini/signatures';
 import { readUsage } from '../../gemini/usage';
 import { carrySignature } from '../../gemini/signatures';
@@ -109,14 +109,9 @@ function outputText(output: OutputItem[]): string {
   return text;
 }
 
-/**
- * parallel_tool_calls: false. Gemini has no such switch and may call several functions in one
- * turn; the client asked for at most one, so it gets the first (the one that carries a Gemini 3
- * signature) and the others are dropped. The conversation stays consistent: the client sends
- * back one call and one result, and the model calls again for what it still needs.
- */
-export function parallelCalls(ctx: ResponseContext): boolean {
-  return ctx.req.parallel_tool_calls !== false;
+/** parallel_tool_calls: false: the client is shown each answer's first call only (CallAllowance). */
+export function oneCallPerTurn(ctx: ResponseContext): boolean {
+  return ctx.req.parallel_tool_calls === false;
 }
 
 /** Gemini's logprobs as OpenAI's token list (the chat dialect's mapping); [] when Gemini sent none. */
@@ -189,8 +184,9 @@ export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseCon
   let thoughts: string | undefined;
   let textSignature: string | undefined;
   const calls: OutputCall[] = [];
+  const allowance = new CallAllowance(oneCallPerTurn(ctx));
   for (const seg of readParts(parts, offsets)) {
-    if (seg.kind === 'calls') calls.push(...seg.calls);
+    if (seg.kind === 'calls') calls.push(...allowance.take(seg.calls));
     else {
       if (seg.kind === 'text') text += seg.text;
       else if (seg.text) thoughts = (thoughts ?? '') + seg.text;
@@ -198,7 +194,6 @@ export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseCon
     }
   }
   const { status, incomplete } = outcome(candidate.finishReason, false);
-  if (calls.length > 1 && !parallelCalls(ctx)) calls.length = 1;
   const callSignature = calls.find((c) => c.signature)?.signature;
   const output: OutputItem[] = [];
   if (thoughts !== undefined) output.push({ id: mint('rs'), type: 'reasoning', summary: [{ type: 'summary_text', text: thoughts }] });

@@ -34,8 +34,8 @@ import type { StreamEvent, TextEvent } from '../../gemini/stream';
 import { usageComment } from '../../gemini/usage';
 import { errorBody } from '../../http';
 import { SSE_KEEPALIVE_TEXT } from '../../sse';
-import type { StandIns, StreamEncoder } from '../../sse-stream';
-import { type ResponseContext, callItem, outcome, parallelCalls, responseObject, signatureItem, toResponseUsage, tokenLogprobs } from './response';
+import { type StandIns, type StreamEncoder, StreamConverter } from '../../sse-stream';
+import { type ResponseContext, callItem, outcome, oneCallPerTurn, responseObject, signatureItem, toResponseUsage, tokenLogprobs } from './response';
 import { StreamedTexts } from './streamed-texts';
 import type { OutputItem, OutputReasoning, ResponseObject, TokenLogprob } from './types';
 
@@ -63,8 +63,6 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   /** A signature that came with text, waiting for the end (a call's goes out before the call). */
   private textSignature: string | undefined;
   private signatureSent = false;
-  /** Calls sent so far. */
-  private calls = 0;
   /** The stand-ins of the echoed instructions and tools, made at the first echo. */
   private echo: { instructions: string | null; tools: unknown } | undefined;
   private readonly texts = new StreamedTexts();
@@ -85,12 +83,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         return this.text(ev);
       case 'calls': {
         let out = this.closeOpen();
-        for (const call of ev.calls) {
-          // parallel_tool_calls: false: the first call of the turn only (response.ts parallelCalls).
-          if (this.calls > 0 && !parallelCalls(this.ctx)) break;
-          this.calls++;
-          out += this.call(call);
-        }
+        // parallel_tool_calls: false: the reader passes the turn's first call only (CallAllowance).
+        for (const call of ev.calls) out += this.call(call);
         return out;
       }
       case 'finish':
@@ -285,5 +279,12 @@ export class ResponsesStreamEncoder implements StreamEncoder {
    */
   private event(type: string, fields: Record<string, unknown> | { response: ResponseObject }): string {
     return `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: this.seq++ })}\n\n`;
+  }
+}
+
+/** Gemini bytes in, Responses events out, without streams or timers (see sse-stream.ts). */
+export class ResponsesStreamConverter extends StreamConverter {
+  constructor(ctx: ResponseContext, options: { scan?: boolean } = {}) {
+    super(new ResponsesStreamEncoder(ctx), { ...options, oneCallPerTurn: oneCallPerTurn(ctx) });
   }
 }
