@@ -132,12 +132,14 @@ describe.each<Mode>(['workers', 'direct'])('hostile requests on the Messages and
     expect(backend.mock.requests).toEqual([]);
   });
 
-  it.each(ROUTES)('$path: a body trickled past BODY_TIMEOUT_MS is cut with 408 and the connection closed', async ({ path, body }) => {
+  it.each(ROUTES)('$path: a body trickled past BODY_TIMEOUT_MS is cut with 408 in the route’s envelope and the connection closed', async ({ path, dialect, body }) => {
     const p = await pool(mode, { HEADERS_TIMEOUT_MS: '300', BODY_TIMEOUT_MS: '600' });
     const json = JSON.stringify(body(MODEL));
     const head = `POST ${path} HTTP/1.1\r\nHost: x\r\nx-api-key: ${p.pool.accessKey}\r\ncontent-type: application/json\r\ncontent-length: ${json.length}\r\n\r\n`;
     const r = await raw(portOf(p), head, json.split(''), { pauseMs: 100, waitMs: 4_000 });
     expect(r).toMatchObject({ status: 'HTTP/1.1 408 Request Timeout', closed: true });
+    expect(bodyOf(r.reply)).toMatchObject(envelope(dialect, 'invalid_request_error', 'invalid_request_error'));
+    expect((bodyOf(r.reply) as { error: { code?: string } }).error.code).toBe('request_timeout');
     expect(r.ms).toBeLessThan(3_000);
     expect(backend.mock.requests).toEqual([]);
   });

@@ -1,6 +1,6 @@
 // Every row of the failure table, end to end: the official OpenAI SDK -> the pool -> the built
 // Worker in workerd (and a deliberately failing second upstream) -> the strict mock Gemini.
-import { fingerprint } from '@opengemini/shared';
+import { ATTEMPTS_HEADER, fingerprint, parseAttempts } from '@opengemini/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nextPacificMidnight } from '../src/accounting/pacific-day';
 import { type FailingUpstream, startFailingUpstream } from './helpers/failing-upstream';
@@ -235,6 +235,18 @@ describe('faults at their cause (issue 10)', () => {
     expect(seenKeys()).toEqual([k1, k2, k3, k4]);
   });
 
+  it("a Gemini fault on the only key not cooling: that key is tried again instead of giving up with attempts left (the soak's commonest failure)", async () => {
+    const p = await pool([k1, k2]);
+    backend.mock.script({ key: k1, times: 1, reply: { kind: 'noCandidates' } });
+    backend.mock.script({ key: k2, reply: { kind: 'quota', quota: 'per_minute', retryDelay: '30s' } });
+    const { data, response } = await p.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(data.choices[0]?.message.content).toContain('mock answer');
+    expect(seenKeys()).toEqual([k1, k2, k1]);
+    // The pool's account of the attempts, for clients and the soak: fault codes only, no key.
+    expect(parseAttempts(response.headers.get(ATTEMPTS_HEADER))).toEqual({ sent: 3, outcomes: ['gemini_bad_answer', 'quota_per_minute', 'ok'] });
+    expect(response.headers.get(ATTEMPTS_HEADER)).not.toContain(fingerprint(k1));
+  });
+
   it('every key cooling, one frees within MAX_KEY_WAIT_MS: the request waits for it and is answered', async () => {
     const p = await pool([k1]);
     backend.mock.script({ key: k1, times: 1, reply: { kind: 'quota', quota: 'per_minute', retryDelay: '1s' } });
@@ -317,6 +329,7 @@ describe('when nothing is left', () => {
     const retryAfter = Number(err.headers?.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(20);
     expect(retryAfter).toBeLessThanOrEqual(23);
+    expect(parseAttempts(err.headers?.get(ATTEMPTS_HEADER))).toEqual({ sent: 2, outcomes: ['quota_per_minute', 'quota_per_minute'], end: 'no_key' });
     // The next request does not touch Gemini at all.
     const n = seenKeys().length;
     await expect(ask(p)).rejects.toBeInstanceOf(OpenAI.RateLimitError);

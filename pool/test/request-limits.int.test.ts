@@ -29,6 +29,8 @@ function slowStream(ms: number): typeof fetch {
 interface Exchange {
   /** The status line the pool answered, '' if none. */
   status: string;
+  /** Everything the pool answered: head and body. */
+  reply: string;
   /** Whether the pool closed the connection. */
   closed: boolean;
   /** Bytes of body the client managed to hand to its socket before the pool closed it. */
@@ -48,7 +50,7 @@ function exchange(port: number, head: string, bodyBytes: number, opts: { pauseMs
     const done = () => {
       clearTimeout(timer);
       s.destroy();
-      resolve({ status: reply.split('\r\n')[0] ?? '', closed, sent });
+      resolve({ status: reply.split('\r\n')[0] ?? '', reply, closed, sent });
     };
     const timer = setTimeout(done, opts.waitMs ?? 5_000);
     s.on('data', (d) => (reply += d.toString('latin1')));
@@ -69,6 +71,22 @@ function exchange(port: number, head: string, bodyBytes: number, opts: { pauseMs
       }
     };
     pump();
+  });
+}
+
+/** Opens a connection, lets `talk` write to it, and resolves with what came back once the pool
+ * closes it; `talk` may return a cleanup to run then. */
+function untilClosed(port: number, talk: (s: net.Socket) => (() => void) | void): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let reply = '';
+    s.on('data', (d) => (reply += d));
+    s.on('error', () => {});
+    const cleanup = talk(s);
+    s.on('close', () => {
+      cleanup?.();
+      resolve({ status: reply.split('\r\n')[0] ?? '', reply, closed: true, sent: 0 });
+    });
   });
 }
 
@@ -96,12 +114,7 @@ describe('bodies from clients without credentials', () => {
 
   it('a chunked sign-in body (no length) is cut off at 4 KiB with 413', async () => {
     const head = 'POST /admin/session HTTP/1.1\r\nHost: pool\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
-    const e = await new Promise<Exchange>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      let reply = '';
-      s.on('data', (d) => (reply += d));
-      s.on('error', () => {});
-      s.on('close', () => resolve({ status: reply.split('\r\n')[0] ?? '', closed: true, sent: 0 }));
+    const e = await untilClosed(port, (s) => {
       s.write(head);
       s.write(`2000\r\n${'a'.repeat(0x2000)}\r\n`);
     });
@@ -131,25 +144,37 @@ describe('the one body limit, MAX_REQUEST_BYTES', () => {
 
 describe('timeouts on what a client sends', () => {
   it('headers trickled for longer than HEADERS_TIMEOUT_MS: 408 and the connection closed', async () => {
-    const e = await new Promise<Exchange>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      let reply = '';
-      s.on('data', (d) => (reply += d));
-      s.on('error', () => {});
+    const e = await untilClosed(port, (s) => {
       const drip = setInterval(() => s.write('X-Slow: 1\r\n'), 100);
       s.write('GET /health HTTP/1.1\r\nHost: pool\r\n');
-      s.on('close', () => {
-        clearInterval(drip);
-        resolve({ status: reply.split('\r\n')[0] ?? '', closed: true, sent: 0 });
-      });
+      return () => clearInterval(drip);
     });
     expect(e.status).toBe('HTTP/1.1 408 Request Timeout');
   });
 
-  it('a body sent slower than BODY_TIMEOUT_MS allows, with a valid key: 408 and the connection closed', async () => {
-    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer ${p.pool.accessKey}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n`;
+  it.each([
+    ['/v1/chat/completions', (b: string) => JSON.parse(b).error as { code?: string; type?: string }, { code: 'request_timeout', type: 'invalid_request_error' }],
+    ['/v1beta/models/gemini-2.5-flash:generateContent', (b: string) => JSON.parse(b).error as { code?: number; status?: string }, { code: 408, status: 'DEADLINE_EXCEEDED' }],
+  ] as const)('a body to %s sent slower than BODY_TIMEOUT_MS allows, with a valid key: 408 in the route’s envelope and the connection closed', async (path, errorOf, expected) => {
+    const head = `POST ${path} HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer ${p.pool.accessKey}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n`;
     const e = await exchange(port, head, 1_000_000, { pauseMs: 200 });
     expect(e).toMatchObject({ status: 'HTTP/1.1 408 Request Timeout', closed: true });
+    const body = e.reply.slice(e.reply.indexOf('\r\n\r\n') + 4);
+    expect(errorOf(body)).toMatchObject(expected);
+    expect(body).toContain('BODY_TIMEOUT_MS');
+  });
+
+  it('a body that arrives within BODY_TIMEOUT_MS, in pieces, is read whole and answered', async () => {
+    const json = JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer ${p.pool.accessKey}\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\nConnection: close\r\n\r\n`;
+    const e = await untilClosed(port, (s) => {
+      s.write(head);
+      s.write(json.slice(0, 10));
+      setTimeout(() => s.write(json.slice(10)), 100);
+    });
+    expect(e.status).toBe('HTTP/1.1 200 OK');
+    expect(e.reply).toContain('part4');
+    expect(e.reply).toContain('data: [DONE]');
   });
 
   it('an answer streamed for longer than BODY_TIMEOUT_MS is not cut: the timeouts end once the request has arrived', async () => {

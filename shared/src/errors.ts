@@ -28,6 +28,8 @@ const POOL_ERRORS = {
   answer_too_large: spec(502, 'server_error', false),
   /** A client key asking for what it may not: an operator-only native method, another client's file. */
   client_forbidden: spec(403, 'permission_error', false),
+  /** The client's request body did not arrive within BODY_TIMEOUT_MS. */
+  request_timeout: spec(408, 'invalid_request_error', true),
   /** The client hung up: logged and counted, never sent. 499 as nginx names it. */
   client_closed: spec(499, 'invalid_request_error', false),
   pool_error: spec(500, 'server_error', false),

@@ -126,3 +126,35 @@ describe('embeddings and models', () => {
     expect(findModel('models/gemini-2.5-flash')?.thinking).toBe(true);
   });
 });
+
+describe('logprobs', () => {
+  const asking = (top?: number): Gemini.GenerateContentRequest => ({
+    contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+    generationConfig: { responseLogprobs: true, ...(top !== undefined && { logprobs: top }) },
+  });
+
+  it('with responseLogprobs: each chunk a logprobsResult for its own text, the whole answer one for all of it', () => {
+    const chunks = streamChunks({ kind: 'text', text: 'one two three four', chunks: 2 }, ctx('gemini-2.5-flash', asking(3)));
+    const per = chunks.map((c) => c.candidates?.[0]?.logprobsResult);
+    for (const [i, r] of per.entries()) {
+      expect(r?.chosenCandidates?.map((c) => c.token).join('')).toBe(chunks[i]?.candidates?.[0]?.content?.parts?.[0]?.text);
+      // logprobs counts the chosen candidate among the top ones, sorted by log probability.
+      for (const [step, top] of (r?.topCandidates ?? []).entries()) {
+        expect(top.candidates).toHaveLength(3);
+        expect(top.candidates?.[0]).toEqual(r?.chosenCandidates?.[step]);
+        const probs = top.candidates!.map((c) => c.logProbability!);
+        expect([...probs].sort((a, b) => b - a)).toEqual(probs);
+      }
+    }
+    const whole = wholeAnswer({ kind: 'text', text: 'one two three four' }, ctx('gemini-2.5-flash', asking()));
+    const result = whole.candidates?.[0]?.logprobsResult;
+    expect(result?.chosenCandidates?.map((c) => c.token)).toEqual(['one ', 'two ', 'three ', 'four']);
+    expect(result?.topCandidates).toBeUndefined(); // no logprobs count: the chosen tokens only
+    expect(result?.logProbabilitySum).toBeCloseTo(result!.chosenCandidates!.reduce((s, c) => s + c.logProbability!, 0));
+  });
+
+  it('not asked: no logprobsResult', () => {
+    expect(wholeAnswer({ kind: 'text', text: 'x y' }, ctx()).candidates?.[0]?.logprobsResult).toBeUndefined();
+    expect(streamChunks({ kind: 'text', text: 'x y' }, ctx()).some((c) => c.candidates?.[0]?.logprobsResult)).toBe(false);
+  });
+});

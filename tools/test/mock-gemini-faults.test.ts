@@ -55,6 +55,22 @@ describe('FaultDice', () => {
     expect(new Set(first)).toEqual(new Set(['ok', 'serverError', 'http']));
   });
 
+  it('journals every generate call it saw, with its fault, a refusal of a cooling key marked as such', () => {
+    const dice = new FaultDice({ rates: { perMinute: 1 }, retryDelayMs: 3000, maxSpentKeys: 0 });
+    const first = req(A);
+    dice.decide(first, MODEL, 100);
+    dice.decide(req(A), MODEL, 200);
+    dice.decide(req(A, 'countTokens'), MODEL, 300);
+    expect(dice.journal.map(({ at, fault, refused }) => ({ at, fault, refused }))).toEqual([
+      { at: 100, fault: 'perMinute', refused: undefined },
+      { at: 200, fault: 'perMinute', refused: true },
+    ]);
+    expect(dice.journal[0]?.request).toBe(first);
+    const clean = new FaultDice({ rates: {} });
+    clean.decide(req(B), MODEL, 5);
+    expect(clean.journal).toEqual([{ at: 5, request: expect.objectContaining({ key: B }), model: MODEL }]);
+  });
+
   it('leaves methods other than generate alone', () => {
     const dice = new FaultDice({ rates: { overloaded: 1 } });
     expect(dice.decide(req(A, 'countTokens'), MODEL)).toBeUndefined();

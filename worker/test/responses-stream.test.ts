@@ -6,8 +6,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { checkResponsesStream } from '../../tools/src/oracles/responses-stream';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
 import { toResponse } from '../src/dialects/responses/response';
-import { ResponsesStreamEncoder } from '../src/dialects/responses/stream';
-import { StreamConverter, convertSse } from '../src/sse-stream';
+import { ResponsesStreamConverter } from '../src/dialects/responses/stream';
+import { convertSse } from '../src/sse-stream';
 import { pinnedContext } from './support/responses';
 
 type Event = Record<string, unknown> & { type: string };
@@ -24,7 +24,7 @@ const chunk = (parts: Gemini.Part[], finishReason?: string, extra: Record<string
 
 /** Runs the converter over `chunks` (byte arrays) and parses what it wrote into events. */
 function run(chunks: Uint8Array[], body: Record<string, unknown> = {}, include = false, finish: 'end' | 'fail' = 'end'): { events: Event[]; raw: string } {
-  const conv = new StreamConverter(new ResponsesStreamEncoder(pinnedContext(body, include)));
+  const conv = new ResponsesStreamConverter(pinnedContext(body, include));
   let raw = '';
   for (const c of chunks) raw += conv.push(c);
   raw += finish === 'end' ? conv.end() : conv.fail(new Error('Network connection lost.'));
@@ -134,27 +134,51 @@ describe('ResponsesStreamConverter', () => {
     const { raw } = run([utf8.encode(sse([{ error: { code: 403, message: `Permission denied for api_key:${key}`, status: 'PERMISSION_DENIED' } }]))]);
     expect(raw).not.toContain(key);
   });
-  it("the client's bytes are the converter's text, byte for byte: whole texts spliced in as bytes (non-ASCII, several items)", async () => {
-    const chunks = perEvent([
-      chunk([{ text: 'Pensée « un »… ', thought: true }]),
-      chunk([{ text: 'deux 😀', thought: true }]),
-      chunk([{ text: 'Réponse: “été” ' }]),
-      chunk([{ text: '\u4f60\u597d\n"quoted"\\' }]),
-      chunk([{ functionCall: { name: 'shell', args: { command: ['ls', 'é'] } }, thoughtSignature: 'c2ln' }], 'STOP'),
-    ]);
+  // The client's bytes come from another path than the text above (streamed-texts.ts): each
+  // text gathered as bytes from its delta frames when a chunk holds one delta, encoded apart
+  // otherwise; repeated values (arguments, echoed instructions and tools) serialised once.
+  const mixed = [
+    chunk([{ text: 'Pensée « un »… ', thought: true }]),
+    chunk([{ text: 'deux 😀', thought: true }]),
+    chunk([{ text: 'Réponse: “été” ' }]),
+    chunk([{ text: '\u4f60\u597d\n"quoted"\\' }]),
+    chunk([{ text: ' \u0000og-x-0\u0000 end' }]),
+    chunk([{ functionCall: { name: 'shell', args: { command: ['ls', 'é'] } }, thoughtSignature: 'c2ln' }, { functionCall: { name: 'apply_patch', args: { input: '*** Begin Patch\n+é "x"\n' } } }]),
+    chunk([{ text: 'after the calls' }], 'STOP'),
+  ];
+  const echoed = { instructions: 'Be brief. « é »', tools: [{ type: 'function', name: 'shell', description: 'Runs “a” command', parameters: { type: 'object' } }, { type: 'custom', name: 'apply_patch' }] };
+  const chunkings: Array<[string, Uint8Array[]]> = [
+    ['one event per chunk', perEvent(mixed)],
+    ['two events per chunk', Array.from({ length: Math.ceil(mixed.length / 2) }, (_, i) => utf8.encode(sse(mixed.slice(2 * i, 2 * i + 2))))],
+    ['the whole stream in one chunk', [utf8.encode(sse(mixed))]],
+    ['chunks of 7 bytes', (() => {
+      const all = utf8.encode(sse(mixed));
+      return Array.from({ length: Math.ceil(all.length / 7) }, (_, i) => all.subarray(7 * i, 7 * i + 7));
+    })()],
+  ];
+  it.each(chunkings)("the client's bytes are the converter's text, byte for byte, %s (non-ASCII, escapes, several items, echoes)", async (_name, chunks) => {
     vi.useFakeTimers({ toFake: ['Date'] }); // completed_at the same in both runs
     try {
-      const { raw } = run(chunks, { tools: [{ type: 'function', name: 'shell' }] }, true);
+      const { raw, events } = run(chunks, echoed, true);
       const source = new ReadableStream<Uint8Array>({
         start(c) {
           for (const b of chunks) c.enqueue(b);
           c.close();
         },
       });
-      const conv = new StreamConverter(new ResponsesStreamEncoder(pinnedContext({ tools: [{ type: 'function', name: 'shell' }] }, true)));
+      const conv = new ResponsesStreamConverter(pinnedContext(echoed, true));
       const body = await new Response(convertSse(source, conv, { keepAliveMs: 0, silenceLimitMs: 0 })).arrayBuffer();
       expect(raw).toContain('Réponse: “été” 你好');
       expect(new TextDecoder().decode(body)).toBe(raw);
+      // And the text is right: each done event holds what its deltas add up to.
+      const done = events.filter((e) => e.type === 'response.output_text.done').map((e) => e.text);
+      expect(done).toEqual(['Réponse: “été” 你好\n"quoted"\\ \u0000og-x-0\u0000 end', 'after the calls']);
+      const completed = events.at(-1)!.response as { instructions: string; tools: Array<{ description?: string }>; output: Array<{ type: string; input?: string; arguments?: string }> };
+      expect(completed.instructions).toBe(echoed.instructions);
+      expect(completed.tools[0]!.description).toBe('Runs “a” command');
+      expect(completed.output.find((o) => o.type === 'custom_tool_call')!.input).toBe('*** Begin Patch\n+é "x"\n');
+      expect(JSON.parse(completed.output.find((o) => o.type === 'function_call')!.arguments!)).toEqual({ command: ['ls', 'é'] });
+      expectValid(events);
     } finally {
       vi.useRealTimers();
     }

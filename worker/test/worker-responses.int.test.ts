@@ -116,6 +116,62 @@ describe('POST /v1/responses through workerd with the openai SDK', () => {
     expect(stack.mock.requests.at(-1)!.body).toMatchObject({ generationConfig: { responseMimeType: 'application/json' } });
   });
 
+  it('logprobs: include message.output_text.logprobs + top_logprobs -> Gemini responseLogprobs, the tokens in output_text, whole and streamed', async () => {
+    stack.mock.script({ reply: { kind: 'text', text: 'one two three four', chunks: 2 } });
+    const params = { model: 'gemini-2.5-flash', input: 'Count', include: ['message.output_text.logprobs' as const], top_logprobs: 2 };
+    const res = await stack.openai.responses.create(params);
+    expectResponse(res);
+    expect(stack.mock.requests.at(-1)!.body).toMatchObject({ generationConfig: { responseLogprobs: true, logprobs: 2 } });
+    const content = (res.output[0] as { content: Array<{ type: string; logprobs?: Array<{ token: string; top_logprobs: unknown[] }> }> }).content[0]!;
+    expect(content.logprobs!.map((t) => t.token).join('')).toBe('one two three four');
+    expect(content.logprobs!.every((t) => t.top_logprobs.length === 2)).toBe(true);
+
+    stack.mock.script({ reply: { kind: 'text', text: 'one two three four', chunks: 2 } });
+    const stream = stack.openai.responses.stream(params);
+    const events: ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    const final = await stream.finalResponse();
+    expectStream(events);
+    const deltas = events.filter((e) => e.type === 'response.output_text.delta');
+    expect(deltas.map((d) => d.logprobs.map((t) => t.token).join('')).join('')).toBe('one two three four');
+    const done = events.find((e) => e.type === 'response.output_text.done')!;
+    expect(done.logprobs).toEqual(deltas.flatMap((d) => d.logprobs));
+    expect((final.output[0] as { content: Array<{ logprobs?: unknown[] }> }).content[0]!.logprobs).toEqual(done.logprobs);
+  });
+
+  it('logprobs on a model that refuses them: the SDK gets a 400 naming include, with what Gemini said', async () => {
+    stack.mock.script({ reply: { kind: 'http', status: 400, body: { error: { code: 400, message: 'Logprobs is not enabled for models/gemini-3-flash-preview', status: 'INVALID_ARGUMENT' } } } });
+    const err = await stack.openai.responses.create({ model: 'gemini-3-flash-preview', input: 'Hi', include: ['message.output_text.logprobs'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    const e = err as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(e.status).toBe(400);
+    expect(e.param).toBe('include');
+    expect(e.message).toMatch(/gemini-3-flash-preview does not return token logprobs.*Gemini said: Logprobs is not enabled/);
+  });
+
+  it('parallel_tool_calls: false -> the first of the calls Gemini made, and the next turn goes through', async () => {
+    stack.mock.script({ times: 1, reply: { kind: 'toolCalls', calls: [{ name: 'shell', args: { command: ['ls'] } }, { name: 'shell', args: { command: ['pwd'] } }] } });
+    const first = await stack.openai.responses.create({ model: 'gemini-3-flash-preview', input: 'Look around', tools: [shell], parallel_tool_calls: false, store: false });
+    expectResponse(first);
+    const calls = first.output.filter((i) => i.type === 'function_call');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ arguments: '{"command":["ls"]}' });
+    // One call, one result: Gemini (the strict mock counts them, and wants the signature back) accepts the turn.
+    stack.mock.script({ times: 1, reply: { kind: 'text', text: 'Done.' } });
+    const next = await stack.openai.responses.create({
+      model: 'gemini-3-flash-preview',
+      tools: [shell],
+      parallel_tool_calls: false,
+      store: false,
+      input: [{ role: 'user', content: 'Look around' }, ...(first.output as ResponseInputItem[]), { type: 'function_call_output', call_id: (calls[0] as { call_id: string }).call_id, output: 'a.txt' }],
+    });
+    expect(next.output_text).toBe('Done.');
+
+    stack.mock.script({ times: 1, reply: { kind: 'toolCalls', calls: [{ name: 'shell', args: { command: ['ls'] } }, { name: 'shell', args: { command: ['pwd'] } }] } });
+    const both = await stack.openai.responses.create({ model: 'gemini-3-flash-preview', input: 'Look around', tools: [shell], store: false });
+    expect(both.output.filter((i) => i.type === 'function_call')).toHaveLength(2);
+  });
+
   it('max_output_tokens reached: status incomplete with its reason', async () => {
     stack.mock.script({ reply: { kind: 'text', text: 'Once upon', finishReason: 'MAX_TOKENS' } });
     const res = await stack.openai.responses.create({ model: 'gemini-2.5-flash', input: 'Tell a story', max_output_tokens: 16 });

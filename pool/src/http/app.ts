@@ -35,6 +35,9 @@ export interface AppOptions {
   saveHealth?: () => SaveHealth;
 }
 
+/** Node's whole-request limit: headers, then the body's own limit, then Node's 1 s check interval. */
+const requestTimeoutOf = (c: { HEADERS_TIMEOUT_MS: number; BODY_TIMEOUT_MS: number }) => c.HEADERS_TIMEOUT_MS + c.BODY_TIMEOUT_MS + 1_000;
+
 export function buildApp(opts: AppOptions): { app: FastifyInstance; models: ModelCache } {
   const { ctx, clientKeys } = opts;
   const app = Fastify({
@@ -44,12 +47,15 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
     // One limit for both tiers (the converter refuses the same); Fastify refuses a larger
     // Content-Length with 413 before reading a byte, and cuts a chunked body off at the limit.
     bodyLimit: MAX_REQUEST_BYTES,
-    // Node's timeouts for what a client sends: its headers within HEADERS_TIMEOUT_MS, its whole
-    // request within BODY_TIMEOUT_MS, else 408 and the connection closed. They stop once the
+    // Node's timeouts for what a client sends: its headers within HEADERS_TIMEOUT_MS, else 408 and
+    // the connection closed. The body: the data routes' parser gives it BODY_TIMEOUT_MS after the
+    // headers and answers a late one with 408 in the route's envelope (http/body.ts); Node's
+    // requestTimeout, which can only write a bare 408, is the backstop for the other routes, set
+    // past the parser's limit so it never wins the race on a data route. Both stop once the
     // request has arrived, so an answer, however long a stream, is not cut by them. Checked
     // every second (Node's default is every 30 s).
-    requestTimeout: ctx.config.BODY_TIMEOUT_MS,
-    http: { headersTimeout: ctx.config.HEADERS_TIMEOUT_MS, requestTimeout: ctx.config.BODY_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
+    requestTimeout: requestTimeoutOf(ctx.config),
+    http: { headersTimeout: ctx.config.HEADERS_TIMEOUT_MS, requestTimeout: requestTimeoutOf(ctx.config), connectionsCheckingInterval: 1_000 },
     // Idle keep-alive sockets are closed at shutdown, busy ones are let finish (see main.ts).
     forceCloseConnections: 'idle',
     return503OnClosing: true,

@@ -1,6 +1,7 @@
 // Which key and which Worker the next attempt uses, and how long to wait first: a key that frees
 // up soon is waited for (MAX_KEY_WAIT_MS), a path fault on the only Worker left is retried on it
 // after a short backoff. When nothing can take the attempt, the final answer (give-up.ts).
+import type { GiveUp } from '@opengemini/shared';
 import type { KeyEntry } from '../keys';
 import { sameWorkerBackoff } from '../policy/failure-table';
 import type { Cancel, Upstream } from '../upstreams';
@@ -9,26 +10,33 @@ import { type Final, noKeyLeft, noWorkerLeft, outOfTime } from './give-up';
 import type { ProxyRequest } from './request';
 import type { Run } from './run';
 
-export type Choice = { kind: 'go'; entry: KeyEntry; upstream: Upstream; probe: boolean } | { kind: 'gone' } | { kind: 'end'; final: Final };
+export type Choice = { kind: 'go'; entry: KeyEntry; upstream: Upstream; probe: boolean } | { kind: 'gone' } | { kind: 'end'; final: Final; why: GiveUp };
 
 export async function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, client: Cancel): Promise<Choice> {
   for (;;) {
     if (client.cancelled) return { kind: 'gone' };
     const lastCode = run.faults.at(-1);
-    if (!run.attemptsLeft) return { kind: 'end', final: noKeyLeft(ctx, pr, run.last, lastCode) };
+    if (!run.attemptsLeft) return { kind: 'end', final: noKeyLeft(ctx, pr, run.last, lastCode), why: 'max_attempts' };
     const now = ctx.now();
-    if (now >= run.deadline) return { kind: 'end', final: outOfTime(ctx, run.sent) };
+    if (now >= run.deadline) return { kind: 'end', final: outOfTime(ctx, run.sent), why: 'out_of_time' };
 
     // 1. A key: the pinned one (its Worker failed, it did not), else the next healthy one.
     let entry = run.pinned && run.pinned.active && !run.pinned.disabled ? run.pinned : undefined;
     run.pinned = undefined;
     if (!entry) {
       const p = ctx.keys.pick(pr.model, run.triedKeys, now, pr.keyFp);
+      if (p.kind !== 'ok' && run.triedKeys.size > 0) {
+        // Keys are skipped after a failure only to spread the attempts: the ones still usable met
+        // Gemini's faults (a bad answer, an overload), not their own (those cool down or are
+        // disabled, and pick skips them). With no other key usable, they are tried again rather
+        // than giving up with attempts left while they are healthy (the soak's commonest failure).
+        run.triedKeys.clear();
+        continue;
+      }
       if (p.kind !== 'ok') {
         const wait = keyWait(ctx, pr, run, now);
-        if (wait === undefined) return { kind: 'end', final: noKeyLeft(ctx, pr, run.last, lastCode) };
+        if (wait === undefined) return { kind: 'end', final: noKeyLeft(ctx, pr, run.last, lastCode), why: 'no_key' };
         await sleep(wait, client);
-        run.triedKeys.clear(); // those that failed are cooling down or disabled: pick skips them
         continue;
       }
       entry = p.entry;
@@ -48,8 +56,8 @@ export async function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, clien
     // A Worker's own labelled answer (a refused secret, Gemini out of reach) says more than
     // "every upstream is down"; a dropped connection or a proxy's page does not.
     const told = run.last && (run.last.fault.kind !== 'upstream' || run.last.contentType?.includes('json'));
-    if (told) return { kind: 'end', final: noKeyLeft(ctx, pr, run.last, lastCode) };
-    return { kind: 'end', final: noWorkerLeft(ctx, up.retryAt, lastCode) };
+    if (told) return { kind: 'end', final: noKeyLeft(ctx, pr, run.last, lastCode), why: 'no_worker' };
+    return { kind: 'end', final: noWorkerLeft(ctx, up.retryAt, lastCode), why: 'no_worker' };
   }
 }
 

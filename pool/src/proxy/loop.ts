@@ -4,6 +4,7 @@
 //   choose.ts (which key, which Worker, waits), attempt.ts (one attempt, a tagged result),
 //   settle.ts (what it does to keys, Workers, usage), reply.ts (the one writer), run.ts (state).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ATTEMPTS_HEADER } from '@opengemini/shared';
 import { Cancel } from '../upstreams';
 import { attempt, messageOf } from './attempt';
 import { choose, sleep } from './choose';
@@ -22,6 +23,7 @@ export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, req: Inco
       if (choice.kind === 'gone') return run.end({ status: 499, code: 'client_closed' });
       if (choice.kind === 'end') {
         const f = choice.final;
+        res.setHeader(ATTEMPTS_HEADER, run.trail(false, choice.why));
         return run.end('error' in f ? replyError(res, pr.dialect, f.error) : replyFailure(res, pr.dialect, f.failure, f.code));
       }
       const { entry, upstream } = choice;
@@ -40,11 +42,15 @@ export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, req: Inco
         const d = decideFor(ctx, result.failure.fault, pr.model, run.counted + 1);
         settleFailure(ctx, a, d, messageOf(result.failure.body));
         run.failed(a, result.failure, d);
-        if (d.retry === 'answer') return run.end(replyFailure(res, pr.dialect, result.failure, d.code));
+        if (d.retry === 'answer') {
+          res.setHeader(ATTEMPTS_HEADER, run.trail(false));
+          return run.end(replyFailure(res, pr.dialect, result.failure, d.code));
+        }
         await sleep(Math.min(d.backoffMs, run.left()), client);
         continue;
       }
       settleAnswer(ctx, a);
+      res.setHeader(ATTEMPTS_HEADER, run.trail(true));
       const contentType = result.headers.get('content-type') ?? 'application/json';
       if (result.kind === 'whole') {
         pr.onBody?.(result.status, contentType, result.body);

@@ -1,6 +1,6 @@
 // The bookkeeping of one request across its attempts: its time budget, the attempts it used,
 // the keys and Workers it tried, its last failure, and the log line's facts. No decisions here.
-import type { FaultCode } from '@opengemini/shared';
+import { type FaultCode, type GiveUp, formatAttempts } from '@opengemini/shared';
 import type { Outcome, Tokens } from '../accounting';
 import type { KeyEntry } from '../keys';
 import type { Decision } from '../policy';
@@ -92,6 +92,11 @@ export class Run {
     } else {
       this.triedKeys.add(a.entry.fp);
     }
+  }
+
+  /** The x-opengemini-attempts header: what each attempt met (`ok` last when `answered`), and why the loop gave up. */
+  trail(answered: boolean, end?: GiveUp): string {
+    return formatAttempts({ sent: this.sent, outcomes: answered ? [...this.faults, 'ok'] : this.faults, end });
   }
 
   /** The request is over: count it for its client key and make the log line's facts. */

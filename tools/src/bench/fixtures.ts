@@ -146,3 +146,30 @@ export function geminiStreamEvents(count = 2000): string[] {
 export function sseBody(events: string[]): string {
   return events.map((e) => `data: ${e}\r\n\r\n`).join('');
 }
+
+/**
+ * One realistic agent turn as Gemini streams it to the conversation above (one network chunk per
+ * event): 60 thought-summary events, 600 answer events of varying length (prose, markdown, a code
+ * block with quotes, backslashes and newlines, some non-ASCII), then the tool call with its
+ * signature, finishReason and usage.
+ */
+export function geminiAgentTurnEvents(): string[] {
+  const event = (parts: unknown[], last = false) =>
+    JSON.stringify({
+      candidates: [{ content: { role: 'model', parts }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
+      ...(last ? { usageMetadata: { promptTokenCount: 5210, candidatesTokenCount: 9000, thoughtsTokenCount: 1200, totalTokenCount: 15410 } } : {}),
+      modelVersion: 'gemini-2.5-flash',
+      responseId: 'bench-agent-1',
+    });
+  const pieces = [
+    (i: number) => `${words150(i).slice(0, 40 + (i % 5) * 30)} `,
+    (i: number) => `\n\n### Step ${i}\n- read \`src/file${i}.ts\`\n- check the “types” `,
+    (i: number) => `\n\`\`\`ts\nexport const x${i} = "value\\\\${i}";\n\tif (a < b && c !== 'd') return;\n\`\`\`\n`,
+    (i: number) => `naïve café résumé — ${i} ✓ `,
+  ];
+  const events: string[] = [];
+  for (let i = 0; i < 60; i++) events.push(event([{ text: `**Thinking ${i}** ${words150(i).slice(0, 120)}`, thought: true }]));
+  for (let i = 0; i < 600; i++) events.push(event([{ text: pieces[i % pieces.length]!(i) }]));
+  events.push(event([{ functionCall: { name: 'write_to_file', args: { path: 'src/file3.ts', content: 'export const x3 = 4;\n'.repeat(20) } }, thoughtSignature: 'c2lnbmF0dXJl'.repeat(20) }], true));
+  return events;
+}

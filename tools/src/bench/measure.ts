@@ -30,6 +30,36 @@ export async function cpuMicros<T = void>(iterations: number, fn: (input: T) => 
   return percentile(samples, 50);
 }
 
+/** One case of an interleaved measurement: what to run, and what to build outside the clock. */
+export interface CpuCase<T = unknown> {
+  run: (input: T) => Promise<void> | void;
+  prepare?: () => T;
+}
+
+/**
+ * Median CPU microseconds per call of each case, the cases run one after the other in every
+ * round (the order rotating from round to round), so that load from other processes, GC and CPU
+ * frequency drift fall on every case alike. Run a case twice (A/A) to see what the noise is.
+ */
+export async function cpuMicrosInterleaved(rounds: number, cases: readonly CpuCase<any>[]): Promise<number[]> {
+  const samples: number[][] = cases.map(() => []);
+  const once = async (c: CpuCase<any>) => {
+    const input = c.prepare ? c.prepare() : undefined;
+    const start = process.cpuUsage();
+    await c.run(input);
+    const d = process.cpuUsage(start);
+    return d.user + d.system;
+  };
+  for (let i = 0; i < Math.max(3, rounds / 5); i++) for (const c of cases) await once(c);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < cases.length; k++) {
+      const at = (round + k) % cases.length;
+      samples[at]!.push(await once(cases[at]!));
+    }
+  }
+  return samples.map((s) => percentile(s, 50));
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;

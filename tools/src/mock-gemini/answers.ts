@@ -109,10 +109,36 @@ function usage(prompt: number, candidates: number, thoughts: number, final: bool
   };
 }
 
-function candidate(p: Plan, parts: Part[] | undefined, final: boolean): Gemini.Candidate {
+/** The logprobs the request asks for: undefined when it does not (responseLogprobs), else how
+ * many top candidates per step (generationConfig.logprobs, which counts the chosen one). */
+function logprobsAsked(r: Gemini.GenerateContentRequest): number | undefined {
+  const config = r.generationConfig;
+  return config?.responseLogprobs === true ? (config.logprobs ?? 0) : undefined;
+}
+
+/**
+ * Deterministic logprobs for the answer text of `parts`, as Gemini reports them: one chosen
+ * candidate per token (a word and the space after it), and with `top` > 0 that many candidates
+ * per step, the chosen one first (sorted by log probability).
+ */
+export function mockLogprobs(parts: readonly Part[], top: number): Gemini.LogprobsResult {
+  const text = parts.filter((part) => part.text && !part.thought).map((part) => part.text).join('');
+  const tokens = text.match(/\S+\s*|\s+/g) ?? [];
+  const chosenCandidates = tokens.map((token, i) => ({ token, tokenId: 1000 + i, logProbability: -0.01 * ((i % 7) + 1) }));
+  const result: Gemini.LogprobsResult = { chosenCandidates, logProbabilitySum: chosenCandidates.reduce((sum, c) => sum + c.logProbability, 0) };
+  if (top > 0) {
+    result.topCandidates = chosenCandidates.map((chosen, i) => ({
+      candidates: [chosen, ...Array.from({ length: top - 1 }, (_, k) => ({ token: `alt${k + 1}`, tokenId: 50 + k, logProbability: chosen.logProbability - 1 - k - (i % 3) * 0.1 }))],
+    }));
+  }
+  return result;
+}
+
+function candidate(p: Plan, parts: Part[] | undefined, final: boolean, logprobs?: number): Gemini.Candidate {
   const c: Gemini.Candidate = {};
   if (parts && parts.length > 0) c.content = { parts, role: 'model' };
   else if (final && !p.safety && p.finishReason !== 'MALFORMED_FUNCTION_CALL') c.content = { role: 'model' };
+  if (logprobs !== undefined && parts?.some((part) => part.text && !part.thought)) c.logprobsResult = mockLogprobs(parts, logprobs);
   if (final && p.finishReason) c.finishReason = p.finishReason;
   if (final && p.finishMessage) c.finishMessage = p.finishMessage;
   if (final && p.safety) c.safetyRatings = SAFETY_RATINGS;
@@ -135,7 +161,7 @@ export function streamChunks(b: ContentBehaviour, ctx: AnswerContext): Response[
   return pieces.map((parts, i) => {
     const final = i === pieces.length - 1;
     emitted += partTokens(parts);
-    return envelope(ctx, { candidates: [candidate(p, parts, final)], usageMetadata: usage(prompt, emitted, p.thoughtsTokens, final) });
+    return envelope(ctx, { candidates: [candidate(p, parts, final, logprobsAsked(ctx.request))], usageMetadata: usage(prompt, emitted, p.thoughtsTokens, final) });
   });
 }
 
@@ -146,7 +172,7 @@ export function wholeAnswer(b: ContentBehaviour, ctx: AnswerContext): Response {
   if (p.blockReason) return blockedBody(p, ctx, prompt);
   if (p.noCandidates) return noCandidatesBody(ctx, prompt);
   const parts = mergeTexts(p.pieces.flat());
-  return envelope(ctx, { candidates: [candidate(p, parts, true)], usageMetadata: usage(prompt, partTokens(parts), p.thoughtsTokens, true) });
+  return envelope(ctx, { candidates: [candidate(p, parts, true, logprobsAsked(ctx.request))], usageMetadata: usage(prompt, partTokens(parts), p.thoughtsTokens, true) });
 }
 
 function blockedBody(p: Plan, ctx: AnswerContext, prompt: number): Response {

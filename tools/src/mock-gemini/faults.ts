@@ -5,7 +5,7 @@
 // is kept as a history, so healthyKeys() can say, for any past moment, which keys the mock would
 // have let through: a soak uses it to tell a failure with a healthy key at hand from one without.
 import { seededRandom } from './random';
-import type { Behaviour, FaultInjector, FaultName, FaultOptions, RecordedRequest, RuleShape } from './types';
+import type { Behaviour, FaultEvent, FaultInjector, FaultName, FaultOptions, RecordedRequest, RuleShape } from './types';
 
 export const FAULT_NAMES: readonly FaultName[] = [
   'perMinute',
@@ -34,10 +34,13 @@ interface Refusal {
 
 /** Refusals kept per (key, model): enough for hours of per-minute cooldowns, bounded all the same. */
 const MAX_HISTORY = 10_000;
+/** Journal entries kept (a 10-minute soak makes ~35,000). */
+const MAX_JOURNAL = 200_000;
 
 export class FaultDice implements FaultInjector {
   readonly counts = Object.fromEntries(FAULT_NAMES.map((n) => [n, 0])) as Record<FaultName, number>;
   rolled = 0;
+  readonly journal: FaultEvent[] = [];
   private readonly next: () => number;
   private readonly rates: [FaultName, number][];
   private readonly retryDelayMs: number;
@@ -75,19 +78,28 @@ export class FaultDice implements FaultInjector {
     if (refusal) {
       const spentForDay = refusal.until === Number.POSITIVE_INFINITY;
       this.counts[spentForDay ? 'perDay' : 'perMinute']++;
+      this.note({ at: now, request, model, fault: spentForDay ? 'perDay' : 'perMinute', refused: true });
       return spentForDay ? perDay() : perMinute(refusal.until - now);
     }
     this.rolled++;
     const name = this.roll();
-    if (name === undefined) return undefined;
+    if (name === undefined || (name === 'perDay' && this.spent >= this.maxSpent)) {
+      this.note({ at: now, request, model });
+      return undefined;
+    }
+    this.note({ at: now, request, model, fault: name });
     if (name === 'perDay') {
-      if (this.spent >= this.maxSpent) return undefined;
       this.spent++;
       this.refuse(key, model, now, Number.POSITIVE_INFINITY);
     }
     if (name === 'perMinute') this.refuse(key, model, now, now + this.retryDelayMs);
     this.counts[name]++;
     return this.shape(name, stream);
+  }
+
+  private note(e: FaultEvent): void {
+    this.journal.push(e);
+    if (this.journal.length > MAX_JOURNAL) this.journal.splice(0, this.journal.length - MAX_JOURNAL);
   }
 
   private shape(name: FaultName, stream: boolean): FaultDecision {

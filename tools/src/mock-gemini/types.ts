@@ -278,4 +278,17 @@ export interface FaultInjector {
   /** Of `keys`, those the mock would not have refused by quota for `model` at time `at` (ms since
    * the epoch, default now): not inside a per-minute cooldown, not spent for the day. */
   healthyKeys(keys: readonly string[], model: string, at?: number): string[];
+  /** Every generate call the dice saw, oldest first (the last 200,000): when, which request, and
+   * the fault it got (none: answered normally). A soak joins it to its own requests. */
+  readonly journal: readonly FaultEvent[];
+}
+
+export interface FaultEvent {
+  /** ms since the epoch */
+  at: number;
+  request: RecordedRequest;
+  model: string;
+  fault?: FaultName;
+  /** The key was refused by quota state an earlier fault left (not a new roll). */
+  refused?: boolean;
 }

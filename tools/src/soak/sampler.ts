@@ -1,5 +1,6 @@
-// Samples a process's resident memory and open file descriptors from /proc (Linux), and the
-// pool's own view of its Workers (breakers) from /status, at a fixed interval.
+// Samples processes' resident memory and open file descriptors from /proc (Linux): the pool's,
+// workerd's (the Workers, children of the soak) and the soak's own (the mock Gemini and the
+// clients); and the pool's own view of its Workers (breakers) from /status, at a fixed interval.
 import { readFile, readdir } from 'node:fs/promises';
 
 export interface Sample {
@@ -9,12 +10,42 @@ export interface Sample {
   fds: number;
   /** Workers whose breaker is not closed. */
   openBreakers: number;
+  /** Open fds of every workerd process, summed. */
+  workerdFds: number;
+  /** Open fds of the soak process itself (mock Gemini, clients). */
+  soakFds: number;
 }
 
 async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
   return Math.round((kb / 1024) * 10) / 10;
+}
+
+export async function openFds(pid: number | 'self'): Promise<number> {
+  try {
+    return (await readdir(`/proc/${pid}/fd`)).length;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The workerd processes this process started (wrangler runs them as children). */
+export async function workerdPids(parent = process.pid): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (comm === 'workerd' && ppid === parent) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
 
 async function openBreakers(poolUrl: string, adminKey: string): Promise<number> {
@@ -53,8 +84,15 @@ export class Sampler {
 
   private async sample(): Promise<void> {
     try {
-      const [rss, fds, breakers] = await Promise.all([rssMiB(this.pid), readdir(`/proc/${this.pid}/fd`), openBreakers(this.poolUrl, this.adminKey)]);
-      this.samples.push({ at: Date.now() - this.started, rssMiB: rss, fds: fds.length, openBreakers: breakers });
+      const [rss, fds, breakers, workerd, soakFds] = await Promise.all([
+        rssMiB(this.pid),
+        readdir(`/proc/${this.pid}/fd`),
+        openBreakers(this.poolUrl, this.adminKey),
+        // Looked up each time: wrangler may restart its workerd processes.
+        workerdPids().then((pids) => Promise.all(pids.map(openFds))),
+        openFds('self'),
+      ]);
+      this.samples.push({ at: Date.now() - this.started, rssMiB: rss, fds: fds.length, openBreakers: breakers, workerdFds: workerd.reduce((a, b) => a + b, 0), soakFds });
     } catch {
       // the process is gone: nothing to sample
     }

@@ -27,7 +27,7 @@
 export type { CallPart, Conversation, Effort, GenerationOptions, MediaPart, Part, ResultPart, TextPart, ThinkingRequest, Tool, ToolChoice, Turn } from './conversation';
 export { type GeminiRequest, DEFAULT_SAFETY_SETTINGS, toGenerateContent } from './request';
 export { CallLedger, resultResponse } from './calls';
-export { type Citation, type OutputCall, type Segment, blockedPromptMessage, groundingCitations, partText, readParts } from './parts';
+export { CallAllowance, type Citation, type OutputCall, type Segment, blockedPromptMessage, groundingCitations, partText, readParts } from './parts';
 export { type FinishCategory, finishCategory } from './finish';
 export { type TokenCounts, readUsage } from './usage';
 export { GeminiStreamReader, type StreamEvent, type TextEvent } from './stream';

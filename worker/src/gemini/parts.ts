@@ -27,6 +27,34 @@ export interface OutputCall {
   signature?: string;
 }
 
+/**
+ * How many of an answer's function calls its client is shown: all, or the first only when the
+ * client asked for one call per turn (OpenAI's `parallel_tool_calls: false`, Anthropic's
+ * `tool_choice.disable_parallel_tool_use`). Gemini has no such switch and may call several
+ * functions in one turn; a client that runs the one call it expects and answers it would leave
+ * Gemini a turn with more calls than results (a 400 on the next turn). The first call is the
+ * one that carries a Gemini 3 thought signature, so the next turn stays valid, and the model
+ * calls again for what it still needs. One per answer (per candidate), across stream events.
+ */
+export class CallAllowance {
+  private left: number;
+
+  constructor(oneCallPerTurn: boolean) {
+    this.left = oneCallPerTurn ? 1 : Number.POSITIVE_INFINITY;
+  }
+
+  /** The calls of `calls` the client is shown ([] once the allowance is spent). */
+  take(calls: OutputCall[]): OutputCall[] {
+    if (calls.length <= this.left) {
+      this.left -= calls.length;
+      return calls;
+    }
+    const shown = calls.slice(0, this.left);
+    this.left = 0;
+    return shown;
+  }
+}
+
 export type Segment =
   | { kind: 'text' | 'thought'; text: string; signature?: string }
   | { kind: 'calls'; calls: OutputCall[] };

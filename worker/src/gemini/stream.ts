@@ -23,7 +23,7 @@ import type { Gemini } from '@opengemini/shared';
 import { ApiError } from '../errors';
 import { SseEventTooLargeError, SseParser } from '../sse';
 import { classifyGeminiError } from './errors';
-import { type OutputCall, blockedPromptMessage, readParts } from './parts';
+import { CallAllowance, type OutputCall, blockedPromptMessage, readParts } from './parts';
 import { scanEvent } from './stream-scan';
 
 /** A 200 from Gemini that is not an answer: Gemini's fault, not the key's nor the Worker's. */
@@ -58,6 +58,8 @@ export interface TextEvent {
 export interface ReaderOptions {
   /** Read every event with JSON.parse (tests compare both paths). Default true. */
   scan?: boolean;
+  /** The client asked for one function call per turn: each answer's first call only (CallAllowance). */
+  oneCallPerTurn?: boolean;
 }
 
 export class GeminiStreamReader {
@@ -65,6 +67,8 @@ export class GeminiStreamReader {
   private readonly scan: boolean;
   /** Candidates seen: whether each has finished. */
   private readonly candidates = new Map<number, boolean>();
+  /** Per candidate, when the client asked for one call per turn. */
+  private readonly allowances: Map<number, CallAllowance> | undefined;
   private started = false;
   private finished = false;
   /** The last usageMetadata: raw JSON when the scanner read it (parsed only when needed). */
@@ -72,6 +76,7 @@ export class GeminiStreamReader {
 
   constructor(options: ReaderOptions = {}) {
     this.scan = options.scan ?? true;
+    this.allowances = options.oneCallPerTurn ? new Map() : undefined;
   }
 
   /** True once `end` or `error` was produced, or after abandon(). */
@@ -195,12 +200,19 @@ export class GeminiStreamReader {
     }
   }
 
+  private allowance(index: number): CallAllowance {
+    let allowance = this.allowances!.get(index);
+    if (!allowance) this.allowances!.set(index, (allowance = new CallAllowance(true)));
+    return allowance;
+  }
+
   private candidate(cand: Gemini.Candidate, index: number, out: StreamEvent[]): void {
     if (!this.open(index, out)) return;
     let logprobs = cand.logprobsResult;
     for (const seg of readParts(cand.content?.parts)) {
       if (seg.kind === 'calls') {
-        out.push({ type: 'calls', candidate: index, calls: seg.calls });
+        const calls = this.allowances ? this.allowance(index).take(seg.calls) : seg.calls;
+        if (calls.length > 0) out.push({ type: 'calls', candidate: index, calls });
         continue;
       }
       const ev: TextEvent = { type: 'text', candidate: index, thought: seg.kind === 'thought', json: JSON.stringify(seg.text) };

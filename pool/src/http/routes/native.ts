@@ -69,7 +69,7 @@ export function queryWithoutKey(url: string): string {
 
 export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
-  dataRouteSetup(app, clientKeys, 'gemini');
+  dataRouteSetup(app, clientKeys, 'gemini', ctx.config.BODY_TIMEOUT_MS);
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const pathname = request.url.split('?')[0] ?? '';

@@ -19,7 +19,7 @@ export const POST_ROUTES: Readonly<Record<string, PostRoute>> = { '/v1/chat/comp
 
 export async function openaiRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
-  dataRouteSetup(app, clientKeys, 'openai');
+  dataRouteSetup(app, clientKeys, 'openai', ctx.config.BODY_TIMEOUT_MS);
 
   postRoutes(app, ctx, 'openai', POST_ROUTES);
 

@@ -1,10 +1,11 @@
 // What the proxy routes share: running the attempt loop on a hijacked reply (proxy/ writes the
 // response itself: it streams, and it decides when the answer is committed), the per-request log
 // line, and the short-lived cache of model lists (they cost no quota, but clients ask often).
-import { apiError } from '@opengemini/shared';
+import { MAX_REQUEST_BYTES, apiError } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientKeys } from '../access-key';
 import { clientAuth } from '../auth';
+import { BodyTimeout, boundedBody } from '../body';
 import { type Dialect, type PoolError, badRequest, errorBody, errorHeaders, forbidden } from '../errors';
 import { fileNamesIn, uploadIdOf } from '../../keys';
 import { type PoolContext, type ProxyOutcome, type ProxyRequest, proxyRequest } from '../../proxy';
@@ -42,16 +43,17 @@ export class ModelCache {
 
 /**
  * What every data route plugin sets up in its own encapsulated context: bodies kept as the bytes
- * that came (forwarded as they are), the client key checked before anything else, and Fastify's
- * own errors (a body too large, a broken upload) answered in the plugin's dialect.
+ * that came (forwarded as they are), bounded in size and in time (body.ts), the client key
+ * checked before anything else, and Fastify's own errors (a body too large, a broken upload, a
+ * body too slow) answered in the plugin's dialect.
  */
-export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dialect: Dialect): void {
+export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dialect: Dialect, bodyTimeoutMs: number): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', boundedBody(MAX_REQUEST_BYTES, bodyTimeoutMs));
   app.addHook('onRequest', clientAuth(clientKeys, dialect, app.keyGuesses));
   app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const e = apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status });
+    const e = err instanceof BodyTimeout ? err.info : apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status });
     void reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
   });
 }

@@ -18,7 +18,7 @@ export const RESPONSES_ROUTES: Readonly<Record<string, PostRoute>> = {
 
 export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx } = opts;
-  dataRouteSetup(app, opts.clientKeys, 'responses');
+  dataRouteSetup(app, opts.clientKeys, 'responses', ctx.config.BODY_TIMEOUT_MS);
   postRoutes(app, ctx, 'responses', RESPONSES_ROUTES);
   app.all('/v1/responses/*', (request, reply) => {
     const path = request.url.split('?')[0] ?? '';

@@ -28,7 +28,8 @@
 // | no thinking                                 | the model's default, no summaries              |
 // | max_tokens, temperature, top_p, top_k,      | generation options                             |
 // | stop_sequences                              |                                                |
-// disable_parallel_tool_use has no Gemini counterpart: Claude Code runs several calls anyway.
+// disable_parallel_tool_use has no Gemini counterpart: the answer shows the first tool use only
+// (route.ts oneCallPerTurn, CallAllowance in the core).
 import type { Anthropic } from '@opengemini/shared';
 import { badRequest, unsupported } from '../../errors';
 import { type Media, type RemoteMediaRef, isGeminiFileUri } from '../../media';

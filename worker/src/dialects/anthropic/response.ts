@@ -16,7 +16,7 @@
 import type { Anthropic, Gemini } from '@opengemini/shared';
 import { ApiError } from '../../errors';
 import { type FinishCategory, finishCategory } from '../../gemini/finish';
-import { blockedPromptMessage, readParts } from '../../gemini/parts';
+import { CallAllowance, blockedPromptMessage, readParts } from '../../gemini/parts';
 import { readUsage } from '../../gemini/usage';
 import { carrySignature } from '../../gemini/signatures';
 import { type ToolUseIdMinter, toolUseId } from './carry';
@@ -28,6 +28,8 @@ export interface MessageContext {
   model: string;
   /** Tool use id minting; tests pin it, production carries signatures (carry.ts). */
   toolUseId?: ToolUseIdMinter;
+  /** tool_choice.disable_parallel_tool_use: the answer shows its first tool use only (CallAllowance). */
+  oneCallPerTurn?: boolean;
 }
 
 export function toMessage(res: Gemini.GenerateContentResponse, ctx: MessageContext): Anthropic.Message {
@@ -42,9 +44,10 @@ export function toMessage(res: Gemini.GenerateContentResponse, ctx: MessageConte
     // A signature Gemini put beside text or thoughts rides on the thinking block.
     let textSignature: string | undefined;
     for (const seg of segments) if (seg.kind !== 'calls') textSignature ??= seg.signature;
+    const allowance = new CallAllowance(ctx.oneCallPerTurn === true);
     for (const seg of segments) {
       if (seg.kind === 'calls') {
-        for (const call of seg.calls) content.push({ type: 'tool_use', id: (ctx.toolUseId ?? toolUseId)(call), name: call.name, input: call.args });
+        for (const call of allowance.take(seg.calls)) content.push({ type: 'tool_use', id: (ctx.toolUseId ?? toolUseId)(call), name: call.name, input: call.args });
       } else if (seg.kind === 'thought') {
         content.push({ type: 'thinking', thinking: seg.text, signature: carrySignature(textSignature) });
       } else if (seg.text !== '') {

@@ -18,7 +18,7 @@ import { parseMessagesRequest } from './validate';
 export async function handleMessages(request: Request, target: GeminiTarget, timing: StreamTiming = {}): Promise<Response> {
   const req = parseMessagesRequest(await readJsonBody(request));
   const { model, body } = await prepare(req, target);
-  const ctx = { id: `msg_${nonce(24)}`, model: req.model };
+  const ctx = { id: `msg_${nonce(24)}`, model: req.model, oneCallPerTurn: req.tool_choice !== undefined && 'disable_parallel_tool_use' in req.tool_choice && req.tool_choice.disable_parallel_tool_use === true };
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
     const answer = await confirmStream(res.body ?? new ReadableStream());

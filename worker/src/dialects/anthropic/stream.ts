@@ -135,6 +135,6 @@ function frame(event: string, data: string): string {
 /** Gemini bytes in, Anthropic events out, without streams or timers (see sse-stream.ts). */
 export class MessagesStreamConverter extends StreamConverter {
   constructor(ctx: MessageContext, options: { scan?: boolean } = {}) {
-    super(new MessagesStreamEncoder(ctx), options);
+    super(new MessagesStreamEncoder(ctx), { ...options, oneCallPerTurn: ctx.oneCallPerTurn === true });
   }
 }

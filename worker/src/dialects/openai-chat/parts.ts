@@ -9,7 +9,7 @@
 // | calls                       | tool_calls[] (the id carries Gemini's id + signature)        |
 // | a text's signature          | dropped: Gemini only requires the function-call one          |
 import type { Gemini, OpenAI } from '@opengemini/shared';
-import { type OutputCall, groundingCitations, readParts } from '../../gemini/parts';
+import { CallAllowance, type OutputCall, groundingCitations, readParts } from '../../gemini/parts';
 import { type CarriedCall, encodeToolCallId } from '../../gemini/signatures';
 
 export type Segment =
@@ -26,11 +26,13 @@ export const defaultToolCallId: ToolCallIdMinter = (carried) => encodeToolCallId
  * Maps parts in order, merging neighbours of the same kind into one segment. When `offsets` is
  * given, offsets[i] is set to the content length before part i (for grounding annotations).
  */
-export function mapParts(parts: unknown, mintId: ToolCallIdMinter, offsets?: number[]): Segment[] {
+export function mapParts(parts: unknown, mintId: ToolCallIdMinter, offsets?: number[], allowance = new CallAllowance(false)): Segment[] {
   const out: Segment[] = [];
   for (const seg of readParts(parts, offsets)) {
-    if (seg.kind === 'calls') out.push({ kind: 'tool_calls', calls: seg.calls.map((c) => toolCall(c, mintId)) });
-    else if (seg.text !== '') out.push({ kind: seg.kind === 'thought' ? 'reasoning' : 'content', text: seg.text });
+    if (seg.kind === 'calls') {
+      const calls = allowance.take(seg.calls);
+      if (calls.length > 0) out.push({ kind: 'tool_calls', calls: calls.map((c) => toolCall(c, mintId)) });
+    } else if (seg.text !== '') out.push({ kind: seg.kind === 'thought' ? 'reasoning' : 'content', text: seg.text });
   }
   return out;
 }

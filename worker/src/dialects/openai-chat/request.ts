@@ -220,8 +220,8 @@ function mapTools(req: OpenAI.ChatCompletionRequest): Tool[] {
   return tools;
 }
 
-/** parallel_tool_calls:false has no Gemini counterpart; the client still gets one call per turn
- * from most models, and handles several if not. */
+/** parallel_tool_calls:false has no Gemini counterpart: the answer shows the first call only
+ * (route.ts oneCallPerTurn, CallAllowance in the core). */
 function mapToolChoice(choice: OpenAI.ChatCompletionRequest['tool_choice']): ToolChoice | undefined {
   if (choice === 'none') return { mode: 'none' };
   if (choice === 'auto') return { mode: 'auto' };

@@ -9,7 +9,7 @@
 //   when tool calls stand in for it, as OpenAI does).
 import type { Gemini, OpenAI } from '@opengemini/shared';
 import { ApiError } from '../../errors';
-import { blockedPromptMessage } from '../../gemini/parts';
+import { CallAllowance, blockedPromptMessage } from '../../gemini/parts';
 import { mapFinishReason, mapUsage } from './finish';
 import { type ToolCallIdMinter, defaultToolCallId, groundingAnnotations, mapLogprobs, mapParts } from './parts';
 
@@ -21,6 +21,8 @@ export interface ResponseContext {
   model: string;
   /** Tool call id minting; tests pin it, production carries signatures (signatures.ts). */
   toolCallId?: ToolCallIdMinter;
+  /** parallel_tool_calls: false: each choice shows its first tool call only (CallAllowance). */
+  oneCallPerTurn?: boolean;
 }
 
 export function toChatCompletion(res: Gemini.GenerateContentResponse, ctx: ResponseContext): OpenAI.ChatCompletion {
@@ -31,7 +33,7 @@ export function toChatCompletion(res: Gemini.GenerateContentResponse, ctx: Respo
   const candidates = Array.isArray(res.candidates) ? res.candidates : [];
   const choices =
     candidates.length > 0
-      ? candidates.map((c, i) => toChoice(c, typeof c?.index === 'number' ? c.index : i, mintId)).sort((a, b) => a.index - b.index)
+      ? candidates.map((c, i) => toChoice(c, typeof c?.index === 'number' ? c.index : i, mintId, ctx.oneCallPerTurn === true)).sort((a, b) => a.index - b.index)
       : [noCandidateChoice(res.promptFeedback)];
   return {
     id: ctx.id,
@@ -43,13 +45,13 @@ export function toChatCompletion(res: Gemini.GenerateContentResponse, ctx: Respo
   };
 }
 
-function toChoice(candidate: Gemini.Candidate | null | undefined, index: number, mintId: ToolCallIdMinter): OpenAI.ChatChoice {
+function toChoice(candidate: Gemini.Candidate | null | undefined, index: number, mintId: ToolCallIdMinter, oneCallPerTurn: boolean): OpenAI.ChatChoice {
   const parts = candidate?.content?.parts;
   const offsets: number[] = [];
   let content = '';
   let reasoning: string | undefined;
   const toolCalls: OpenAI.ToolCall[] = [];
-  for (const seg of mapParts(parts, mintId, offsets)) {
+  for (const seg of mapParts(parts, mintId, offsets, new CallAllowance(oneCallPerTurn))) {
     if (seg.kind === 'content') content += seg.text;
     else if (seg.kind === 'reasoning') reasoning = (reasoning ?? '') + seg.text;
     else toolCalls.push(...seg.calls);

@@ -22,7 +22,7 @@ export async function handleChat(request: Request, target: GeminiTarget, options
   const remote = collectRemoteMedia(req);
   const media = remote.length > 0 ? await fetchRemoteMedia(remote, target.mediaFetch ?? target.fetch) : undefined;
   const { model, body } = toGeminiRequest(req, media);
-  const ctx = { id: `chatcmpl-${nonce(24)}`, created: Math.floor(Date.now() / 1000), model: req.model };
+  const ctx = { id: `chatcmpl-${nonce(24)}`, created: Math.floor(Date.now() / 1000), model: req.model, oneCallPerTurn: req.parallel_tool_calls === false };
 
   if (req.stream) {
     const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });

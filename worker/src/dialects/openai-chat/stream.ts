@@ -104,7 +104,7 @@ export class ChatStreamEncoder implements StreamEncoder {
 /** Gemini bytes in, OpenAI chunks out, without streams or timers (see sse-stream.ts). */
 export class ChatStreamConverter extends StreamConverter {
   constructor(ctx: StreamContext, options: { scan?: boolean } = {}) {
-    super(new ChatStreamEncoder(ctx), options);
+    super(new ChatStreamEncoder(ctx), { ...options, oneCallPerTurn: ctx.oneCallPerTurn === true });
   }
 }
 

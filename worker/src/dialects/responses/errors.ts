@@ -3,6 +3,8 @@
 // envelope. What is here: the stored-response endpoints a stateless Worker cannot serve, and
 // error params put back into the client's terms.
 import { ApiError } from '../../errors';
+import { wantsLogprobs } from './request';
+import type { ResponsesRequest } from './types';
 
 const STATELESS = 'This server keeps no state: responses are never stored, so there is nothing to retrieve, cancel or delete. Send the whole conversation in `input` of POST /v1/responses (with store: false, as Codex does).';
 
@@ -18,4 +20,18 @@ export function compactionUnsupported(): ApiError {
     { kind: 'client', reason: 'not_found' },
     'Server-side compaction (/v1/responses/compact) is not offered: its result is an item only OpenAI can read. Compact on the client (Codex does when its provider is not OpenAI) and send the whole `input`.',
   );
+}
+
+/**
+ * Gemini answers 400 when a model does not return logprobs: the same 400, saying so in this
+ * dialect's terms and naming the field that asked for them (include, or top_logprobs).
+ */
+export function logprobsRefused(err: unknown, req: ResponsesRequest): unknown {
+  if (!(err instanceof ApiError) || err.fault.kind !== 'client' || !wantsLogprobs(req) || !/logprob/i.test(err.message)) return err;
+  const byInclude = req.include?.includes('message.output_text.logprobs') === true;
+  const ask = byInclude ? '"message.output_text.logprobs" in `include`' : '`top_logprobs`';
+  return new ApiError(err.fault, `${req.model} does not return token logprobs: send the request without ${ask}. Gemini said: ${err.message}`, {
+    param: byInclude ? 'include' : 'top_logprobs',
+    status: err.status,
+  });
 }

@@ -94,11 +94,21 @@ export function toConversation(req: ResponsesRequest, media?: MediaMap): { conve
       maxOutputTokens: req.max_output_tokens,
       stopSequences: typeof req.stop === 'string' ? [req.stop] : (req.stop ?? undefined),
       json: format?.type === 'json_object' || format?.type === 'json_schema' ? { schema: format.type === 'json_schema' ? format.schema : undefined } : undefined,
+      logprobs: wantsLogprobs(req) ? { top: req.top_logprobs } : undefined,
       // OpenAI returns reasoning summaries only when asked; so does this dialect (Codex asks).
       thinking: { effort: effort === 'max' ? 'xhigh' : effort, includeThoughts: req.reasoning?.summary ? undefined : false },
     },
   };
   return { conversation, toolNames: { custom, namespaces } };
+}
+
+/**
+ * Token logprobs: asked with include: ["message.output_text.logprobs"], or by asking for
+ * top_logprobs alternatives (OpenAI returns them only with the include; a client that asks for
+ * alternatives wants the tokens too).
+ */
+export function wantsLogprobs(req: ResponsesRequest): boolean {
+  return req.include?.includes('message.output_text.logprobs') === true || (typeof req.top_logprobs === 'number' && req.top_logprobs > 0);
 }
 
 /** A custom (freeform) tool as a function of one string, with its grammar for the model to follow. */

@@ -20,12 +20,13 @@
 import type { Gemini } from '@opengemini/shared';
 import { ApiError } from '../../errors';
 import { finishCategory } from '../../gemini/finish';
-import { type OutputCall, blockedPromptMessage, groundingCitations, readParts } from '../../gemini/parts';
+import { CallAllowance, type OutputCall, blockedPromptMessage, groundingCitations, readParts } from '../../gemini/parts';
 import { type CarriedCall, encodeToolCallId, nonce } from '../../gemini/signatures';
 import { readUsage } from '../../gemini/usage';
 import { carrySignature } from '../../gemini/signatures';
+import { mapLogprobs } from '../openai-chat/parts';
 import type { ToolNames } from './request';
-import type { ItemStatus, OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, ToolParam } from './types';
+import type { ItemStatus, OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, TokenLogprob, ToolParam } from './types';
 
 export interface ResponseContext {
   /** resp_<random>; item ids are minted from the same random part (responseIds). */
@@ -108,6 +109,17 @@ function outputText(output: OutputItem[]): string {
   return text;
 }
 
+/** parallel_tool_calls: false: the client is shown each answer's first call only (CallAllowance). */
+export function oneCallPerTurn(ctx: ResponseContext): boolean {
+  return ctx.req.parallel_tool_calls === false;
+}
+
+/** Gemini's logprobs as OpenAI's token list (the chat dialect's mapping); [] when Gemini sent none. */
+export function tokenLogprobs(result: Gemini.LogprobsResult | undefined): TokenLogprob[] {
+  // mapLogprobs always fills `bytes` (the chat type allows null, OpenAI's LogProb does not).
+  return (mapLogprobs(result)?.content ?? []) as TokenLogprob[];
+}
+
 /** Gemini usage in Responses terms: cached tokens are inside input_tokens, thoughts inside output_tokens. */
 export function toResponseUsage(usage: Gemini.UsageMetadata | undefined): ResponseUsage {
   const u = readUsage(usage);
@@ -172,8 +184,9 @@ export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseCon
   let thoughts: string | undefined;
   let textSignature: string | undefined;
   const calls: OutputCall[] = [];
+  const allowance = new CallAllowance(oneCallPerTurn(ctx));
   for (const seg of readParts(parts, offsets)) {
-    if (seg.kind === 'calls') calls.push(...seg.calls);
+    if (seg.kind === 'calls') calls.push(...allowance.take(seg.calls));
     else {
       if (seg.kind === 'text') text += seg.text;
       else if (seg.text) thoughts = (thoughts ?? '') + seg.text;
@@ -186,7 +199,7 @@ export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseCon
   if (thoughts !== undefined) output.push({ id: mint('rs'), type: 'reasoning', summary: [{ type: 'summary_text', text: thoughts }] });
   if (text !== '' || calls.length === 0) {
     const annotations = text ? groundingCitations(candidate.groundingMetadata, parts, text, offsets).map((c) => ({ type: 'url_citation' as const, url: c.url, title: c.title, start_index: c.start, end_index: c.end })) : [];
-    output.push({ id: mint('msg'), type: 'message', role: 'assistant', status: status === 'completed' ? 'completed' : 'incomplete', content: [{ type: 'output_text', text, annotations, logprobs: [] }] });
+    output.push({ id: mint('msg'), type: 'message', role: 'assistant', status: status === 'completed' ? 'completed' : 'incomplete', content: [{ type: 'output_text', text, annotations, logprobs: tokenLogprobs(candidate.logprobsResult) }] });
   }
   // Where the stream puts it too: before the calls when a call brought it, else last.
   if (ctx.includeEncrypted && callSignature) output.push(signatureItem(ctx, callSignature));

@@ -13,6 +13,9 @@
 //   function call   output_item.added, function_call_arguments.delta (Gemini sends calls whole),
 //                   function_call_arguments.done, output_item.done
 //   custom call     the same with custom_tool_call_input.delta / done
+//                   (with parallel_tool_calls: false, the turn's first call only: response.ts)
+//   logprobs        when asked (include message.output_text.logprobs): each text delta with its
+//                   tokens, the done events and the final output_text with all of them
 //   signature       with include reasoning.encrypted_content: a reasoning item of its own
 //                   (output_item.added, output_item.done) before the calls, or last
 //   then, at `end`: the pool's `: usage` comment (docs/contract.md), and response.completed or
@@ -24,24 +27,27 @@
 // before finishReason, silence, a bug of ours) is one `error` event and the end. The event carries OpenAI's fields (code =
 // the contract's fault code, message, param) and the same error nested as `error`, the envelope
 // the openai SDKs throw on and the pool already reads in chat streams. Never a silent end.
-import { type Gemini, concatBytes } from '@opengemini/shared';
+import type { Gemini } from '@opengemini/shared';
 import type { ApiError } from '../../errors';
 import type { OutputCall } from '../../gemini/parts';
 import type { StreamEvent, TextEvent } from '../../gemini/stream';
 import { usageComment } from '../../gemini/usage';
 import { errorBody } from '../../http';
 import { SSE_KEEPALIVE_TEXT } from '../../sse';
-import type { Utf8Encoder } from '../../sse';
-import type { StandIns, StreamEncoder } from '../../sse-stream';
-import { type ResponseContext, callItem, outcome, responseObject, signatureItem, toResponseUsage } from './response';
-import type { OutputItem, OutputReasoning, ResponseObject } from './types';
+import { type StandIns, type StreamEncoder, StreamConverter } from '../../sse-stream';
+import { type ResponseContext, callItem, outcome, oneCallPerTurn, responseObject, signatureItem, toResponseUsage, tokenLogprobs } from './response';
+import { StreamedTexts } from './streamed-texts';
+import type { OutputItem, OutputReasoning, ResponseObject, TokenLogprob } from './types';
 
-/** The item being streamed: its text is kept as the JSON string literals Gemini sent (see TextTokens). */
+/** The item being streamed: its text is gathered as bytes from its deltas (StreamedTexts). */
 interface OpenItem {
   kind: 'message' | 'reasoning';
   id: string;
   index: number;
-  literals: string[];
+  /** Its number in StreamedTexts. */
+  text: number;
+  /** The message's token logprobs so far, when Gemini sends them. */
+  logprobs: TokenLogprob[];
   /** The fixed head of this item's delta events, up to `"delta":`. */
   deltaHead: string;
 }
@@ -57,8 +63,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   /** A signature that came with text, waiting for the end (a call's goes out before the call). */
   private textSignature: string | undefined;
   private signatureSent = false;
-  private readonly texts = new TextTokens();
-  /** The frames that carry an item's whole text hold a token for it (TextTokens). */
+  /** The stand-ins of the echoed instructions and tools, made at the first echo. */
+  private echo: { instructions: string | null; tools: unknown } | undefined;
+  private readonly texts = new StreamedTexts();
+  /** The frames that carry an item's whole text hold a token for it (StreamedTexts). */
   readonly standIns: StandIns = this.texts;
 
   constructor(private readonly ctx: ResponseContext) {}
@@ -67,13 +75,15 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if ('candidate' in ev && ev.candidate !== 0) return ''; // Responses has one answer
     switch (ev.type) {
       case 'start': {
-        const response = responseObject(this.ctx, 'in_progress', []);
-        return this.event('response.created', { response }) + this.event('response.in_progress', { response });
+        // The same response in both: serialised once.
+        const response = JSON.stringify(this.echoing(responseObject(this.ctx, 'in_progress', [])));
+        return this.responseEvent('response.created', response) + this.responseEvent('response.in_progress', response);
       }
       case 'text':
         return this.text(ev);
       case 'calls': {
         let out = this.closeOpen();
+        // parallel_tool_calls: false: the reader passes the turn's first call only (CallAllowance).
         for (const call of ev.calls) out += this.call(call);
         return out;
       }
@@ -98,15 +108,22 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     let out = '';
     if (this.open?.kind !== kind) out += this.closeOpen() + (kind === 'message' ? this.openMessage() : this.openReasoning());
     const item = this.open!;
-    item.literals.push(ev.json);
-    return `${out}${item.deltaHead}${ev.json},${kind === 'message' ? '"logprobs":[],' : ''}"sequence_number":${this.seq++}}\n\n`;
+    const logprobs = kind === 'message' && ev.logprobs ? tokenLogprobs(ev.logprobs) : undefined;
+    if (logprobs) item.logprobs.push(...logprobs);
+    const lp = kind !== 'message' ? '' : logprobs ? `"logprobs":${JSON.stringify(logprobs)},` : '"logprobs":[],';
+    const frame = `${item.deltaHead}${ev.json},${lp}"sequence_number":${this.seq++}}\n\n`;
+    // A frame that is the step's whole output, ASCII around the text, lends its bytes to the
+    // item's text (StreamedTexts); tokens in logprobs need not be ASCII.
+    if (out === '' && !logprobs) this.texts.sent(item.text, ev.json, frame, item.deltaHead.length);
+    else this.texts.sent(item.text, ev.json);
+    return out + frame;
   }
 
   private openMessage(): string {
     const index = this.output.length;
     const id = this.ctx.itemId('msg');
     const type = 'response.output_text.delta';
-    this.open = { kind: 'message', id, index, literals: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":` };
+    this.open = { kind: 'message', id, index, text: this.texts.open(), logprobs: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":` };
     return (
       this.event('response.output_item.added', { output_index: index, item: { id, type: 'message', role: 'assistant', status: 'in_progress', content: [] } }) +
       this.event('response.content_part.added', { item_id: id, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } })
@@ -117,7 +134,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const index = this.output.length;
     const id = this.ctx.itemId('rs');
     const type = 'response.reasoning_summary_text.delta';
-    this.open = { kind: 'reasoning', id, index, literals: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":` };
+    this.open = { kind: 'reasoning', id, index, text: this.texts.open(), logprobs: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":` };
     return (
       this.event('response.output_item.added', { output_index: index, item: { id, type: 'reasoning', summary: [] } }) +
       this.event('response.reasoning_summary_part.added', { item_id: id, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } })
@@ -129,8 +146,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const item = this.open;
     if (!item) return '';
     this.open = undefined;
-    const literal = item.literals.length === 1 ? item.literals[0]! : `"${item.literals.map((l) => l.slice(1, -1)).join('')}"`;
-    const text = this.texts.token(literal);
+    const text = this.texts.close(item.text);
     const at = { item_id: item.id, output_index: item.index };
     if (item.kind === 'reasoning') {
       const done: OutputReasoning = { id: item.id, type: 'reasoning', summary: [{ type: 'summary_text', text }] };
@@ -141,12 +157,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         this.event('response.output_item.done', { output_index: item.index, item: done })
       );
     }
-    const part = { type: 'output_text' as const, text, annotations: [], logprobs: [] as [] };
+    // Written four times like the text: serialised once (a stand-in typed as what it stands for).
+    const logprobs = item.logprobs.length === 0 ? [] : (this.texts.value(item.logprobs) as unknown as TokenLogprob[]);
+    const part = { type: 'output_text' as const, text, annotations: [], logprobs };
     const status = this.answered && outcome(this.finishReason, false).status !== 'completed' ? 'incomplete' : 'completed';
     const done: OutputItem = { id: item.id, type: 'message', role: 'assistant', status, content: [part] };
     this.output.push(done);
     return (
-      this.event('response.output_text.done', { ...at, content_index: 0, text, logprobs: [] }) +
+      this.event('response.output_text.done', { ...at, content_index: 0, text, logprobs }) +
       this.event('response.content_part.done', { ...at, content_index: 0, part }) +
       this.event('response.output_item.done', { output_index: item.index, item: done })
     );
@@ -156,7 +174,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private signature(signature: string | undefined): string {
     if (!signature || !this.ctx.includeEncrypted || this.signatureSent) return '';
     this.signatureSent = true;
-    const item = signatureItem(this.ctx, signature);
+    const signed = signatureItem(this.ctx, signature);
+    // Written twice (here and in response.completed): serialised once (StreamedTexts.value).
+    const item = { ...signed, encrypted_content: this.texts.value(signed.encrypted_content) };
     const index = this.output.length;
     this.output.push(item);
     return this.event('response.output_item.added', { output_index: index, item: { ...item, encrypted_content: undefined } }) + this.event('response.output_item.done', { output_index: index, item });
@@ -164,25 +184,34 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   private call(call: OutputCall): string {
     const out = this.signature(call.signature);
-    const item = callItem(call, this.ctx);
+    const made = callItem(call, this.ctx);
     const index = this.output.length;
-    const at = { item_id: item.id, output_index: index };
-    this.output.push(item);
-    if (item.type === 'custom_tool_call') {
+    const at = { item_id: made.id, output_index: index };
+    // The arguments (an apply_patch can be many kilobytes) are written four times: serialised once.
+    if (made.type === 'custom_tool_call') {
+      const input = this.texts.value(made.input);
+      const item = { ...made, input };
+      this.output.push(item);
       return (
         out +
         this.event('response.output_item.added', { output_index: index, item: { ...item, input: '' } }) +
-        this.event('response.custom_tool_call_input.delta', { ...at, delta: item.input }) +
-        this.event('response.custom_tool_call_input.done', { ...at, input: item.input }) +
+        this.event('response.custom_tool_call_input.delta', { ...at, delta: input }) +
+        this.event('response.custom_tool_call_input.done', { ...at, input }) +
         this.event('response.output_item.done', { output_index: index, item })
       );
     }
-    if (item.type !== 'function_call') return out;
+    if (made.type !== 'function_call') {
+      this.output.push(made);
+      return out;
+    }
+    const args = this.texts.value(made.arguments);
+    const item = { ...made, arguments: args };
+    this.output.push(item);
     return (
       out +
       this.event('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress', arguments: '' } }) +
-      this.event('response.function_call_arguments.delta', { ...at, delta: item.arguments }) +
-      this.event('response.function_call_arguments.done', { ...at, name: item.name, arguments: item.arguments }) +
+      this.event('response.function_call_arguments.delta', { ...at, delta: args }) +
+      this.event('response.function_call_arguments.done', { ...at, name: item.name, arguments: args }) +
       this.event('response.output_item.done', { output_index: index, item })
     );
   }
@@ -213,11 +242,29 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const { status, incomplete } = outcome(this.finishReason, this.blocked);
     // No output_text: it is an SDK convenience the SDKs compute themselves, and the items hold tokens.
     const counts = toResponseUsage(usage);
-    const response = responseObject(this.ctx, status, this.output, { usage: counts, incomplete, outputText: false });
+    const response = this.echoing(responseObject(this.ctx, status, this.output, { usage: counts, incomplete, outputText: false }));
     // The same `: usage` comment as chat and Messages streams (clients skip comments), so the pool
     // counts every dialect's streams alike.
     out += usageComment(usage);
     return out + this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
+  }
+
+  /**
+   * The response with its echo of the request's instructions and tools as stand-ins: written in
+   * response.created, response.in_progress and response.completed, and Codex's are tens of
+   * kilobytes, so they are serialised and encoded once (StreamedTexts.value).
+   */
+  private echoing(response: ResponseObject): ResponseObject {
+    this.echo ??= {
+      instructions: response.instructions === null ? null : this.texts.value(response.instructions),
+      tools: response.tools.length === 0 ? response.tools : this.texts.value(response.tools),
+    };
+    return { ...response, ...(this.echo as Pick<ResponseObject, 'instructions' | 'tools'>) };
+  }
+
+  /** A frame around an already serialised response (as event() writes it). */
+  private responseEvent(type: string, response: string): string {
+    return `event: ${type}\ndata: {"type":"${type}","response":${response},"sequence_number":${this.seq++}}\n\n`;
   }
 
   /** The OpenAI error event, with the error also nested as `error`: what the SDKs throw on. */
@@ -235,55 +282,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   }
 }
 
-/**
- * An item's whole text appears in four events (its done events and response.completed). Decoding
- * it from the JSON literals Gemini sent and encoding it four times again was a third of a long
- * stream's CPU; instead the items hold a token, and each frame's JSON gets the literal spliced in
- * where the token's own literal stands. For the client's bytes the literal is UTF-8 encoded once
- * and its bytes copied: building the expanded text and encoding it (the text four times, in one
- * string of a megabyte or more) cost more than every delta of a 2,000-event stream. Tokens are
- * NUL-delimited with a random part: model text cannot forge one.
- */
-class TextTokens implements StandIns {
-  private readonly literals: string[] = [];
-  private readonly encoded: Array<Uint8Array | undefined> = [];
-  private readonly mark = `\u0000og-${Math.random().toString(36).slice(2, 10)}-`;
-  /** `"\u0000og-xxxx-` : how JSON.stringify writes the start of a token. */
-  private readonly written = JSON.stringify(this.mark).slice(0, -1);
-
-  /** A stand-in string for the text whose JSON literal is `literal`. */
-  token(literal: string): string {
-    this.literals.push(literal);
-    return `${this.mark}${this.literals.length - 1}\u0000`;
-  }
-
-  /** The JSON with every token's literal replaced by the text's own literal. */
-  text(json: string): string {
-    if (this.literals.length === 0 || !json.includes(this.written)) return json;
-    let out = '';
-    let at = 0;
-    for (let start = json.indexOf(this.written); start !== -1; start = json.indexOf(this.written, at)) {
-      const end = json.indexOf('\\u0000"', start + this.written.length);
-      out += json.slice(at, start) + this.literals[Number(json.slice(start + this.written.length, end))];
-      at = end + 7; // past the token's closing \u0000"
-    }
-    return out + json.slice(at);
-  }
-
-  /** text(json) as UTF-8: the pieces around the tokens encoded, each literal's bytes (encoded once) copied in. */
-  bytes(json: string, utf8: Utf8Encoder): Uint8Array {
-    if (this.literals.length === 0 || !json.includes(this.written)) return utf8.encode(json);
-    const pieces: Uint8Array[] = [];
-    let at = 0;
-    for (let start = json.indexOf(this.written); start !== -1; start = json.indexOf(this.written, at)) {
-      const end = json.indexOf('\\u0000"', start + this.written.length);
-      const index = Number(json.slice(start + this.written.length, end));
-      const around = utf8.encode(json.slice(at, start));
-      const literal = (this.encoded[index] ??= utf8.encode(this.literals[index]!));
-      pieces.push(around, literal);
-      at = end + 7;
-    }
-    pieces.push(utf8.encode(json.slice(at)));
-    return concatBytes(pieces);
+/** Gemini bytes in, Responses events out, without streams or timers (see sse-stream.ts). */
+export class ResponsesStreamConverter extends StreamConverter {
+  constructor(ctx: ResponseContext, options: { scan?: boolean } = {}) {
+    super(new ResponsesStreamEncoder(ctx), { ...options, oneCallPerTurn: oneCallPerTurn(ctx) });
   }
 }

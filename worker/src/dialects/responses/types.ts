@@ -101,6 +101,8 @@ export interface ResponsesRequest {
   max_output_tokens?: number | null;
   temperature?: number | null;
   top_p?: number | null;
+  /** Alternatives per token, 0-20 (with logprobs: request.ts wantsLogprobs). */
+  top_logprobs?: number | null;
   /** Not in OpenAI's Responses API, but sent by clients ported from Chat Completions. */
   stop?: string | string[] | null;
   metadata?: Record<string, string> | null;
@@ -121,8 +123,15 @@ export interface UrlCitation {
   start_index: number;
   end_index: number;
 }
+/** One token's log probability, with the most likely alternatives (OpenAI's LogProb). */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[];
+  top_logprobs: Array<{ token: string; logprob: number; bytes: number[] }>;
+}
 export type OutputContent =
-  | { type: 'output_text'; text: string; annotations: UrlCitation[]; logprobs: [] }
+  | { type: 'output_text'; text: string; annotations: UrlCitation[]; logprobs: TokenLogprob[] }
   | { type: 'refusal'; refusal: string };
 
 export type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
