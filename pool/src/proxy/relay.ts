@@ -20,39 +20,21 @@ export function readAll(body: Readable, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const done = () => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        done();
-        body.destroy();
-        reject(new BodyTooLarge(`upstream body larger than ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      done();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    };
-    const onError = (err: Error) => {
-      done();
-      reject(err);
-    };
-    const onClose = () => {
-      done();
-      reject(new Error('upstream closed the body before its end'));
-    };
-    body.on('data', onData);
-    body.once('end', onEnd);
-    body.once('error', onError);
-    body.once('close', onClose);
-    body.resume(); // a stream paused by an earlier reader stays paused until told otherwise
+    const stop = listen(body, 'upstream closed the body before its end', reject, {
+      data(chunk) {
+        size += chunk.length;
+        if (size > limit) {
+          stop();
+          body.destroy();
+          reject(new BodyTooLarge(`upstream body larger than ${limit} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      },
+      end() {
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      },
+    });
   });
 }
 
@@ -64,35 +46,55 @@ export function firstChunk(body: Readable): Promise<Buffer | null> {
   if (body.readableEnded) return Promise.resolve(null);
   if (body.destroyed) return Promise.reject(new Error('upstream closed the stream before its first byte'));
   return new Promise((resolve, reject) => {
-    const done = () => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      done();
-      body.pause();
-      resolve(chunk);
-    };
-    const onEnd = () => {
-      done();
-      resolve(null);
-    };
-    const onError = (err: Error) => {
-      done();
-      reject(err);
-    };
-    const onClose = () => {
-      done();
-      reject(new Error('upstream closed the stream before its first byte'));
-    };
-    body.on('data', onData);
-    body.once('end', onEnd);
-    body.once('error', onError);
-    body.once('close', onClose);
-    body.resume(); // a stream paused by an earlier call stays paused until told otherwise
+    const stop = listen(body, 'upstream closed the stream before its first byte', reject, {
+      data(chunk) {
+        stop();
+        body.pause();
+        resolve(chunk);
+      },
+      end() {
+        resolve(null);
+      },
+    });
   });
+}
+
+/**
+ * Listens to a body's data, end, error and close, and resumes it (a stream paused by an
+ * earlier reader stays paused until told otherwise). `end`, an error and a close before the end
+ * stop listening by themselves (the last two reject); `data` calls the returned stop when it is
+ * done with the body.
+ */
+function listen(
+  body: Readable,
+  closedEarly: string,
+  reject: (err: Error) => void,
+  on: { data: (chunk: Buffer) => void; end: () => void },
+): () => void {
+  const stop = () => {
+    body.off('data', on.data);
+    body.off('end', onEnd);
+    body.off('error', onError);
+    body.off('close', onClose);
+  };
+  const onEnd = () => {
+    stop();
+    on.end();
+  };
+  const onError = (err: Error) => {
+    stop();
+    reject(err);
+  };
+  const onClose = () => {
+    stop();
+    reject(new Error(closedEarly));
+  };
+  body.on('data', on.data);
+  body.once('end', onEnd);
+  body.once('error', onError);
+  body.once('close', onClose);
+  body.resume();
+  return stop;
 }
 
 /**
