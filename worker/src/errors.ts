@@ -29,3 +29,13 @@ export function badRequest(message: string, param: string | null = null): ApiErr
 export function unsupported(message: string, param: string | null = null): ApiError {
   return new ApiError({ kind: 'client', reason: 'unsupported' }, message, { param });
 }
+
+/**
+ * Gemini's 400 for token logprobs a model does not return ("Logprobs is not enabled for
+ * models/..."), told in the client's terms: the model, the field that asked for them (`param`,
+ * and `ask` as the client wrote it), and Gemini's own words. Any other error passes unchanged.
+ */
+export function logprobsRefused(err: unknown, model: string, param: string, ask: string): unknown {
+  if (!(err instanceof ApiError) || err.fault.kind !== 'client' || !/logprob/i.test(err.message)) return err;
+  return new ApiError(err.fault, `${model} does not return token logprobs: send the request without ${ask}. Gemini said: ${err.message}`, { param, status: err.status });
+}

@@ -9,7 +9,7 @@ import { oraclesPresent } from '../../tools/src/oracles/paths';
 import { checkResponsesStream } from '../../tools/src/oracles/responses-stream';
 import { mockLogprobs } from '../../tools/src/mock-gemini/answers';
 import { ApiError } from '../src/errors';
-import { logprobsRefused } from '../src/dialects/responses/errors';
+import { responsesLogprobsRefused } from '../src/dialects/responses/errors';
 import { toGeminiBody } from '../src/dialects/responses/request';
 import { toResponse } from '../src/dialects/responses/response';
 import { ResponsesStreamConverter } from '../src/dialects/responses/stream';
@@ -122,7 +122,7 @@ describe('a model that does not return logprobs (Gemini 400)', () => {
     ['asked with include', { include: ['message.output_text.logprobs'] }, 'include', /without "message\.output_text\.logprobs" in `include`/],
     ['asked with top_logprobs', { top_logprobs: 4 }, 'top_logprobs', /without `top_logprobs`/],
   ])('%s: a 400 naming the field, Gemini\'s words kept', (_name, body, param, message) => {
-    const err = logprobsRefused(geminiRefusal(), req(body)) as ApiError;
+    const err = responsesLogprobsRefused(geminiRefusal(), req(body)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(400);
     expect(err.param).toBe(param);
@@ -136,6 +136,6 @@ describe('a model that does not return logprobs (Gemini 400)', () => {
     ['a logprobs 400 when none were asked', geminiRefusal(), {}],
     ['not an ApiError', new Error('boom'), { top_logprobs: 2 }],
   ])('%s: left as it is', (_name, err, body) => {
-    expect(logprobsRefused(err, req(body))).toBe(err);
+    expect(responsesLogprobsRefused(err, req(body))).toBe(err);
   });
 });

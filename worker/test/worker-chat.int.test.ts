@@ -111,6 +111,17 @@ describe('chat completions through workerd', () => {
     expect(sent.contents[2]!.parts.map((p) => (p.functionResponse as { name: string }).name)).toEqual(['get_weather', 'get_weather']);
   });
 
+  it('logprobs on a model that refuses them: the SDK gets a 400 naming logprobs, with what Gemini said, streamed or not', async () => {
+    for (const stream of [false, true]) {
+      stack.mock.script({ times: 1, reply: { kind: 'http', status: 400, body: { error: { code: 400, message: 'Logprobs is not enabled for models/gemini-3-flash-preview', status: 'INVALID_ARGUMENT' } } } });
+      const err = await stack.openai.chat.completions.create({ model: 'gemini-3-flash-preview', stream, logprobs: true, messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      const e = err as InstanceType<typeof OpenAI.BadRequestError>;
+      expect(e.param).toBe('logprobs');
+      expect(e.message).toMatch(/gemini-3-flash-preview does not return token logprobs: send the request without `logprobs`\. Gemini said: Logprobs is not enabled/);
+    }
+  });
+
   it('returns thought summaries as reasoning_content, never inside content', async () => {
     stack.mock.script({ reply: { kind: 'text', text: 'The answer is 4.', thoughts: 'Two plus two is four.' } });
     const res = await stack.openai.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: '2+2?' }], reasoning_effort: 'low' });

@@ -2,7 +2,7 @@
 // it, with the contract header); the stream's error event is built in stream.ts from the same
 // envelope. What is here: the stored-response endpoints a stateless Worker cannot serve, and
 // error params put back into the client's terms.
-import { ApiError } from '../../errors';
+import { ApiError, logprobsRefused } from '../../errors';
 import { wantsLogprobs } from './request';
 import type { ResponsesRequest } from './types';
 
@@ -26,12 +26,8 @@ export function compactionUnsupported(): ApiError {
  * Gemini answers 400 when a model does not return logprobs: the same 400, saying so in this
  * dialect's terms and naming the field that asked for them (include, or top_logprobs).
  */
-export function logprobsRefused(err: unknown, req: ResponsesRequest): unknown {
-  if (!(err instanceof ApiError) || err.fault.kind !== 'client' || !wantsLogprobs(req) || !/logprob/i.test(err.message)) return err;
+export function responsesLogprobsRefused(err: unknown, req: ResponsesRequest): unknown {
+  if (!wantsLogprobs(req)) return err;
   const byInclude = req.include?.includes('message.output_text.logprobs') === true;
-  const ask = byInclude ? '"message.output_text.logprobs" in `include`' : '`top_logprobs`';
-  return new ApiError(err.fault, `${req.model} does not return token logprobs: send the request without ${ask}. Gemini said: ${err.message}`, {
-    param: byInclude ? 'include' : 'top_logprobs',
-    status: err.status,
-  });
+  return logprobsRefused(err, req.model, byInclude ? 'include' : 'top_logprobs', byInclude ? '"message.output_text.logprobs" in `include`' : '`top_logprobs`');
 }

@@ -8,7 +8,7 @@ import { confirmStream, readAnswer } from '../../gemini/answer';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
 import { SSE_HEADERS, json } from '../../http';
 import { convertSse } from '../../sse-stream';
-import { logprobsRefused } from './errors';
+import { responsesLogprobsRefused } from './errors';
 import { remoteMediaRefs, toGeminiBody } from './request';
 import { type ResponseContext, responseIds, toResponse } from './response';
 import { ResponsesStreamConverter } from './stream';
@@ -31,12 +31,12 @@ export async function handleResponses(request: Request, target: GeminiTarget, op
     includeEncrypted: req.include?.includes('reasoning.encrypted_content') === true,
   };
   if (req.stream) {
-    const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body }).catch((err: unknown) => Promise.reject(logprobsRefused(err, req)));
+    const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body }).catch((err: unknown) => Promise.reject(responsesLogprobsRefused(err, req)));
     const answer = await confirmStream(res.body ?? new ReadableStream());
     const converter = new ResponsesStreamConverter(ctx);
     return new Response(convertSse(answer, converter, options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }), { status: 200, headers: SSE_HEADERS });
   }
-  const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body }).catch((err: unknown) => Promise.reject(logprobsRefused(err, req)));
+  const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body }).catch((err: unknown) => Promise.reject(responsesLogprobsRefused(err, req)));
   return json(toResponse(await readAnswer(res), ctx));
 }
 
