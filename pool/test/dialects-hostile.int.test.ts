@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import net from 'node:net';
 import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sendPieces } from './helpers/raw-http';
 import { type Backend, type PoolUnderTest, startBackend, startTestPool, testKey } from './helpers/stack';
 
 const MODEL = 'gemini-2.5-flash';
@@ -57,36 +58,6 @@ function noKeyIn(p: PoolUnderTest, text: string): void {
 const anthropicError = (type: string) => ({ type: 'error', error: { type } });
 const openaiError = (type: string) => ({ error: { type } });
 
-/** A raw exchange: `head`, then `body` in pieces `pauseMs` apart; the full reply (status line and body) once the pool answers and closes, or after `waitMs`. */
-function raw(port: number, head: string, body: string[] = [], opts: { pauseMs?: number; waitMs?: number } = {}): Promise<{ status: string; reply: string; closed: boolean; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    let reply = '';
-    let closed = false;
-    const done = () => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve({ status: reply.split('\r\n')[0] ?? '', reply, closed, ms: Date.now() - started });
-    };
-    const timer = setTimeout(done, opts.waitMs ?? 5_000);
-    s.on('data', (d) => (reply += d.toString('latin1')));
-    s.on('error', () => {});
-    s.on('close', () => {
-      closed = true;
-      done();
-    });
-    s.write(head);
-    let i = 0;
-    const pump = () => {
-      if (closed || i >= body.length) return;
-      s.write(body[i++] ?? '');
-      setTimeout(pump, opts.pauseMs ?? 0);
-    };
-    pump();
-  });
-}
-
 const portOf = (p: PoolUnderTest) => Number(new URL(p.base).port);
 /** The JSON body of a raw reply, chunked or not. */
 function bodyOf(reply: string): Record<string, unknown> {
@@ -125,7 +96,7 @@ describe.each<Mode>(['workers', 'direct'])('hostile requests on the Messages and
   it.each(ROUTES)('$path: a Content-Length over MAX_REQUEST_BYTES is refused with 413 in the route’s envelope before the body is read', async ({ path, dialect }) => {
     const p = await pool(mode);
     const head = `POST ${path} HTTP/1.1\r\nHost: x\r\nx-api-key: ${p.pool.accessKey}\r\ncontent-type: application/json\r\ncontent-length: ${MAX_REQUEST_BYTES + 1}\r\n\r\n`;
-    const r = await raw(portOf(p), head, ['{"model":"x"']);
+    const r = await sendPieces(portOf(p), head, ['{"model":"x"']);
     expect(r.status).toMatch(/^HTTP\/1\.1 413 /);
     expect(bodyOf(r.reply)).toMatchObject(envelope(dialect, 'request_too_large', 'invalid_request_error'));
     noKeyIn(p, r.reply);
@@ -136,11 +107,13 @@ describe.each<Mode>(['workers', 'direct'])('hostile requests on the Messages and
     const p = await pool(mode, { HEADERS_TIMEOUT_MS: '300', BODY_TIMEOUT_MS: '600' });
     const json = JSON.stringify(body(MODEL));
     const head = `POST ${path} HTTP/1.1\r\nHost: x\r\nx-api-key: ${p.pool.accessKey}\r\ncontent-type: application/json\r\ncontent-length: ${json.length}\r\n\r\n`;
-    const r = await raw(portOf(p), head, json.split(''), { pauseMs: 100, waitMs: 4_000 });
+    const pieces = json.split('');
+    const r = await sendPieces(portOf(p), head, pieces, { pauseMs: 100, waitMs: 4_000 });
     expect(r).toMatchObject({ status: 'HTTP/1.1 408 Request Timeout', closed: true });
     expect(bodyOf(r.reply)).toMatchObject(envelope(dialect, 'invalid_request_error', 'invalid_request_error'));
     expect((bodyOf(r.reply) as { error: { code?: string } }).error.code).toBe('request_timeout');
-    expect(r.ms).toBeLessThan(3_000);
+    // Cut while the body was still coming: sending all of it takes pieces.length x 100 ms.
+    expect(r.ms).toBeLessThan(pieces.length * 100);
     expect(backend.mock.requests).toEqual([]);
   });
 
@@ -206,7 +179,7 @@ describe.each<Mode>(['workers', 'direct'])('hostile requests on the Messages and
     async (path) => {
       const p = await pool(mode);
       for (const [method, key] of [['GET', p.pool.accessKey], ['DELETE', p.pool.accessKey], ['GET', GUEST], ['DELETE', GUEST]]) {
-        const r = await raw(portOf(p), `${method} ${path} HTTP/1.1\r\nHost: x\r\nx-api-key: ${key}\r\nconnection: close\r\n\r\n`);
+        const r = await sendPieces(portOf(p), `${method} ${path} HTTP/1.1\r\nHost: x\r\nx-api-key: ${key}\r\nconnection: close\r\n\r\n`);
         expect({ method, status: r.status }).toEqual({ method, status: expect.stringMatching(/^HTTP\/1\.1 4\d\d /) });
         expect(bodyOf(r.reply)).toMatchObject({ error: { type: expect.any(String), message: expect.any(String) } });
         expect(r.reply).not.toMatch(/"files"|"models"/);
@@ -220,7 +193,7 @@ describe.each<Mode>(['workers', 'direct'])('hostile requests on the Messages and
     'GET %s: a 400 naming the model, never a path climbing out of /v1/models upstream',
     async (path) => {
       const p = await pool(mode);
-      const r = await raw(portOf(p), `GET ${path} HTTP/1.1\r\nHost: x\r\nauthorization: Bearer ${GUEST}\r\nconnection: close\r\n\r\n`);
+      const r = await sendPieces(portOf(p), `GET ${path} HTTP/1.1\r\nHost: x\r\nauthorization: Bearer ${GUEST}\r\nconnection: close\r\n\r\n`);
       expect(r.status).toMatch(/^HTTP\/1\.1 400 /);
       expect(bodyOf(r.reply)).toMatchObject({ error: { param: 'model' } });
       expect(backend.mock.requests).toEqual([]);

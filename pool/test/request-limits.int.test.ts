@@ -2,10 +2,10 @@
 // `requestTimeout: 0` and a 50 MB limit, 20 clients with no credentials sending 45 MB of a
 // 50,000,000-byte sign-in body held 980 MB for minutes). Raw sockets, so the test controls every
 // byte and sees when the pool closes the connection.
-import net from 'node:net';
 import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heapMb } from './helpers/memory';
+import { rawExchange, sendBytes } from './helpers/raw-http';
 import { type PoolUnderTest, startTestPool, testKey } from './helpers/stack';
 
 /** A Gemini stream that takes `ms` to finish: five text events, then the last with usage. */
@@ -26,70 +26,6 @@ function slowStream(ms: number): typeof fetch {
   }) as typeof fetch;
 }
 
-interface Exchange {
-  /** The status line the pool answered, '' if none. */
-  status: string;
-  /** Everything the pool answered: head and body. */
-  reply: string;
-  /** Whether the pool closed the connection. */
-  closed: boolean;
-  /** Bytes of body the client managed to hand to its socket before the pool closed it. */
-  sent: number;
-}
-
-/**
- * Sends `head` then up to `bodyBytes` of body (in 64 KiB writes, `pauseMs` between them), and
- * waits until the pool answers and closes, or `waitMs` passes.
- */
-function exchange(port: number, head: string, bodyBytes: number, opts: { pauseMs?: number; waitMs?: number } = {}): Promise<Exchange> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    let reply = '';
-    let closed = false;
-    let sent = 0;
-    const done = () => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve({ status: reply.split('\r\n')[0] ?? '', reply, closed, sent });
-    };
-    const timer = setTimeout(done, opts.waitMs ?? 5_000);
-    s.on('data', (d) => (reply += d.toString('latin1')));
-    s.on('error', () => {});
-    s.on('close', () => {
-      closed = true;
-      done();
-    });
-    s.write(head);
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    const pump = () => {
-      while (sent < bodyBytes && !closed) {
-        const piece = chunk.subarray(0, Math.min(chunk.length, bodyBytes - sent));
-        sent += piece.length;
-        const more = s.write(piece);
-        if (opts.pauseMs) return void setTimeout(pump, opts.pauseMs);
-        if (!more) return void s.once('drain', pump);
-      }
-    };
-    pump();
-  });
-}
-
-/** Opens a connection, lets `talk` write to it, and resolves with what came back once the pool
- * closes it; `talk` may return a cleanup to run then. */
-function untilClosed(port: number, talk: (s: net.Socket) => (() => void) | void): Promise<Exchange> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    let reply = '';
-    s.on('data', (d) => (reply += d));
-    s.on('error', () => {});
-    const cleanup = talk(s);
-    s.on('close', () => {
-      cleanup?.();
-      resolve({ status: reply.split('\r\n')[0] ?? '', reply, closed: true, sent: 0 });
-    });
-  });
-}
-
 let p: PoolUnderTest;
 let port: number;
 beforeAll(async () => {
@@ -104,7 +40,7 @@ describe('bodies from clients without credentials', () => {
   it('POST /admin/session announcing 50,000,000 bytes: 413 before the body is read, the connection closed; 20 at once hold no memory', async () => {
     const before = heapMb();
     const head = 'POST /admin/session HTTP/1.1\r\nHost: pool\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n';
-    const all = await Promise.all(Array.from({ length: 20 }, () => exchange(port, head, 45 * 2 ** 20)));
+    const all = await Promise.all(Array.from({ length: 20 }, () => sendBytes(port, head, 45 * 2 ** 20)));
     const after = heapMb();
     console.info(`[request limits] 20 unauthenticated 50 MB sign-ins: heap ${before.toFixed(1)} -> ${after.toFixed(1)} MB; client bytes accepted before the close: max ${(Math.max(...all.map((e) => e.sent)) / 2 ** 20).toFixed(1)} MiB`);
     for (const e of all) expect(e).toMatchObject({ status: 'HTTP/1.1 413 Payload Too Large', closed: true });
@@ -114,7 +50,7 @@ describe('bodies from clients without credentials', () => {
 
   it('a chunked sign-in body (no length) is cut off at 4 KiB with 413', async () => {
     const head = 'POST /admin/session HTTP/1.1\r\nHost: pool\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
-    const e = await untilClosed(port, (s) => {
+    const e = await rawExchange(port, (s) => {
       s.write(head);
       s.write(`2000\r\n${'a'.repeat(0x2000)}\r\n`);
     });
@@ -123,13 +59,13 @@ describe('bodies from clients without credentials', () => {
 
   it('a wrong client key with a large body on /v1: 401 at once and the connection closed, the body not read', async () => {
     const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer sk-wrong\r\nContent-Type: application/json\r\nContent-Length: ${20 * 2 ** 20}\r\n\r\n`;
-    const e = await exchange(port, head, 20 * 2 ** 20);
+    const e = await sendBytes(port, head, 20 * 2 ** 20);
     expect(e).toMatchObject({ status: 'HTTP/1.1 401 Unauthorized', closed: true });
   });
 
   it('a large body to an unknown path: 404 at once and the connection closed, the body not read', async () => {
     const head = `POST /nowhere HTTP/1.1\r\nHost: pool\r\nContent-Type: application/json\r\nContent-Length: ${20 * 2 ** 20}\r\n\r\n`;
-    const e = await exchange(port, head, 20 * 2 ** 20);
+    const e = await sendBytes(port, head, 20 * 2 ** 20);
     expect(e).toMatchObject({ status: 'HTTP/1.1 404 Not Found', closed: true });
   });
 });
@@ -137,14 +73,14 @@ describe('bodies from clients without credentials', () => {
 describe('the one body limit, MAX_REQUEST_BYTES', () => {
   it('a chat with a valid key announcing more than MAX_REQUEST_BYTES: 413 before a byte of it is read', async () => {
     const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer ${p.pool.accessKey}\r\nContent-Type: application/json\r\nContent-Length: ${MAX_REQUEST_BYTES + 1}\r\n\r\n`;
-    const e = await exchange(port, head, 0, { waitMs: 2_000 });
+    const e = await sendBytes(port, head, 0, { waitMs: 2_000 });
     expect(e).toMatchObject({ status: 'HTTP/1.1 413 Payload Too Large', closed: true });
   });
 });
 
 describe('timeouts on what a client sends', () => {
   it('headers trickled for longer than HEADERS_TIMEOUT_MS: 408 and the connection closed', async () => {
-    const e = await untilClosed(port, (s) => {
+    const e = await rawExchange(port, (s) => {
       const drip = setInterval(() => s.write('X-Slow: 1\r\n'), 100);
       s.write('GET /health HTTP/1.1\r\nHost: pool\r\n');
       return () => clearInterval(drip);
@@ -157,7 +93,7 @@ describe('timeouts on what a client sends', () => {
     ['/v1beta/models/gemini-2.5-flash:generateContent', (b: string) => JSON.parse(b).error as { code?: number; status?: string }, { code: 408, status: 'DEADLINE_EXCEEDED' }],
   ] as const)('a body to %s sent slower than BODY_TIMEOUT_MS allows, with a valid key: 408 in the route’s envelope and the connection closed', async (path, errorOf, expected) => {
     const head = `POST ${path} HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer ${p.pool.accessKey}\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n`;
-    const e = await exchange(port, head, 1_000_000, { pauseMs: 200 });
+    const e = await sendBytes(port, head, 1_000_000, { pauseMs: 200 });
     expect(e).toMatchObject({ status: 'HTTP/1.1 408 Request Timeout', closed: true });
     const body = e.reply.slice(e.reply.indexOf('\r\n\r\n') + 4);
     expect(errorOf(body)).toMatchObject(expected);
@@ -167,7 +103,7 @@ describe('timeouts on what a client sends', () => {
   it('a body that arrives within BODY_TIMEOUT_MS, in pieces, is read whole and answered', async () => {
     const json = JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], stream: true });
     const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: pool\r\nAuthorization: Bearer ${p.pool.accessKey}\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\nConnection: close\r\n\r\n`;
-    const e = await untilClosed(port, (s) => {
+    const e = await rawExchange(port, (s) => {
       s.write(head);
       s.write(json.slice(0, 10));
       setTimeout(() => s.write(json.slice(10)), 100);
