@@ -1,7 +1,7 @@
 // The Worker's request handler: Web-standard Request -> Response, the same in workerd and Node.
 // Routing and nothing else; each route lives in dialects/. Used by index.ts (Cloudflare's entry)
 // and by the pool's direct mode, which runs this converter in-process.
-import { ApiError } from './errors';
+import { ApiError, badRequest } from './errors';
 import { badSecret, extractKey, missingKey } from './auth';
 import { DEFAULT_GEMINI_BASE_URL, type GeminiTarget } from './gemini/client';
 import { errorResponse, json, preflight, toApiError } from './http';
@@ -75,13 +75,13 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       if (rest === '/responses') return method === 'POST' ? await handleResponses(request, target, chatOptions) : notAllowed(method, 'POST');
       if (rest === '/responses/input_tokens') return method === 'POST' ? await handleInputTokens(request, target) : notAllowed(method, 'POST');
       if (rest === '/responses/compact') throw compactionUnsupported();
-      if (rest.startsWith('/responses/')) throw storedResponseNotFound(decodeURIComponent(rest.slice('/responses/'.length).split('/')[0]!));
+      if (rest.startsWith('/responses/')) throw storedResponseNotFound(pathSegment(rest.slice('/responses/'.length).split('/')[0]!));
       if (rest === '/messages') return method === 'POST' ? await handleMessages(request, target, chatOptions) : notAllowed(method, 'POST', true);
       if (rest === '/messages/count_tokens') return method === 'POST' ? await handleCountTokens(request, target) : notAllowed(method, 'POST', true);
       if (rest === '/embeddings') return method === 'POST' ? await handleEmbeddings(request, target) : notAllowed(method, 'POST');
       if (rest === '/models' || rest === '/models/') return method === 'GET' ? await handleListModels(target) : notAllowed(method, 'GET');
       if (rest.startsWith('/models/')) {
-        return method === 'GET' ? await handleGetModel(target, decodeURIComponent(rest.slice('/models/'.length))) : notAllowed(method, 'GET');
+        return method === 'GET' ? await handleGetModel(target, pathSegment(rest.slice('/models/'.length))) : notAllowed(method, 'GET');
       }
       throw notFound(url.pathname);
     } catch (err) {
@@ -104,4 +104,13 @@ function notAllowed(method: string, allowed: string, anthropic = false): Respons
   const res = anthropic ? anthropicErrorResponse(err) : errorResponse(err);
   res.headers.set('allow', `${allowed}, OPTIONS`);
   return res;
+}
+
+/** A path segment decoded; a broken percent escape is the client's 400, not a Worker fault. */
+function pathSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw badRequest(`The path segment '${raw.slice(0, 80)}' has a broken percent escape.`);
+  }
 }

@@ -188,6 +188,8 @@ describe('Anthropic request checks', () => {
     ['an image from a file id', base({ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'file_1' } }] }] }), 'messages.0.content.0.source'],
     ['a tool_result holding a tool_use', base({ messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'a', content: [{ type: 'tool_use' }] }] }] }), 'messages.0.content.0.content.0.type'],
     ['a custom tool without input_schema', base({ tools: [{ name: 'x' }] }), 'tools.0.input_schema'],
+    ['a tool name Gemini refuses (starts with a digit)', base({ tools: [{ name: '1read', input_schema: { type: 'object' } }] }), 'tools.0.name'],
+    ['a tool name over 128 characters', base({ tools: [{ name: 'r'.repeat(129), input_schema: { type: 'object' } }] }), 'tools.0.name'],
     ['thinking enabled without a budget', base({ thinking: { type: 'enabled' } }), 'thinking.budget_tokens'],
     ['an unknown thinking type', base({ thinking: { type: 'max' } }), 'thinking.type'],
     ['temperature out of range', base({ temperature: 3 }), 'temperature'],

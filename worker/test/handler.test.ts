@@ -104,6 +104,38 @@ describe('Google SDK file uploads through the Worker', () => {
   });
 });
 
+describe('an upload session URL the Worker cannot point back at itself', () => {
+  it.each([
+    ['on another host', `https://elsewhere.example/upload/v1beta/files?upload_id=abc&key=${KEY}`],
+    ['without an /upload/v1beta/ path', `https://gemini.example/resumable/files?upload_id=abc&key=${KEY}`],
+  ])('%s is dropped, never passed on with its key', async (_name, sessionUrl) => {
+    const handle = createWorkerHandler(
+      { GEMINI_BASE_URL: 'https://gemini.example' },
+      { fetch: async () => new Response('', { status: 200, headers: { 'x-goog-upload-url': sessionUrl, 'x-goog-upload-status': 'active' } }) },
+    );
+    const res = await handle(
+      new Request('https://w.example/upload/v1beta/files', {
+        method: 'POST',
+        headers: { 'x-goog-api-key': KEY, 'x-goog-upload-protocol': 'resumable', 'x-goog-upload-command': 'start', 'content-type': 'application/json' },
+        body: '{"file":{"displayName":"a.pdf"}}',
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-goog-upload-status')).toBe('active');
+    expect(res.headers.get('x-goog-upload-url')).toBeNull();
+    expect([...res.headers].join('\n')).not.toContain(KEY);
+  });
+});
+
+describe('a path with a broken percent escape', () => {
+  it.each(['/v1/responses/%E0', '/v1/models/%E0%A4'])('%s is the client\'s 400, not a Worker fault', async (path) => {
+    const handle = createWorkerHandler({}, { fetch: async () => new Response('{}', { status: 200 }) });
+    const res = await handle(new Request(`http://w${path}`, { headers: { authorization: `Bearer ${KEY}` } }));
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-opengemini-fault')).toMatch(/^client/);
+  });
+});
+
 describe('listGeminiModels follows nextPageToken to the last page', () => {
   it('joins three pages', async () => {
     const pages: Record<string, object> = {

@@ -56,10 +56,13 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   // The upload session URL points at Google, which the client may not reach (that is why it uses
   // a Worker): send it back through this Worker, at the same mount path.
   const uploadUrl = out.get('x-goog-upload-url');
-  if (uploadUrl?.startsWith(`${target.baseUrl}/`)) {
-    // Without any key parameter: never hand a key back; the Worker injects it again.
-    const rewritten = uploadUrlAt(uploadUrl, url.origin, route.mount);
+  if (uploadUrl) {
+    // Without any key parameter: never hand a key back; the Worker injects it again. A session
+    // URL that cannot be pointed back at the Worker is dropped rather than passed on as Google
+    // wrote it (it may carry the key).
+    const rewritten = uploadUrl.startsWith(`${target.baseUrl}/`) ? uploadUrlAt(uploadUrl, url.origin, route.mount) : undefined;
     if (rewritten) out.set('x-goog-upload-url', rewritten);
+    else out.delete('x-goog-upload-url');
   }
   if (res.ok) {
     try {

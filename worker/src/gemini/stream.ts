@@ -56,7 +56,8 @@ export interface TextEvent {
 }
 
 export interface ReaderOptions {
-  /** Read every event with JSON.parse (tests compare both paths). Default true. */
+  /** Read events with the scanner (stream-scan.ts) rather than JSON.parse; tests compare both
+   * paths. Default true. */
   scan?: boolean;
   /** The client asked for one function call per turn: each answer's first call only (CallAllowance). */
   oneCallPerTurn?: boolean;

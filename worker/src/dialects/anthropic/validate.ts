@@ -5,12 +5,7 @@
 // mcp_servers, context_management and whatever beta Claude Code adds next.
 import type { Anthropic } from '@opengemini/shared';
 import { badRequest, unsupported } from '../../errors';
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const absent = (v: unknown): v is null | undefined => v === undefined || v === null;
+import { FUNCTION_NAME, type Json, absent, isNumber, isObject } from '../field-checks';
 
 /** The block types each role may send (server tool blocks are history of Anthropic's own tools).
  * `system` messages in `messages` are Claude Code's mid-conversation instructions (the
@@ -53,6 +48,8 @@ export function parseMessagesRequest(body: unknown, forCount = false): Anthropic
   return body as unknown as Anthropic.MessagesRequest;
 }
 
+// The number checks word their 400s as Anthropic does (`key: Input should be ...`), not as
+// field-checks.ts's OpenAI-style ones; the predicates are shared.
 function checkNumber(o: Json, key: string, min: number, max: number): void {
   const v = o[key];
   if (absent(v)) return;
@@ -175,6 +172,9 @@ function checkTools(tools: unknown): Set<string> {
     if (typeof tool.name !== 'string' || tool.name === '') throw badRequest(`${p}.name: Field required.`, `${p}.name`);
     if (!absent(tool.type) && typeof tool.type !== 'string') throw badRequest(`${p}.type: Input should be a valid string.`, `${p}.type`);
     if (!absent(tool.type) && tool.type !== 'custom') return; // server and Anthropic-defined tools: request.ts
+    if (!FUNCTION_NAME.test(tool.name)) {
+      throw badRequest(`${p}.name: '${tool.name.slice(0, 140)}' is not a function name Gemini accepts (a letter or _, then letters, digits, _ . : -; at most 128).`, `${p}.name`);
+    }
     if (!isObject(tool.input_schema)) throw badRequest(`${p}.input_schema: Field required (a JSON Schema object).`, `${p}.input_schema`);
     if (!absent(tool.description) && typeof tool.description !== 'string') throw badRequest(`${p}.description: Input should be a valid string.`, `${p}.description`);
     names.add(tool.name);
