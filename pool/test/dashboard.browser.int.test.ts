@@ -17,6 +17,8 @@ import { type Backend, type PoolUnderTest, eventually, startBackend, startTestPo
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
+// .ci/run installs it: in CI a missing browser fails the run instead of skipping the test.
+if (!hasChromium && process.env.CI) throw new Error(`CI: ${CHROMIUM} is missing (.ci/run installs Debian's chromium)`);
 if (!hasChromium) console.warn(`dashboard browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 const ADMIN = 'dashboard-admin-key-42';

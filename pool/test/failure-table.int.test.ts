@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nextPacificMidnight } from '../src/accounting/pacific-day';
 import { type FailingUpstream, startFailingUpstream } from './helpers/failing-upstream';
 import { OpenAI } from './helpers/openai';
-import { type Backend, type PoolUnderTest, keyStickingTo, startBackend, startTestPool, status, testKey } from './helpers/stack';
+import { type Backend, type PoolUnderTest, eventually, keyStickingTo, startBackend, startTestPool, status, testKey } from './helpers/stack';
 
 const MODEL = 'gemini-2.5-flash';
 const k1 = testKey(1);
@@ -266,7 +266,8 @@ describe('faults at their cause (issue 10)', () => {
       body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
       signal: ac.signal,
     }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 300));
+    // The first attempt met the 429; the request now waits for the key to free (2 s).
+    await eventually(() => expect(seenKeys()).toEqual([k1]));
     ac.abort();
     await pending;
     await new Promise((r) => setTimeout(r, 2_500));

@@ -46,6 +46,7 @@ describe('through the Worker: a leaked non-AIza key never shows in full anywhere
     expect((r as { status: number }).status).toBe(403);
     expect((r as { message: string }).message).toContain('reported as leaked');
     expect((r as { message: string }).message).not.toContain(ODD_KEY);
+    expect((r as { message: string }).message).toContain(fingerprint(ODD_KEY));
     expect(mock.requests.some((q) => q.key === ODD_KEY)).toBe(true);
     const seen = await everywhere(p, ODD_KEY);
     expect(seen).toContain('key_leaked');

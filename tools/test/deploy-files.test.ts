@@ -174,8 +174,8 @@ describe('systemd unit', () => {
     }
   });
 
-  it('passes systemd-analyze verify where systemd is installed', () => {
-    if (!has('systemd-analyze')) return console.warn('systemd-analyze not installed: unit verification skipped');
+  it('passes systemd-analyze verify where systemd is installed', (ctx) => {
+    if (!has('systemd-analyze')) return ctx.skip('systemd-analyze not installed: unit verification skipped');
     const dir = mkdtempSync(join(tmpdir(), 'unit-'));
     try {
       // This machine's node, so the check does not depend on where Node is installed.
@@ -222,15 +222,17 @@ describe('install.sh and Node in a home directory', () => {
       },
     });
   }
-  const runnable = () => {
-    if (process.getuid?.() !== 0) return void console.warn('not root: the install.sh run is skipped (it refuses to run otherwise)');
-    if (!existsSync(resolve(repoRoot, 'pool/dist/main.js'))) return void console.warn('pool/dist/main.js not built: the install.sh run is skipped');
-    return true;
+  /** Why install.sh cannot run here, if it cannot. */
+  const notRunnable = (): string | undefined => {
+    if (process.getuid?.() !== 0) return 'not root: the install.sh run is skipped (it refuses to run otherwise)';
+    if (!existsSync(resolve(repoRoot, 'pool/dist/main.js'))) return 'pool/dist/main.js not built: the install.sh run is skipped';
+    return undefined;
   };
   const userExists = spawnSync('id', ['-u', 'opengemini']).status === 0;
 
-  it('refuses a Node under /root or /home (where nvm puts it): the service user cannot reach it', () => {
-    if (!runnable()) return;
+  it('refuses a Node under /root or /home (where nvm puts it): the service user cannot reach it', (ctx) => {
+    const why = notRunnable();
+    if (why) return ctx.skip(why);
     // A home directory of root's, as nvm's ~/.nvm/versions/node/... would be.
     const tmp = mkdtempSync(join('/root', '.opengemini-install-test-'));
     try {
@@ -245,9 +247,9 @@ describe('install.sh and Node in a home directory', () => {
     }
   });
 
-  it('accepts a system-wide Node and goes on to set up the service user', () => {
-    if (!runnable()) return;
-    if (userExists) return void console.warn('the opengemini user exists on this machine: the acceptance run is skipped');
+  it('accepts a system-wide Node and goes on to set up the service user', (ctx) => {
+    const why = notRunnable() ?? (userExists ? 'the opengemini user exists on this machine: the acceptance run is skipped' : undefined);
+    if (why) return ctx.skip(why);
     const tmp = mkdtempSync(join(tmpdir(), 'install-'));
     try {
       const r = runInstall(dirname(process.execPath), tmp);
@@ -266,8 +268,8 @@ describe('install.sh and the CI scripts', () => {
     execFileSync('bash', ['-n', resolve(repoRoot, script)]);
   });
 
-  it('passes shellcheck where it is installed', () => {
-    if (!has('shellcheck')) return console.warn('shellcheck not installed (apt-get install shellcheck): skipped');
+  it('passes shellcheck where it is installed', (ctx) => {
+    if (!has('shellcheck')) return ctx.skip('shellcheck not installed (apt-get install shellcheck): skipped');
     const r = spawnSync('shellcheck', scripts.map((s) => resolve(repoRoot, s)), { encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -358,9 +360,9 @@ describe('deploy/nginx-opengemini.conf', () => {
     expect(nginxDirective('listen')).toEqual(['8443 ssl', '[::]:8443 ssl']);
   });
 
-  it('passes `nginx -t` with Debian\'s nginx, and a broken copy does not', () => {
+  it('passes `nginx -t` with Debian\'s nginx, and a broken copy does not', (ctx) => {
     const good = nginxTest(nginxSnippet);
-    if (!good) return;
+    if (!good) return ctx.skip('nginx not installed: `nginx -t` skipped');
     expect(good.output).toContain('syntax is ok');
     expect(good.status).toBe(0);
     const broken = nginxTest(nginxSnippet.replace('proxy_buffering off;', 'proxy_buffering sometimes;'));
@@ -408,9 +410,9 @@ describe('deploy/Caddyfile.opengemini', () => {
     expect(caddySnippet).toMatch(/^gemini\.example\.com:8443 \{$/m);
   });
 
-  it("passes `caddy validate` with Debian's caddy, and a broken copy does not", () => {
+  it("passes `caddy validate` with Debian's caddy, and a broken copy does not", (ctx) => {
     const good = caddyValidate(caddySnippet);
-    if (!good) return;
+    if (!good) return ctx.skip('caddy not installed: `caddy validate` skipped');
     expect(good.output).toContain('Valid configuration');
     expect(good.status).toBe(0);
     const broken = caddyValidate(caddySnippet.replace('flush_interval -1', 'flush_interval sometimes'));

@@ -52,14 +52,14 @@ describe('framing', () => {
   // Where the pieces are cut is proven in mock-gemini-answers.test.ts (pieceCuts); here, that the
   // cut bytes arrive intact. How many reads they take is the client's affair: TCP keeps no
   // boundaries, and a busy reader gets several pieces at once.
-  it('splits events at awkward byte offsets, mid-UTF-8 character included, without changing the bytes', async () => {
+  it('awkward splits (cut positions: pieceCuts, unit-tested) deliver the bytes intact, multi-byte text included', async () => {
     const answer = 'héllo wörld 🌍 done';
     mock.script({ reply: { kind: 'text', text: answer, chunks: 2 }, stream: { split: 'awkward' } });
     const chunks = await readChunks(await post(mock.url, SSE, simpleRequest));
     expect(textOf(sseEvents(joinText(chunks)))).toBe(answer);
   });
 
-  it('writes fixed-size pieces with split: {every}, without changing the bytes', async () => {
+  it('split: {every} (cut positions: pieceCuts, unit-tested) delivers the bytes intact', async () => {
     mock.script({ reply: { kind: 'text', text: 'abcdef', chunks: 1 }, stream: { split: { every: 7 } } });
     const chunks = await readChunks(await post(mock.url, SSE, simpleRequest));
     expect(textOf(sseEvents(joinText(chunks)))).toBe('abcdef');
