@@ -69,10 +69,6 @@ function faultSpecs(): Record<FaultCode, ErrorSpec> {
 
 export const ERRORS: Readonly<Record<ErrorCode, ErrorSpec>> = Object.freeze({ ...faultSpecs(), ...POOL_ERRORS, ...ADMIN_ERRORS });
 
-export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && Object.hasOwn(ERRORS, code);
-}
-
 /** An error either tier answers with, before it is rendered in the caller's dialect. */
 export interface ApiErrorInfo {
   code: ErrorCode;

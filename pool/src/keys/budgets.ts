@@ -11,11 +11,9 @@ import type { Gate, KeyBudget, KeyEntry } from './keyring';
 import { nextPacificMidnight } from '../accounting';
 import type { Usage } from '../accounting';
 
-export const FAMILIES = MODEL_FAMILIES;
-export type Family = ModelFamily;
 
 /** family -> requests per Pacific day. A family left out has no budget. */
-export type Limits = Partial<Record<Family, number>>;
+export type Limits = Partial<Record<ModelFamily, number>>;
 
 export interface BudgetSettings {
   defaults: Limits;
@@ -26,10 +24,10 @@ export interface BudgetSettings {
 export const MAX_BUDGET = 1_000_000_000;
 
 /** Model name -> family, remembered: the gate asks for every model of every key it looks at. */
-const families = new Map<string, Family>();
+const families = new Map<string, ModelFamily>();
 
 /** The family a model's requests are budgeted under; `*` (model lists, no quota) has none. */
-export function budgetFamily(model: string): Family | undefined {
+export function budgetFamily(model: string): ModelFamily | undefined {
   if (model === '*') return undefined;
   let f = families.get(model);
   if (f === undefined) {
@@ -44,10 +42,10 @@ export function parseLimits(value: unknown, field: string): Limits | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${field} must be an object like {"pro": 50, "flash": 1500}`;
   const out: Limits = {};
   for (const [k, v] of Object.entries(value)) {
-    if (!(FAMILIES as readonly string[]).includes(k)) return `${field}.${k}: unknown model family (one of ${FAMILIES.join(', ')})`;
+    if (!(MODEL_FAMILIES as readonly string[]).includes(k)) return `${field}.${k}: unknown model family (one of ${MODEL_FAMILIES.join(', ')})`;
     if (v === null) continue; // null clears a family
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_BUDGET) return `${field}.${k} must be a whole number from 0 to ${MAX_BUDGET}, or null for no budget`;
-    out[k as Family] = v;
+    out[k as ModelFamily] = v;
   }
   return out;
 }
@@ -137,12 +135,12 @@ export class Budgets implements KeyBudget {
     return this.any;
   }
 
-  limit(fp: string, family: Family): number | undefined {
+  limit(fp: string, family: ModelFamily): number | undefined {
     return this.settings.perKey[fp]?.[family] ?? this.settings.defaults[family];
   }
 
   /** Requests a key spent today on a family: attempts Gemini did not refuse for quota. */
-  spent(fp: string, family: Family, now: number): number {
+  spent(fp: string, family: ModelFamily, now: number): number {
     let n = 0;
     for (const [model, c] of Object.entries(this.usage.keyDay(this.usage.dayOf(now), fp))) {
       if (budgetFamily(model) === family) n += c.requests - c.rateLimited;
@@ -186,10 +184,10 @@ export class Budgets implements KeyBudget {
   };
 
   /** Budget use of one key today, for the families that have a budget. */
-  use(fp: string, now: number): Partial<Record<Family, { spent: number; limit: number }>> {
-    const out: Partial<Record<Family, { spent: number; limit: number }>> = {};
+  use(fp: string, now: number): Partial<Record<ModelFamily, { spent: number; limit: number }>> {
+    const out: Partial<Record<ModelFamily, { spent: number; limit: number }>> = {};
     if (!this.active) return out;
-    for (const family of FAMILIES) {
+    for (const family of MODEL_FAMILIES) {
       const limit = this.limit(fp, family);
       if (limit !== undefined) out[family] = { spent: this.spent(fp, family, now), limit };
     }

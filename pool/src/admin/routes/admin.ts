@@ -5,8 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminGuard } from '../admin-guard';
 import { sendAdminError } from '../admin-guard';
-import { modelFamily } from '@opengemini/shared';
-import { type Budgets, FAMILIES } from '../../keys';
+import { MODEL_FAMILIES, modelFamily } from '@opengemini/shared';
+import type { Budgets } from '../../keys';
 import type { ClientKeys } from '../../http';
 import { badRequest } from '../../http';
 import type { FileEditor } from '../file-editor';
@@ -148,7 +148,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   if (!services) return;
   const { budgets } = services;
 
-  app.get('/admin/budgets', async () => ({ families: FAMILIES, ...budgets.get(), examples: { 'gemini-2.5-pro': modelFamily('gemini-2.5-pro'), 'gemini-2.5-flash': modelFamily('gemini-2.5-flash'), 'gemini-2.5-flash-lite': modelFamily('gemini-2.5-flash-lite') } }));
+  app.get('/admin/budgets', async () => ({ families: MODEL_FAMILIES, ...budgets.get(), examples: { 'gemini-2.5-pro': modelFamily('gemini-2.5-pro'), 'gemini-2.5-flash': modelFamily('gemini-2.5-flash'), 'gemini-2.5-flash-lite': modelFamily('gemini-2.5-flash-lite') } }));
   app.put<{ Body: unknown }>('/admin/budgets', { schema: schemas.budgets, config: { schemaHint: hints.budgets } }, async (request, reply) => {
     const parsed = budgets.validate(request.body);
     if (typeof parsed === 'string') return sendAdminError(reply, badRequest(parsed, 'budgets'));
@@ -158,7 +158,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
       return sendAdminError(reply, { status: 500, type: 'server_error', code: 'write_failed', message: `could not save ${budgets.path}: ${(err as Error).message}` });
     }
     request.log.info({ route: '/admin/budgets', defaults: parsed.defaults, perKey: Object.keys(parsed.perKey).length }, 'budgets saved');
-    return { families: FAMILIES, ...budgets.get() };
+    return { families: MODEL_FAMILIES, ...budgets.get() };
   });
 
   await keyRoutes(app, { ctx, services });
