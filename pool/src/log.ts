@@ -18,12 +18,51 @@ export function scrubbingStream(dest: { write(line: string): unknown }): Destina
   return { write: (line: string) => void dest.write(scrubSecrets(line)) };
 }
 
+/**
+ * Standard output for log lines, written once per turn of the event loop: under load the lines of
+ * every request finished in that turn go out in one write (and are scrubbed in one pass) instead of
+ * a system call each; when the pool is quiet a line still goes out at once (setImmediate). What is
+ * pending is written at exit too (process.stdout is synchronous for files and pipes on Linux).
+ */
+class BatchedLines {
+  private pending = '';
+  private scheduled = false;
+  private readonly flushSoon = () => this.flush();
+
+  constructor(private readonly dest: { write(text: string): unknown }) {
+    process.once('exit', this.flushSoon);
+  }
+
+  write(line: string): void {
+    this.pending += line;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.flushSoon);
+  }
+
+  /** Writes what is pending now (before a banner, at exit). */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.dest.write(scrubSecrets(text));
+  }
+}
+
+let stdoutLines: BatchedLines | undefined;
+/** The process's log output (main.ts): lines batched per event-loop turn, scrubbed on the way out. */
+export function logOutput(): { write(line: string): void; flush(): void } {
+  return (stdoutLines ??= new BatchedLines(process.stdout));
+}
+
 export interface RequestLike {
   method?: string;
   url?: string;
 }
 
-export function createLogger(level: string, dest: { write(line: string): unknown } = process.stdout): Logger {
+/** A logger writing to `dest` (each line scrubbed), or to the batched, scrubbed standard output. */
+export function createLogger(level: string, dest?: { write(line: string): unknown }): Logger {
   return pino(
     {
       level,
@@ -38,6 +77,6 @@ export function createLogger(level: string, dest: { write(line: string): unknown
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
     },
-    scrubbingStream(dest),
+    dest ? scrubbingStream(dest) : logOutput(),
   );
 }

@@ -2,7 +2,7 @@
 // signals), a banner with the mode, the counts, the base URL and the client key, and a clean
 // shutdown on SIGTERM/SIGINT. Every start-up failure is one line on stderr and exit code 1.
 import { ConfigError, loadConfig } from './config';
-import { createLogger } from './log';
+import { createLogger, logOutput } from './log';
 import { startPool } from './pool';
 import { StartupError } from './sources';
 
@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   const mode = pool.mode() === 'direct' ? 'direct (no upstreams.txt entries: calling Gemini from this server)' : `workers (${ctx.upstreams.size} upstream(s) from ${config.UPSTREAM_FILE})`;
   logger.info({ mode: pool.mode(), keys: counts.total, disabled: counts.disabled, upstreams: ctx.upstreams.size }, 'pool started');
   // The banner is for the operator's terminal, deliberately not a log line: it shows the client
-  // key so it can be pasted into a client. It never shows a Gemini key.
+  // key so it can be pasted into a client. It never shows a Gemini key. After the lines before it.
+  logOutput().flush();
   process.stdout.write(
     [
       '',

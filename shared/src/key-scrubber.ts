@@ -3,7 +3,11 @@
 // key.txt line of another shape. Built once per key set (the pool rebuilds it when key.txt
 // changes; the Worker builds one for the key it was handed) as an Aho-Corasick automaton over the
 // keys' characters: one table lookup per character or byte, whatever the number of keys, and a
-// stream can tell exactly how many trailing bytes could still be the start of a key.
+// stream can tell exactly how many trailing bytes could still be the start of a key. In front of
+// the automaton, a sampled filter (Wu-Manber's idea): every held key is at least 16 characters, so
+// any occurrence covers one of the 4-character grams ending at every 13th position; the automaton
+// runs only around a sampled gram that some key contains, and text with no key is read a gram in
+// 13 characters instead of every character.
 //
 // Every occurrence of a held key, and anything shaped like a Google key (`AIza` + 35), becomes
 // `[key <fingerprint>]`. Keys are ASCII (the pool's key.txt shape; an HTTP header value); a held
@@ -13,6 +17,11 @@ import { concatBytes } from './bytes';
 import { fingerprint } from './keys';
 
 export const MIN_LITERAL_KEY_LENGTH = 16;
+
+/** The filter's gram: 4 characters, hashed into a bitset with about 16 bits per gram of the keys (~6% set). */
+const GRAM = 4;
+const gramBits = (grams: number) => Math.min(22, Math.max(10, Math.ceil(Math.log2(grams * 16))));
+const gramHash = (a: number, b: number, c: number, d: number, shift: number) => Math.imul((a << 21) ^ (b << 14) ^ (c << 7) ^ d, 0x9e3779b1) >>> shift;
 
 const GOOGLE_KEY_LENGTH = 39;
 const GOOGLE_KEY_START = [0x41, 0x49, 0x7a, 0x61]; // "AIza"
@@ -53,6 +62,12 @@ export class KeyScrubber {
   private readonly labels: string[];
   /** Horspool's skip table for the one-key search, made on first use. */
   private shift: Int32Array | undefined;
+  /** The filter: a bit per hashed gram that occurs in some held key (hashes are `>>> gramShift`). */
+  private readonly grams: Uint32Array;
+  private readonly gramShift: number;
+  /** Distance between sampled positions: the shortest key's grams (every occurrence covers one). */
+  private readonly step: number;
+  private readonly longest: number;
 
   /** A scrubber for no held key: it still removes anything shaped like a Google key. */
   static readonly patternOnly = new KeyScrubber([]);
@@ -68,6 +83,27 @@ export class KeyScrubber {
     let alphabet = 0;
     for (const k of this.keys) for (let i = 0; i < k.length; i++) if (this.symbol[k.charCodeAt(i)] === -1) this.symbol[k.charCodeAt(i)] = alphabet++;
     this.alphabet = Math.max(1, alphabet);
+    let shortest = Number.POSITIVE_INFINITY;
+    this.longest = 0;
+    let gramCount = 0;
+    for (const k of this.keys) {
+      shortest = Math.min(shortest, k.length);
+      this.longest = Math.max(this.longest, k.length);
+      gramCount += k.length - GRAM + 1;
+    }
+    // One key takes its own search (findOne): no filter for it.
+    const bits = this.keys.length > 1 ? gramBits(gramCount) : 5;
+    this.gramShift = 32 - bits;
+    this.grams = new Uint32Array(1 << (bits - 5));
+    if (this.keys.length > 1) {
+      for (const k of this.keys) {
+        for (let i = GRAM - 1; i < k.length; i++) {
+          const h = gramHash(k.charCodeAt(i - 3), k.charCodeAt(i - 2), k.charCodeAt(i - 1), k.charCodeAt(i), this.gramShift);
+          this.grams[h >>> 5]! |= 1 << (h & 31);
+        }
+      }
+    }
+    this.step = this.keys.length ? shortest - GRAM + 1 : 1;
 
     // The trie: children by symbol (-1 = none), depth, and which key ends at each node.
     const children: Int32Array[] = [new Int32Array(this.alphabet).fill(-1)];
@@ -156,40 +192,69 @@ export class KeyScrubber {
   find(input: Input, partial: boolean, before = -1): { spans: Span[]; cut: number } {
     const found: Span[] = [];
     const n = input.length;
-    const { symbol, scan, alphabet: A } = this;
-    let s = 0; // the state's offset in `scan`
     let held = 0; // how many trailing characters could still grow into a key
-    // One loop per input kind, so each stays monomorphic (this is the hot path of every stream).
-    if (this.keys.length === 1) {
-      held = this.findOne(input, found);
-    } else if (this.keys.length > 0 && typeof input === 'string') {
-      for (let i = 0; i < n; i++) {
-        const c = input.charCodeAt(i);
-        const a = c < 128 ? symbol[c]! : -1;
-        s = a < 0 ? 0 : scan[s + a]!;
-        if (s < 0) {
-          s = -s;
-          this.found(found, s / A, i);
-        }
-      }
-    } else if (this.keys.length > 0 && typeof input !== 'string') {
-      for (let i = 0; i < n; i++) {
-        const c = input[i]!;
-        const a = c < 128 ? symbol[c]! : -1;
-        s = a < 0 ? 0 : scan[s + a]!;
-        if (s < 0) {
-          s = -s;
-          this.found(found, s / A, i);
-        }
-      }
-    }
-    if (this.keys.length > 1) held = this.hold[s / A]!;
+    if (this.keys.length === 1) held = this.findOne(input, found);
+    else if (this.keys.length > 1) held = this.findMany(input, found, partial);
     const googleCut = this.googlePattern ? findGoogleKeys(input, found, before) : n;
     let cut = partial ? Math.min(n - held, googleCut) : n;
     const spans = merge(found);
     // A key that ends past the cut is held back whole, and found again with the rest.
     for (let i = spans.length - 1; i >= 0 && spans[i]!.end > cut; i--) cut = Math.min(cut, spans[i]!.start);
     return { spans: spans.filter((sp) => sp.end <= cut), cut };
+  }
+
+  /**
+   * Many held keys: the sampled filter, and the automaton over a window around each gram that
+   * passes it (from the earliest start to the latest end of a key covering that gram), never over
+   * a character twice. The automaton is restarted only at a window that begins past what it has
+   * read: an occurrence starting before that would have covered an earlier sampled gram, whose
+   * window found it. With `partial`, it also reads the last (longest - 1) characters, to tell how
+   * many of them could start a key. Returns that count.
+   */
+  private findMany(input: Input, found: Span[], partial: boolean): number {
+    const n = input.length;
+    const { grams, step, longest, gramShift } = this;
+    let read = 0; // the automaton has read input[0, read) since its last restart
+    let s = 0; // and is in this state (an offset in `scan`)
+    for (let p = GRAM - 1; p < n; p += step) {
+      // Both kinds spelled out: a shared accessor is not inlined here (text and bytes both come).
+      const h =
+        typeof input === 'string'
+          ? gramHash(input.charCodeAt(p - 3), input.charCodeAt(p - 2), input.charCodeAt(p - 1), input.charCodeAt(p), gramShift)
+          : gramHash(input[p - 3]!, input[p - 2]!, input[p - 1]!, input[p]!, gramShift);
+      if ((grams[h >>> 5]! & (1 << (h & 31))) === 0) continue;
+      const from = p - longest + 1;
+      if (from > read) {
+        read = from;
+        s = 0;
+      }
+      const to = Math.min(n, p + longest - GRAM + 1);
+      s = this.run(input, read, to, s, found);
+      read = to;
+    }
+    if (!partial) return 0;
+    const tail = n - longest + 1;
+    if (tail > read) {
+      read = tail;
+      s = 0;
+    }
+    s = this.run(input, read, n, s, found);
+    return this.hold[s / this.alphabet]!;
+  }
+
+  /** The automaton over input[from, to) from state offset `s`: adds the keys ending there, returns the state. */
+  private run(input: Input, from: number, to: number, s: number, found: Span[]): number {
+    const { symbol, scan, alphabet: A } = this;
+    for (let i = from; i < to; i++) {
+      const c = codeAt(input, i);
+      const a = c < 128 ? symbol[c]! : -1;
+      s = a < 0 ? 0 : scan[s + a]!;
+      if (s < 0) {
+        s = -s;
+        this.found(found, s / A, i);
+      }
+    }
+    return s;
   }
 
   /**

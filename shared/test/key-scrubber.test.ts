@@ -154,3 +154,82 @@ describe('the Google-key pattern leaves base64 data alone', () => {
     expect(new KeyScrubber([held]).scrub(`iVBOR${held}AAAA`)).toBe(`iVBOR[key ${fingerprint(held)}]AAAA`);
   });
 });
+
+/** The reference: every occurrence of every key by indexOf, overlaps merged as KeyScrubber documents. */
+function naiveScrub(text: string, keys: readonly string[]): string {
+  const spans: { start: number; end: number; key: string }[] = [];
+  for (const k of keys) for (let at = text.indexOf(k); at >= 0; at = text.indexOf(k, at + 1)) spans.push({ start: at, end: at + k.length, key: k });
+  spans.sort((x, y) => x.start - y.start || y.end - x.end);
+  const merged: { start: number; end: number; key: string }[] = [];
+  let longest = 0;
+  for (const sp of spans) {
+    const prev = merged[merged.length - 1];
+    if (prev && sp.start < prev.end) {
+      if (sp.end - sp.start > longest) [prev.key, longest] = [sp.key, sp.end - sp.start];
+      prev.end = Math.max(prev.end, sp.end);
+    } else {
+      merged.push({ ...sp });
+      longest = sp.end - sp.start;
+    }
+  }
+  let out = '';
+  let last = 0;
+  for (const sp of merged) {
+    out += text.slice(last, sp.start) + label(sp.key);
+    last = sp.end;
+  }
+  return out + text.slice(last);
+}
+
+describe('the sampled filter in front of the automaton misses no key (many held keys)', () => {
+  // Keys of every length from the shortest allowed up, sharing prefixes, suffixes and middles, so
+  // that the filter's grams pass often and windows overlap; texts made of their pieces.
+  const rand = seededRandom(11);
+  const pick = <T,>(a: readonly T[]) => a[Math.floor(rand() * a.length)]!;
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.';
+  const randomText = (n: number) => Array.from({ length: n }, () => pick([...alphabet])).join('');
+  const base = randomText(80);
+  const keys = [
+    ...Array.from({ length: 30 }, () => randomText(16 + Math.floor(rand() * 50))),
+    ...Array.from({ length: 10 }, (_, i) => base.slice(i, i + 16 + i * 3)), // overlapping windows of one string
+    `${base.slice(0, 20)}${randomText(10)}`, // shares a prefix with the above
+    `${randomText(10)}${base.slice(30, 50)}`, // shares a suffix
+  ];
+  const scrubber = new KeyScrubber(keys, { googlePattern: false });
+  const texts = Array.from({ length: 300 }, () => {
+    let t = '';
+    while (t.length < 400) {
+      const r = rand();
+      const k = pick(keys);
+      if (r < 0.15) t += k; // a whole key
+      else if (r < 0.5) t += k.slice(Math.floor(rand() * k.length)).slice(0, 1 + Math.floor(rand() * 15)); // a piece of one
+      else t += randomText(1 + Math.floor(rand() * 20));
+    }
+    return t;
+  });
+
+  it('text: the same output as indexOf over every key, at every offset', () => {
+    for (const t of texts) expect(scrubber.scrub(t)).toBe(naiveScrub(t, keys));
+    // Each key planted at every offset of a short text.
+    for (const k of keys) for (let at = 0; at < 20; at++) {
+      const t = `${randomText(at)}${k}${randomText(3)}`;
+      expect(scrubber.scrub(t)).toBe(naiveScrub(t, keys));
+    }
+  });
+  it('bytes and streams cut at random give the same output as text', () => {
+    for (const t of texts.slice(0, 60)) {
+      const want = naiveScrub(t, keys);
+      expect(dec(scrubber.scrubBytes(enc(t)))).toBe(want);
+      const st = scrubber.stream();
+      const out: Uint8Array[] = [];
+      const bytes = enc(t);
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + Math.floor(rand() * 90);
+        out.push(st.push(bytes.subarray(at, at + size)));
+        at += size;
+      }
+      out.push(st.end());
+      expect(dec(concat(out))).toBe(want);
+    }
+  });
+});
