@@ -9,18 +9,18 @@ const noUpstreams = () => new UpstreamSet({ threshold: 1, backoffMs: 1, maxBacko
 describe('series caps', () => {
   it('past the limit new label sets share one (other) series; known ones keep counting as themselves', () => {
     const cap = new SeriesCap(['route', 'model'] as const, 3);
-    expect(cap.labels(['/v1', 'a'])).toEqual({ route: '/v1', model: 'a' });
-    cap.labels(['/v1', 'b']);
-    cap.labels(['/v1', 'c']);
-    expect(cap.labels(['/v1', 'd'])).toEqual({ route: OVERFLOW, model: OVERFLOW });
-    expect(cap.labels(['/v1', 'a'])).toEqual({ route: '/v1', model: 'a' });
+    expect(cap.series(['/v1', 'a']).labels).toEqual({ route: '/v1', model: 'a' });
+    cap.series(['/v1', 'b']);
+    cap.series(['/v1', 'c']);
+    expect(cap.series(['/v1', 'd']).labels).toEqual({ route: OVERFLOW, model: OVERFLOW });
+    expect(cap.series(['/v1', 'a']).labels).toEqual({ route: '/v1', model: 'a' });
   });
 
   it('a value longer than the label length limit becomes (other), whatever its prefix', () => {
     const cap = new SeriesCap(['model'] as const, 10);
-    expect(cap.labels(['m'.repeat(MAX_LABEL_LENGTH)])).toEqual({ model: 'm'.repeat(MAX_LABEL_LENGTH) });
-    expect(cap.labels(['m'.repeat(MAX_LABEL_LENGTH + 1)])).toEqual({ model: OVERFLOW });
-    expect(cap.labels(['n'.repeat(16_000)])).toEqual({ model: OVERFLOW });
+    expect(cap.series(['m'.repeat(MAX_LABEL_LENGTH)]).labels).toEqual({ model: 'm'.repeat(MAX_LABEL_LENGTH) });
+    expect(cap.series(['m'.repeat(MAX_LABEL_LENGTH + 1)]).labels).toEqual({ model: OVERFLOW });
+    expect(cap.series(['n'.repeat(16_000)]).labels).toEqual({ model: OVERFLOW });
   });
 });
 
@@ -99,5 +99,36 @@ describe('pool metrics', () => {
     const m = new PoolMetrics({ keys: new KeyRing([]), upstreams: noUpstreams(), now: () => 0 });
     m.request('/v1/chat/completions', 'say "hi"\\\n', 400, 0.01, undefined);
     expect(await m.render()).toContain('model="say \\"hi\\"\\\\\\n"');
+  });
+});
+
+describe('TallyHistogram writes what prom-client\'s Histogram writes for the same observations', () => {
+  it('buckets (values on a bound, above every bound, zero), sum, count, several series, and reset', async () => {
+    const { Histogram, Registry } = await import('prom-client');
+    const { TallyHistogram } = await import('../src/accounting/tally-histogram');
+    const buckets = [0.05, 0.1, 1, 10];
+    const theirs = new Registry();
+    const ours = new Registry();
+    const reference = new Histogram({ name: 'h_seconds', help: 'A histogram.', labelNames: ['route'], buckets, registers: [theirs] });
+    const tally = new TallyHistogram('h_seconds', 'A histogram.', new SeriesCap(['route'] as const, 10), buckets, [ours]);
+    const observations: [string, number][] = [['/a', 0], ['/a', 0.05], ['/a', 0.0500001], ['/b', 10], ['/b', 11], ['/a', 3.25], ['/b', 0.1]];
+    for (const [route, v] of observations) {
+      reference.observe({ route }, v);
+      tally.observe([route], v);
+    }
+    const text = await ours.metrics();
+    expect(text).toBe(await theirs.metrics());
+    expect(text).toContain('h_seconds_bucket{le="0.05",route="/a"} 2');
+    expect(text).toContain('h_seconds_count{route="/b"} 3');
+    // The JSON form too (key order and prom-client's exemplar: null aside).
+    const json = async (r: InstanceType<typeof Registry>) => (await r.getMetricsAsJSON()).map((m) => ({ name: m.name, type: m.type, values: m.values.map((v) => ({ metricName: (v as { metricName?: string }).metricName, labels: v.labels, value: v.value })) }));
+    expect(await json(ours)).toEqual(await json(theirs));
+    theirs.resetMetrics();
+    ours.resetMetrics();
+    reference.observe({ route: '/a' }, 0.2);
+    tally.observe(['/a'], 0.2);
+    // prom-client forgets reset series; the tally keeps them at zero: compare the /a lines only.
+    const lines = (t: string) => t.split('\n').filter((l) => l.includes('route="/a"'));
+    expect(lines(await ours.metrics())).toEqual(lines(await theirs.metrics()));
   });
 });

@@ -2,12 +2,14 @@
 // outcome; attempts by key fingerprint, upstream, model and result; upstream latency; keys by
 // state; cooldowns by reason; and prom-client's process and Node.js metrics. Keys appear only as
 // fingerprints. The hot path adds to plain numbers per label set (series-cap.ts, which also caps
-// the label sets that come from clients); the counters take the sums when scraped, and the gauges
-// are read from the live KeyRing and UpstreamSet then.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// the label sets that come from clients); the counters take the sums when scraped, the histograms
+// are rendered from their tallies then (tally-histogram.ts), and the gauges are read from the live
+// KeyRing and UpstreamSet.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KeyRing } from '../keys';
 import type { UpstreamSet } from '../upstreams';
 import { MAX_LABEL_LENGTH, OVERFLOW, SeriesCap } from './series-cap';
+import { TallyHistogram } from './tally-histogram';
 
 export interface MetricsSource {
   keys: KeyRing;
@@ -50,11 +52,9 @@ export class PoolMetrics {
   /** What GET /metrics renders: this pool's metrics and the process's. */
   readonly registry: Registry;
   private readonly requestsCap = new SeriesCap(['route', 'model', 'status', 'outcome'] as const, MAX_SERIES);
-  private readonly duration: Histogram<'route'>;
-  private readonly durationCap = new SeriesCap(['route'] as const, 100);
+  private readonly duration: TallyHistogram<'route'>;
   private readonly attemptsCap = new SeriesCap(['key', 'upstream', 'model', 'result'] as const, MAX_SERIES);
-  private readonly latency: Histogram<'upstream'>;
-  private readonly latencyCap = new SeriesCap(['upstream'] as const, 1_000);
+  private readonly latency: TallyHistogram<'upstream'>;
   private readonly keyEventsCap = new SeriesCap(['key', 'event', 'reason'] as const, MAX_SERIES);
   private readonly tokensCap = new SeriesCap(['model', 'direction'] as const, MAX_MODEL_SERIES);
 
@@ -62,9 +62,9 @@ export class PoolMetrics {
     const own = new Registry();
     const registers = [own];
     drainedCounter(this.requestsCap, 'opengemini_requests_total', 'Client requests by route, model, HTTP status and outcome.', registers);
-    this.duration = new Histogram({ name: 'opengemini_request_duration_seconds', help: 'Time from request to the last byte (streams included), by route.', labelNames: this.durationCap.names, buckets: LATENCY_BUCKETS, registers });
+    this.duration = new TallyHistogram('opengemini_request_duration_seconds', 'Time from request to the last byte (streams included), by route.', new SeriesCap(['route'] as const, 100), LATENCY_BUCKETS, registers);
     drainedCounter(this.attemptsCap, 'opengemini_attempts_total', 'Attempts by key fingerprint, upstream, model and result (ok or the fault code).', registers);
-    this.latency = new Histogram({ name: 'opengemini_upstream_latency_seconds', help: 'Time to the response headers of each attempt, by upstream.', labelNames: this.latencyCap.names, buckets: LATENCY_BUCKETS, registers });
+    this.latency = new TallyHistogram('opengemini_upstream_latency_seconds', 'Time to the response headers of each attempt, by upstream.', new SeriesCap(['upstream'] as const, 1_000), LATENCY_BUCKETS, registers);
     drainedCounter(this.keyEventsCap, 'opengemini_key_events_total', 'Cooldowns started and keys disabled, by key fingerprint and reason.', registers);
     drainedCounter(this.tokensCap, 'opengemini_tokens_total', 'Tokens by model and direction (in = prompt, out = completion and thoughts).', registers);
 
@@ -148,7 +148,7 @@ export class PoolMetrics {
   request(route: string, model: string, status: number, seconds: number, tokens: { in: number; out: number } | undefined): void {
     const outcome = status >= 200 && status < 400 ? 'ok' : status === 429 ? 'rate_limited' : status === 499 ? 'client_closed' : 'error';
     this.requestsCap.series([route, model, String(status), outcome]).pending++;
-    this.duration.observe(this.durationCap.labels([route]), seconds);
+    this.duration.observe([route], seconds);
     if (tokens) {
       if (tokens.in) this.tokensCap.series([model, 'in']).pending += tokens.in;
       if (tokens.out) this.tokensCap.series([model, 'out']).pending += tokens.out;
@@ -158,7 +158,7 @@ export class PoolMetrics {
   /** One attempt with a key through an upstream: `result` is `ok` or the fault code. */
   attempt(keyFp: string, upstream: string, model: string, result: string, latencyMs: number): void {
     this.attemptsCap.series([keyFp, upstream, model, result]).pending++;
-    this.latency.observe(this.latencyCap.labels([upstream]), latencyMs / 1000);
+    this.latency.observe([upstream], latencyMs / 1000);
   }
 
   /** A key was cooled down or disabled. */

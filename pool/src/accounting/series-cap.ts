@@ -16,6 +16,8 @@ export const MAX_LABEL_LENGTH = 128;
 export interface Series<N extends string> {
   readonly labels: Record<N, string>;
   pending: number;
+  /** A histogram's observations so far (tally-histogram.ts): a count per bucket, then the sum. */
+  observed?: Float64Array;
 }
 
 /** Values -> series, one Map level per label: no joined string to build and hash per lookup. */
@@ -35,11 +37,6 @@ export class SeriesCap<N extends string> {
     this.overflow = { labels: Object.fromEntries(names.map((n) => [n, OVERFLOW])) as Record<N, string>, pending: 0 };
   }
 
-  /** The labels to count `values` (in `names` order) under. */
-  labels(values: readonly string[]): Record<N, string> {
-    return this.series(values).labels;
-  }
-
   /** The series to count `values` (in `names` order) under. */
   series(values: readonly string[]): Series<N> {
     return this.find(values) ?? this.add(values);
@@ -52,6 +49,11 @@ export class SeriesCap<N extends string> {
       use(s.labels, s.pending);
       s.pending = 0;
     }
+  }
+
+  /** Every series with observations (a histogram's), with them. */
+  each(use: (labels: Record<N, string>, observed: Float64Array) => void): void {
+    for (const s of this.made) if (s.observed) use(s.labels, s.observed);
   }
 
   private find(values: readonly string[]): Series<N> | undefined {

@@ -54,7 +54,9 @@ export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, req: Inco
       const contentType = result.headers.get('content-type') ?? 'application/json';
       if (result.kind === 'whole') {
         pr.onBody?.(result.status, contentType, result.body);
-        const sent = replyWhole(res, result.status, { ...pr.replyHeaders?.(result.headers), 'content-type': contentType }, result.body);
+        const headers = pr.replyHeaders ? pr.replyHeaders(result.headers) : {};
+        headers['content-type'] = contentType;
+        const sent = replyWhole(res, result.status, headers, result.body);
         if (pr.tokenCount) sent.tokens = undefined;
         settleUsage(ctx, a, sent.tokens);
         return run.end(sent);

@@ -44,10 +44,11 @@ export function replyFailure(res: ServerResponse, dialect: Dialect, f: Failure, 
   return { status: f.status, code };
 }
 
-/** A whole successful answer. */
+/** A whole successful answer; `headers` is the caller's own object, completed here. */
 export function replyWhole(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer): Sent {
   const out = scrubChunk(body);
-  if (!res.destroyed) res.writeHead(status, Object.assign({}, headers, { 'content-length': String(out.length) })).end(out);
+  headers['content-length'] = String(out.length);
+  if (!res.destroyed) res.writeHead(status, headers).end(out);
   return { status, tokens: scanUsage(body) };
 }
 

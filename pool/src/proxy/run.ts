@@ -10,6 +10,8 @@ import type { Sent } from './reply';
 import type { ProxyRequest } from './request';
 import type { Attempted } from './settle';
 
+const ONE_ANSWERED = formatAttempts({ sent: 1, outcomes: ['ok'] });
+
 /** What the request's log line reports. */
 export interface ProxyOutcome extends Sent {
   /** Attempts sent (instant refusals included). */
@@ -96,6 +98,8 @@ export class Run {
 
   /** The x-opengemini-attempts header: what each attempt met (`ok` last when `answered`), and why the loop gave up. */
   trail(answered: boolean, end?: GiveUp): string {
+    // Most requests: one attempt, answered.
+    if (answered && this.sent === 1 && this.faults.length === 0) return ONE_ANSWERED;
     return formatAttempts({ sent: this.sent, outcomes: answered ? [...this.faults, 'ok'] : this.faults, end });
   }
 
