@@ -30,7 +30,7 @@ export async function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, clien
         // Gemini's faults (a bad answer, an overload), not their own (those cool down or are
         // disabled, and pick skips them). With no other key usable, they are tried again rather
         // than giving up with attempts left while they are healthy (the soak's commonest failure).
-        run.triedKeys.clear();
+        run.triedKeys = new Set();
         continue;
       }
       if (p.kind !== 'ok') {
@@ -48,7 +48,7 @@ export async function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, clien
     if (run.failedUpstreams.size && ctx.upstreams.all().some((u) => run.failedUpstreams.has(u.id) && u.breaker.available(now))) {
       // Only Workers that failed this request are left, and their breakers still admit: one
       // path fault is not a dead Worker, so try it again after a short backoff.
-      run.failedUpstreams.clear();
+      run.failedUpstreams = new Set();
       run.pinned = entry;
       await sleep(Math.min(sameWorkerBackoff(++run.sameWorkerRetries), run.left()), client);
       continue;

@@ -81,14 +81,21 @@ export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, req: Inco
   }
 }
 
-/** The client hanging up cancels whatever is in flight (an attempt or a wait), at once. */
-function watchClient(req: IncomingMessage, res: ServerResponse): Cancel & { cancelNow: () => void } {
-  const client = Object.assign(new Cancel(), {
-    cancelNow: () => {
-      if (!res.writableFinished) client.cancel('client gone');
-    },
-  });
-  res.once('close', client.cancelNow);
-  req.once('aborted', client.cancelNow);
+/** The client's side of a request: its hanging up cancels whatever is in flight (an attempt or a wait), at once. */
+class ClientWatch extends Cancel {
+  constructor(private readonly res: ServerResponse) {
+    super();
+  }
+
+  readonly cancelNow = (): void => {
+    if (!this.res.writableFinished) this.cancel('client gone');
+  };
+}
+
+function watchClient(req: IncomingMessage, res: ServerResponse): ClientWatch {
+  const client = new ClientWatch(res);
+  // `on`, not `once` (no wrapper made): the loop removes both when the request ends.
+  res.on('close', client.cancelNow);
+  req.on('aborted', client.cancelNow);
   return client;
 }

@@ -11,6 +11,7 @@ import type { ProxyRequest } from './request';
 import type { Attempted } from './settle';
 
 const ONE_ANSWERED = formatAttempts({ sent: 1, outcomes: ['ok'] });
+const NONE: ReadonlySet<string> = new Set();
 
 /** What the request's log line reports. */
 export interface ProxyOutcome extends Sent {
@@ -39,10 +40,11 @@ export class Run {
   counted = 0;
   /** Every attempt sent; bounded by MAX_ATTEMPTS plus one instant refusal per key. */
   sent = 0;
-  /** Keys refused or failed during this request (a key cooled down is skipped anyway). */
-  readonly triedKeys = new Set<string>();
+  /** Keys refused or failed during this request (a key cooled down is skipped anyway). Made on
+   * first use, as is the next: most requests never fail an attempt. */
+  triedKeys: ReadonlySet<string> = NONE;
   /** Workers whose path failed during this request. */
-  readonly failedUpstreams = new Set<string>();
+  failedUpstreams: ReadonlySet<string> = NONE;
   /** Times a path fault was retried on a Worker already failed (the only one left). */
   sameWorkerRetries = 0;
   /** A key whose Worker failed: the next attempt takes it again, elsewhere. */
@@ -89,10 +91,10 @@ export class Run {
     this.last = f;
     this.faults.push(d.code);
     if (d.retry === 'same_key_elsewhere') {
-      this.failedUpstreams.add(a.upstream.id);
+      this.failedUpstreams = new Set(this.failedUpstreams).add(a.upstream.id);
       this.pinned = a.entry;
     } else {
-      this.triedKeys.add(a.entry.fp);
+      this.triedKeys = new Set(this.triedKeys).add(a.entry.fp);
     }
   }
 
