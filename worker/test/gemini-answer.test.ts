@@ -103,7 +103,10 @@ describe('readAnswer', () => {
     ['a body that is not JSON', res('<html>oops</html>'), /not JSON/],
     ['candidates: [] without promptFeedback', res(JSON.stringify({ candidates: [], usageMetadata: {} })), /without candidates/],
     ['no candidates key at all', res(JSON.stringify({ usageMetadata: {} })), /without candidates/],
-    ['a JSON array', res('[]'), /not an answer/],
+    // The dialects' answer mappers take readAnswer's word for it: none checks the shape again.
+    ['a JSON array', res('[{"candidates": []}]'), /not an answer/],
+    ['JSON null', res('null'), /not an answer/],
+    ['a JSON string', res('"text"'), /not an answer/],
     ['a connection lost mid-body', res(body(['{"candidates": ['], 'error')), /broke off/],
   ])('refuses %s as gemini_bad_answer', async (_name, r, message) => {
     const err = await failure(readAnswer(r));
