@@ -98,7 +98,7 @@ describe('mediaPart', () => {
     ['bare base64 of a PDF, sniffed', { type: 'file', file: { file_data: 'JVBERi0xLjcK' } }, { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0xLjcK' } }],
     ['a Gemini file name as file_id', { type: 'file', file: { file_id: 'files/abc', filename: 'x.pdf' } }, { fileData: { fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc', mimeType: 'application/pdf' } }],
   ])('%s', (_name, part, expected) => {
-    expect(mediaPart(part, 'messages[0].content[0]', media)).toEqual(expected);
+    expect(mediaPart(part, 'messages[0].content[0]', media)).toEqual({ kind: 'media', ...(expected as object) });
   });
 
   it.each<[string, OpenAI.ImageUrlPart | OpenAI.InputAudioPart | OpenAI.FilePart, string]>([

@@ -5,7 +5,7 @@ import { readJsonBody } from '../../body';
 import { ApiError } from '../../errors';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
 import { generate } from '../../gemini/generate';
-import { fetchRemoteMedia } from '../../media';
+import { fetchRequestMedia } from '../../media';
 import { normalizeModel } from '../../gemini/models';
 import { nonce } from '../../gemini/signatures';
 import { json } from '../../http';
@@ -33,9 +33,7 @@ export async function handleCountTokens(request: Request, target: GeminiTarget):
 
 async function prepare(req: Parameters<typeof toGeminiRequest>[0], target: GeminiTarget) {
   refuseClaudeModel(req.model);
-  const remote = collectMediaUrls(req);
-  const media = remote.length > 0 ? await fetchRemoteMedia(remote, target.mediaFetch ?? target.fetch) : undefined;
-  return toGeminiRequest(req, media);
+  return toGeminiRequest(req, await fetchRequestMedia(collectMediaUrls(req), target));
 }
 
 /**

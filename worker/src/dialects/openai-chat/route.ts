@@ -4,7 +4,7 @@ import { readJsonBody } from '../../body';
 import { logprobsRefused } from '../../errors';
 import type { GeminiTarget } from '../../gemini/client';
 import { generate } from '../../gemini/generate';
-import { fetchRemoteMedia } from '../../media';
+import { fetchRequestMedia } from '../../media';
 import { collectRemoteMedia } from './media';
 import { toGeminiRequest } from './request';
 import { toChatCompletion } from './response';
@@ -15,9 +15,7 @@ import { parseChatRequest } from './validate';
 
 export async function handleChat(request: Request, target: GeminiTarget, timing: StreamTiming = {}): Promise<Response> {
   const req = parseChatRequest(await readJsonBody(request));
-  const remote = collectRemoteMedia(req);
-  const media = remote.length > 0 ? await fetchRemoteMedia(remote, target.mediaFetch ?? target.fetch) : undefined;
-  const gemini = toGeminiRequest(req, media);
+  const gemini = toGeminiRequest(req, await fetchRequestMedia(collectRemoteMedia(req), target));
   const ctx = { id: `chatcmpl-${nonce(24)}`, created: Math.floor(Date.now() / 1000), model: req.model, oneCallPerTurn: req.parallel_tool_calls === false };
 
   // A model that does not return logprobs: Gemini's 400 told in this dialect's terms.

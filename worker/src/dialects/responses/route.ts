@@ -3,7 +3,7 @@
 // Stateless: nothing is stored, so the retrieval endpoints answer 404 (errors.ts).
 import type { Gemini } from '@opengemini/shared';
 import { readJsonBody } from '../../body';
-import { fetchRemoteMedia } from '../../media';
+import { fetchRequestMedia } from '../../media';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
 import { generate } from '../../gemini/generate';
 import { json } from '../../http';
@@ -43,7 +43,5 @@ export async function handleInputTokens(request: Request, target: GeminiTarget):
 
 /** The Gemini request, remote media fetched first (its errors name the input, not a chat field). */
 async function geminiRequest(req: ResponsesRequest, target: GeminiTarget) {
-  const refs = remoteMediaRefs(req);
-  const media = refs.length > 0 ? await fetchRemoteMedia(refs, target.mediaFetch ?? target.fetch) : undefined;
-  return toGeminiBody(req, media);
+  return toGeminiBody(req, await fetchRequestMedia(remoteMediaRefs(req), target));
 }
