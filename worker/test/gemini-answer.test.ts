@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../src/errors';
+import { failure } from './support/api-error';
 import { confirmStream, readAnswer } from '../src/gemini/answer';
 
 const enc = new TextEncoder();
@@ -18,16 +18,6 @@ function body(chunks: string[], end: 'close' | 'error' | 'open' = 'close'): Read
       return undefined;
     },
   });
-}
-
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    return err as ApiError;
-  }
-  throw new Error('expected an ApiError');
 }
 
 const text = (s: ReadableStream<Uint8Array>) => new Response(s).text();

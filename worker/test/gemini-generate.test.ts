@@ -3,6 +3,7 @@
 // what it was asked and answers as told.
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/errors';
+import { failure } from './support/api-error';
 import type { GeminiTarget } from '../src/gemini/client';
 import { generate } from '../src/gemini/generate';
 import { ChatStreamConverter } from '../src/dialects/openai-chat/stream';
@@ -22,16 +23,6 @@ function gemini(status: number, body: string, contentType = 'application/json') 
     },
   };
   return { target, urls };
-}
-
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    return err as ApiError;
-  }
-  throw new Error('expected an ApiError');
 }
 
 const chatStream = () => new ChatStreamConverter({ id: 'chatcmpl-1', created: 1, model: 'gemini-2.5-flash', includeUsage: false });

@@ -3,7 +3,7 @@
 // same part for the same media, whatever their field names.
 import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../src/errors';
+import { apiError } from './support/api-error';
 import { type MediaSource, readMedia, remoteMediaRef } from '../src/media';
 import { toGeminiRequest as chatToGemini } from '../src/dialects/openai-chat/request';
 import { parseChatRequest } from '../src/dialects/openai-chat/validate';
@@ -14,16 +14,6 @@ import { parseResponsesRequest } from '../src/dialects/responses/validate';
 
 const FETCHED = new Map([['https://example.com/cat.png', { mimeType: 'image/png', data: 'iVBO' }]]);
 const FILE_URI = 'https://generativelanguage.googleapis.com/v1beta/files/abc-123';
-
-function apiError(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    return e as ApiError;
-  }
-  throw new Error('expected an ApiError');
-}
 
 describe('readMedia', () => {
   it.each<[string, MediaSource, Omit<Gemini.Part, 'text'>]>([
