@@ -2,7 +2,7 @@
 // today), create one (appended to client_keys.txt; the answer shows the new key once, the only
 // time it is ever shown), revoke one (its line removed; it stops working at once).
 import { readFile } from 'node:fs/promises';
-import { fingerprint } from '@opengemini/shared';
+import { apiError, fingerprint } from '@opengemini/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ClientKeys } from '../../http';
 import { generateAccessKey } from '../../http';
@@ -67,7 +67,7 @@ export async function clientRoutes(app: FastifyInstance, { ctx, services }: Deps
     try {
       await services.files.edit(file, (text) => ({ text: addClientKey(text, key, label), result: undefined }), services.reloadClientKeys);
     } catch (err) {
-      return sendAdminError(reply, { status: 500, type: 'server_error', code: 'write_failed', message: err instanceof FileEditError ? err.message : (err as Error).message });
+      return sendAdminError(reply, apiError('write_failed', err instanceof FileEditError ? err.message : (err as Error).message));
     }
     request.log.info({ route: '/admin/clients', client: fingerprint(key) }, 'client key created');
     void reply.header('cache-control', 'no-store');
@@ -79,10 +79,10 @@ export async function clientRoutes(app: FastifyInstance, { ctx, services }: Deps
     if (typeof b.key !== 'string' || !b.key) return sendAdminError(reply, badRequest('Send {"key": "<client key fingerprint>"}.', 'key'));
     const fp = b.key;
     const found = (await list()).find((c) => c.key === fp);
-    if (!found) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_client_key', message: `No client key with fingerprint ${fp}.` });
+    if (!found) return sendAdminError(reply, apiError('unknown_client_key', `No client key with fingerprint ${fp}.`));
     if (found.source !== 'client_keys_file') {
       const where = found.source === 'env' ? 'the CLIENT_KEYS variable' : `${ctx.config.ACCESS_KEY_FILE} (replace that file and restart to change the main key)`;
-      return sendAdminError(reply, { status: 409, type: 'invalid_request_error', code: 'not_revocable', message: `This key comes from ${where}; only keys in ${file} can be revoked here.` });
+      return sendAdminError(reply, apiError('not_revocable', `This key comes from ${where}; only keys in ${file} can be revoked here.`));
     }
     try {
       await services.files.edit(file, (text) => {
@@ -90,7 +90,7 @@ export async function clientRoutes(app: FastifyInstance, { ctx, services }: Deps
         return { text: r.text, result: r.removed };
       }, services.reloadClientKeys);
     } catch (err) {
-      return sendAdminError(reply, { status: 500, type: 'server_error', code: 'write_failed', message: err instanceof FileEditError ? err.message : (err as Error).message });
+      return sendAdminError(reply, apiError('write_failed', err instanceof FileEditError ? err.message : (err as Error).message));
     }
     request.log.info({ route: '/admin/clients/revoke', client: fp }, 'client key revoked');
     return { revoked: fp, clients: await list() };

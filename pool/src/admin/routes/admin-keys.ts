@@ -120,7 +120,7 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
   app.post<{ Body: unknown }>('/admin/keys/delete', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, true);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
+    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${sel.unknown.join(', ')}.`));
     try {
       const deleted = await deleteKeys(new Set(sel.entries.map((e) => e.fp)), '/admin/keys/delete', request.log);
       return { deleted, unknown: sel.unknown, total: ctx.keys.size };
@@ -148,7 +148,7 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
       if (problem) return sendAdminError(reply, badRequest(problem, 'model'));
       const sel = select(ctx, request.body, required);
       if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-      if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
+      if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${sel.unknown.join(', ')}.`));
       const changed = sel.entries.filter((e) => apply(e, body)).map((e) => e.fp);
       await ctx.state.flushNow();
       request.log.info({ route, changed: changed.length }, 'keys changed');
@@ -173,16 +173,16 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
   app.post<{ Body: unknown }>('/admin/keys/check', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, false);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
+    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${sel.unknown.join(', ')}.`));
     const job = checker.start(sel.entries);
-    if (!job) return sendAdminError(reply, { status: 409, type: 'invalid_request_error', code: 'check_running', message: 'A key check is already running: follow it with GET /admin/keys/check.' });
+    if (!job) return sendAdminError(reply, apiError('check_running', 'A key check is already running: follow it with GET /admin/keys/check.'));
     request.log.info({ route: '/admin/keys/check', keys: job.total }, 'key check started');
     return reply.code(202).send({ ...job, unknown: sel.unknown });
   });
 
   app.get('/admin/keys/check', async (_request, reply) => {
     const job = checker.job;
-    if (!job) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'no_check', message: 'No key check has run since the pool started: POST /admin/keys/check starts one.' });
+    if (!job) return sendAdminError(reply, apiError('no_check', 'No key check has run since the pool started: POST /admin/keys/check starts one.'));
     return job;
   });
 

@@ -1,9 +1,8 @@
 // /admin/upstreams*: the Workers with their circuit, latency and errors; add and remove, written
 // back to upstreams.txt (comments kept) and applied at once. Secrets are never shown: only
 // whether an upstream has one. Removing the last upstream switches the pool to direct mode.
-import { fingerprint } from '@opengemini/shared';
+import { apiError, fingerprint } from '@opengemini/shared';
 import type { FastifyInstance } from 'fastify';
-import { apiError } from '@opengemini/shared';
 import { sendAdminError } from '../admin-guard';
 import { badRequest } from '../../http';
 import { FileEditError } from '../file-editor';
@@ -70,7 +69,7 @@ export async function upstreamRoutes(app: FastifyInstance, { ctx, services, mode
         if (parseUpstreamFile(text).upstreams.some((u) => u.url === url)) return { text, result: false };
         return { text: appendLines(text, [secret ? `${url} secret=${secret}` : url]), result: true };
       }, services.reloadUpstreams);
-      if (!added) return sendAdminError(reply, { status: 409, type: 'invalid_request_error', code: 'duplicate_upstream', message: `${url} is already in ${file}.` });
+      if (!added) return sendAdminError(reply, apiError('duplicate_upstream', `${url} is already in ${file}.`));
       request.log.info({ route: '/admin/upstreams', upstream: url }, 'upstream added');
       return { added: url, mode: mode(), upstreams: upstreamRows(ctx) };
     } catch (err) {
@@ -87,7 +86,7 @@ export async function upstreamRoutes(app: FastifyInstance, { ctx, services, mode
         const r = removeLines(text, (content) => normaliseUpstreamUrl(content.split(/\s+/)[0] ?? '') === url);
         return { text: r.text, result: r.removed.length };
       }, services.reloadUpstreams);
-      if (!removed) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_upstream', message: `${url} is not in ${file}.` });
+      if (!removed) return sendAdminError(reply, apiError('unknown_upstream', `${url} is not in ${file}.`));
       request.log.info({ route: '/admin/upstreams/delete', upstream: url }, 'upstream removed');
       return { removed: url, mode: mode(), upstreams: upstreamRows(ctx) };
     } catch (err) {

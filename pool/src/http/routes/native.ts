@@ -6,11 +6,10 @@
 import { NATIVE_REQUEST_HEADERS, type NativePathCheck, UPLOAD_RESPONSE_HEADERS, apiError, checkNativePath, uploadUrlAt } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OPERATOR_TAG } from '../access-key';
-import { type PoolError, forbidden } from '../errors';
+import { type PoolError, forbidden, sendError } from '../errors';
 import { nativeAccess } from '../native-access';
 import { uploadIdOf } from '../../keys';
 import type { ProxyRequest } from '../../proxy';
-import { sendError } from './client-api';
 import type { RouteOptions } from './openai';
 import { cachedList, dataRouteSetup, proxy } from './proxy';
 

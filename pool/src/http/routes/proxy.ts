@@ -1,11 +1,12 @@
 // What the proxy routes share: running the attempt loop on a hijacked reply (proxy/ writes the
 // response itself: it streams, and it decides when the answer is committed), the per-request log
 // line, and the short-lived cache of model lists (they cost no quota, but clients ask often).
-import { MAX_REQUEST_BYTES, apiError } from '@opengemini/shared';
+import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientKeys } from '../access-key';
 import { clientAuth } from '../auth';
-import { BodyTimeout, boundedBody } from '../body';
+import { boundedBody } from '../body';
+import { fastifyErrorHandler } from '../fastify-errors';
 import { type Dialect, type PoolError, badRequest, errorBody, errorHeaders, forbidden } from '../errors';
 import { fileNamesIn, uploadIdOf } from '../../keys';
 import { type PoolContext, type ProxyOutcome, type ProxyRequest, proxyRequest } from '../../proxy';
@@ -51,11 +52,7 @@ export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dia
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', boundedBody(MAX_REQUEST_BYTES, bodyTimeoutMs));
   app.addHook('onRequest', clientAuth(clientKeys, dialect, app.keyGuesses));
-  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const e = err instanceof BodyTimeout ? err.info : apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status });
-    void reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
-  });
+  app.setErrorHandler(fastifyErrorHandler(dialect));
 }
 
 declare module 'fastify' {
