@@ -52,18 +52,20 @@ export async function upstreamRoutes(app: FastifyInstance, { ctx, services, mode
     return { mode: mode(), upstreams: upstreamRows(ctx), ...(warning ? { warning } : {}) };
   });
 
-  app.post<{ Body: unknown }>('/admin/upstreams', { schema: schemas.addUpstream, config: { schemaHint: hints.addUpstream } }, async (request, reply) => {
-    const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { url?: unknown; secret?: unknown };
-    if (typeof b.url !== 'string' || !b.url.trim()) return sendAdminError(reply, badRequest('Send {"url": "https://your-worker.workers.dev", "secret": "optional"}.', 'url'));
+  // The schemas refuse a body that is not an object, a missing or non-string url and a secret
+  // that is neither a string nor null; what they cannot say (blank, not a Worker URL, spaces) is here.
+  app.post<{ Body: { url: string; secret?: string | null } }>('/admin/upstreams', { schema: schemas.addUpstream, config: { schemaHint: hints.addUpstream } }, async (request, reply) => {
+    const b = request.body;
+    if (!b.url.trim()) return sendAdminError(reply, badRequest('Send {"url": "https://your-worker.workers.dev", "secret": "optional"}.', 'url'));
     const url = normaliseUpstreamUrl(b.url.trim());
     if (!url) {
       const shown = /AIza|key=/i.test(b.url) ? fingerprint(b.url) : JSON.stringify(b.url.slice(0, 120));
       return sendAdminError(reply, badRequest(`Not a Worker URL (${shown}): an http(s) URL without credentials, query or fragment.`, 'url'));
     }
-    if (b.secret !== undefined && b.secret !== null && b.secret !== '' && (typeof b.secret !== 'string' || !/^\S{1,500}$/.test(b.secret))) {
+    if (b.secret && !/^\S{1,500}$/.test(b.secret)) {
       return sendAdminError(reply, badRequest('secret must be one word without spaces (or left out)', 'secret'));
     }
-    const secret = typeof b.secret === 'string' && b.secret ? b.secret : undefined;
+    const secret = b.secret || undefined;
     try {
       const added = await services.files.edit(file, (text) => {
         if (parseUpstreamFile(text).upstreams.some((u) => u.url === url)) return { text, result: false };
@@ -77,9 +79,8 @@ export async function upstreamRoutes(app: FastifyInstance, { ctx, services, mode
     }
   });
 
-  app.post<{ Body: unknown }>('/admin/upstreams/delete', { schema: schemas.deleteUpstream, config: { schemaHint: hints.deleteUpstream } }, async (request, reply) => {
-    const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { url?: unknown };
-    const url = typeof b.url === 'string' ? normaliseUpstreamUrl(b.url.trim()) : undefined;
+  app.post<{ Body: { url: string } }>('/admin/upstreams/delete', { schema: schemas.deleteUpstream, config: { schemaHint: hints.deleteUpstream } }, async (request, reply) => {
+    const url = normaliseUpstreamUrl(request.body.url.trim());
     if (!url) return sendAdminError(reply, badRequest('Send {"url": "<an upstream as listed by GET /admin/upstreams>"}.', 'url'));
     try {
       const removed = await services.files.edit(file, (text) => {
