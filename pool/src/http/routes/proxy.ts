@@ -65,19 +65,19 @@ declare module 'fastify' {
 
 /**
  * The request bound to the key of the Gemini files it names (a `files/...` path, an upload
- * session, a fileUri or file_id in its body), or the refusal: another client's file, files of two
- * keys, a file whose key left the pool (keys/file-keys.ts).
+ * session, a fileUri or file_id in its body), or the refusal: another client's file, a file the
+ * pool does not know named by the path, files of two keys, a file whose key left the pool (the
+ * one rule: FileKeys.bind, keys/file-keys.ts).
  */
 export function bindToFileKey(ctx: PoolContext, pr: ProxyRequest): ProxyRequest | PoolError {
   if (!ctx.files) return pr;
   // JSON bodies only: an upload's bytes are the file itself, whatever text it holds.
   const names = (pr.headers['content-type'] ?? 'application/json').includes('json') ? fileNamesIn(pr.body) : [];
   const own = /^\/(?:upload\/)?v1beta\/(files\/[a-z0-9-]+)/.exec(pr.path)?.[1];
-  if (own) names.push(own);
   const session = pr.path.startsWith('/upload/') ? uploadIdOf(pr.path) : undefined;
   if (session) names.push(`upload:${session}`);
-  if (names.length === 0) return pr;
-  const b = ctx.files.bind(names, pr.clientFp, (fp) => ctx.keys.get(fp)?.active === true);
+  if (names.length === 0 && !own) return pr;
+  const b = ctx.files.bind(names, pr.clientFp, (fp) => ctx.keys.get(fp)?.active === true, own);
   if (b.kind === 'refused') return b.status === 403 ? forbidden(b.message) : badRequest(b.message);
   return b.kind === 'pinned' ? { ...pr, keyFp: b.keyFp } : pr;
 }
