@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ClientKeys, loadExtraClientKeys, loadOperatorClientKeys, loadOrCreateAccessKey } from './http';
+import { ClientKeys, loadClientKeys, loadOrCreateAccessKey } from './http';
 import { effectiveAdminKey } from './admin';
 import { buildApp } from './http';
 import { Budgets, parseLimitsText } from './keys';
@@ -88,10 +88,10 @@ export async function startPool(config: Config, opts: PoolOptions): Promise<Runn
   // 4. Client keys.
   const access = await loadOrCreateAccessKey(config.ACCESS_KEY_FILE);
   // The main key has operator rights on native routes; extra keys only with `[operator]` in their label.
-  const clientKeyLists = async (): Promise<[string[], string[]]> => [
-    [access.key, ...(await loadExtraClientKeys(config.CLIENT_KEYS_FILE, config.CLIENT_KEYS))],
-    [access.key, ...(await loadOperatorClientKeys(config.CLIENT_KEYS_FILE))],
-  ];
+  const clientKeyLists = async (): Promise<[string[], string[]]> => {
+    const { keys, operators } = await loadClientKeys(access.key, config.CLIENT_KEYS_FILE, config.CLIENT_KEYS);
+    return [keys, operators];
+  };
   const clientKeys = new ClientKeys(...(await clientKeyLists()));
   const adminKey = effectiveAdminKey(config.ADMIN_KEY, access.key);
   // The admin key and the default Worker secret are scrubbed like every key the pool holds

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClientKeys, generateAccessKey, loadExtraClientKeys, loadOrCreateAccessKey } from '../src/http/access-key';
+import { ClientKeys, generateAccessKey, loadClientKeys, loadOrCreateAccessKey } from '../src/http/access-key';
 
 let dir: string;
 beforeEach(async () => {
@@ -32,11 +32,14 @@ describe('the client access key', () => {
     await expect(loadOrCreateAccessKey(path)).rejects.toThrow(/does not hold a key/);
   });
 
-  it('reads extra client keys from a file and a comma-separated list', async () => {
+  it('reads the client keys and their operator rights from one read of the file, plus a comma-separated list', async () => {
     const file = join(dir, 'client_keys.txt');
-    await writeFile(file, '# team\nsk-team-one-1234567890\n\nsk-team-two-1234567890 # bob\n');
-    expect(await loadExtraClientKeys(file, 'sk-env-1234567890, ,sk-env-2')).toEqual(['sk-team-one-1234567890', 'sk-team-two-1234567890', 'sk-env-1234567890', 'sk-env-2']);
-    expect(await loadExtraClientKeys(join(dir, 'missing'), '')).toEqual([]);
+    await writeFile(file, '\uFEFF# team\nsk-team-one-1234567890\n\nsk-team-two-1234567890 # bob [operator]\nsk-team-three-123456789 #[operator] not a label start\n');
+    expect(await loadClientKeys('sk-main', file, 'sk-env-1234567890, ,sk-env-2')).toEqual({
+      keys: ['sk-main', 'sk-team-one-1234567890', 'sk-team-two-1234567890', 'sk-team-three-123456789', 'sk-env-1234567890', 'sk-env-2'],
+      operators: ['sk-main', 'sk-team-two-1234567890', 'sk-team-three-123456789'],
+    });
+    expect(await loadClientKeys('sk-main', join(dir, 'missing'), '')).toEqual({ keys: ['sk-main'], operators: ['sk-main'] });
   });
 });
 

@@ -48,6 +48,16 @@ describe('FileKeys.bind: the key a request must use, and who may use a file', ()
     expect(files.bind(['files/a'], 'bob', exists)).toMatchObject({ kind: 'refused', status: 403 });
     expect(files.bind(['upload:s1'], 'alice', exists)).toMatchObject({ kind: 'refused', status: 403 });
   });
+  it('a file named by the path (files.get, files.delete) must be known and its client\'s, unless an operator asks', () => {
+    expect(files.bind([], 'alice', exists, 'files/a')).toEqual({ kind: 'pinned', keyFp: 'key1', names: ['files/a'] });
+    expect(files.bind([], 'bob', exists, 'files/a')).toMatchObject({ kind: 'refused', status: 403 });
+    const unknown = files.bind([], 'alice', exists, 'files/unknown');
+    expect(unknown).toMatchObject({ kind: 'refused', status: 403 });
+    if (unknown.kind === 'refused') expect(unknown.message).toContain('files/unknown');
+    expect(files.bind([], OPERATOR, exists, 'files/unknown')).toEqual({ kind: 'free' });
+    // The same unknown file merely mentioned in a body leaves the request free.
+    expect(files.bind(['files/unknown'], 'alice', exists)).toEqual({ kind: 'free' });
+  });
   it('files of two keys cannot meet in one request', () => {
     const b = files.bind(['files/a', 'files/c'], 'alice', exists);
     expect(b).toMatchObject({ kind: 'refused', status: 400 });

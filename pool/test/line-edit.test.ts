@@ -1,7 +1,8 @@
 import { fingerprint } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { addKeys, appendLines, removeKeys, removeLines } from '../src/admin/line-edit';
-import { addClientKey, clientKeysOfFile, cleanLabel, listClientKeys, removeClientKey } from '../src/admin/client-admin';
+import { addClientKey, cleanLabel, listClientKeys, removeClientKey } from '../src/admin/client-admin';
+import { clientKeysOfFile } from '../src/http/access-key';
 
 const key = (n: number) => `AIzaLineEdit${String(n).padStart(27, '0')}`;
 

@@ -132,6 +132,18 @@ describe('files stay with their key and their uploader', () => {
     expect(((await own.json()) as { name: string }).name).toBe(fileName);
   });
 
+  it('a file the pool did not upload: an extra client key may not read or delete it by name (it may be the operator\'s own); an operator may', async () => {
+    const before = backend.mock.requests.length;
+    for (const method of ['GET', 'DELETE']) {
+      const r = await call('/v1beta/files/uploadedelsewhere', EXTRA, { method });
+      expect(r.status).toBe(403);
+      expect(((await r.json()) as { error: { status: string } }).error.status).toBe('PERMISSION_DENIED');
+    }
+    expect(backend.mock.requests.length).toBe(before);
+    await call('/v1beta/files/uploadedelsewhere', OPERATOR);
+    expect(backend.mock.requests.slice(before).map((q) => q.path)).toEqual(['/v1beta/files/uploadedelsewhere']);
+  });
+
   it('the pin is saved (fingerprints only) and survives a restart', async () => {
     const path = join(dir, 'data', 'state.json');
     await eventually(async () => expect(JSON.parse(await readFile(path, 'utf8')).files?.[fileName]).toBeDefined());

@@ -4,7 +4,8 @@
 import OpenAI, { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { decodeToolCallId } from '../../worker/src/gemini/signatures';
-import { createChatStream } from '../../worker/src/dialects/openai-chat/stream';
+import { ChatStreamConverter } from '../../worker/src/dialects/openai-chat/stream';
+import { convertSse } from '../../worker/src/sse-stream';
 
 const utf8 = new TextEncoder();
 const event = (body: object) => `data: ${JSON.stringify({ ...body, modelVersion: 'gemini-2.5-flash', responseId: 'r1' })}\r\n\r\n`;
@@ -23,7 +24,7 @@ function clientFor(geminiBody: string, includeUsage = true): OpenAI {
           c.close();
         },
       });
-      const body = source.pipeThrough(createChatStream({ id: 'chatcmpl-sdk', created: 1_760_000_000, model: 'gemini-2.5-flash', includeUsage, keepAliveMs: 0 }));
+      const body = convertSse(source, new ChatStreamConverter({ id: 'chatcmpl-sdk', created: 1_760_000_000, model: 'gemini-2.5-flash', includeUsage }), { keepAliveMs: 0 });
       return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
     },
   });

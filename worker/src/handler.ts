@@ -15,6 +15,7 @@ import { anthropicErrorResponse } from './dialects/anthropic/errors';
 import { handleCountTokens, handleMessages } from './dialects/anthropic/route';
 import { apiPath } from './api-path';
 import { scrubHandedKey } from './scrub-response';
+import type { StreamTiming } from './sse-stream';
 
 export interface WorkerEnv {
   /** Where Gemini lives; default https://generativelanguage.googleapis.com. Tests point it at the mock. */
@@ -42,7 +43,7 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
   const keepAlive = Number(env.SSE_KEEPALIVE_MS);
   // Bound at call time so tests and the pool can swap globalThis.fetch; workerd needs `this` kept.
   const doFetch: typeof fetch = deps.fetch ?? ((input, init) => fetch(input, init));
-  const chatOptions = { keepAliveMs: env.SSE_KEEPALIVE_MS && Number.isFinite(keepAlive) && keepAlive >= 0 ? keepAlive : undefined };
+  const timing: StreamTiming = { keepAliveMs: env.SSE_KEEPALIVE_MS && Number.isFinite(keepAlive) && keepAlive >= 0 ? keepAlive : undefined };
 
   // The key each request was handed, for scrubHandedKey once its answer is ready.
   const handedKeys = new WeakMap<Request, string>();
@@ -71,12 +72,12 @@ export function createWorkerHandler(env: WorkerEnv = {}, deps: WorkerDeps = {}):
       const method = request.method;
       // Native paths (`/v1beta/...`, and `/v1/models/x:generateContent` of Gemini's v1 API).
       if (version === 'v1beta' || route.upload || rest.includes(':')) return await handleNative(request, url, target, route);
-      if (rest === '/chat/completions') return method === 'POST' ? await handleChat(request, target, chatOptions) : notAllowed(method, 'POST');
-      if (rest === '/responses') return method === 'POST' ? await handleResponses(request, target, chatOptions) : notAllowed(method, 'POST');
+      if (rest === '/chat/completions') return method === 'POST' ? await handleChat(request, target, timing) : notAllowed(method, 'POST');
+      if (rest === '/responses') return method === 'POST' ? await handleResponses(request, target, timing) : notAllowed(method, 'POST');
       if (rest === '/responses/input_tokens') return method === 'POST' ? await handleInputTokens(request, target) : notAllowed(method, 'POST');
       if (rest === '/responses/compact') throw compactionUnsupported();
       if (rest.startsWith('/responses/')) throw storedResponseNotFound(pathSegment(rest.slice('/responses/'.length).split('/')[0]!));
-      if (rest === '/messages') return method === 'POST' ? await handleMessages(request, target, chatOptions) : notAllowed(method, 'POST', true);
+      if (rest === '/messages') return method === 'POST' ? await handleMessages(request, target, timing) : notAllowed(method, 'POST', true);
       if (rest === '/messages/count_tokens') return method === 'POST' ? await handleCountTokens(request, target) : notAllowed(method, 'POST', true);
       if (rest === '/embeddings') return method === 'POST' ? await handleEmbeddings(request, target) : notAllowed(method, 'POST');
       if (rest === '/models' || rest === '/models/') return method === 'GET' ? await handleListModels(target) : notAllowed(method, 'GET');

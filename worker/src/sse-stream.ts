@@ -1,6 +1,6 @@
 // A Gemini stream converted into a dialect's SSE stream: the core's reader (gemini/stream.ts)
 // turns Gemini's bytes into neutral events, the dialect's encoder turns each event into its own
-// SSE text, and the stream pair below carries the bytes with keep-alives during silence, a limit
+// SSE text, and convertSse below carries the bytes with keep-alives during silence, a limit
 // on Gemini's silence, backpressure, and cancellation both ways. The same for every dialect.
 import { GeminiStreamReader, type ReaderOptions, type StreamEvent } from './gemini/stream';
 import { toApiError } from './http';
@@ -220,16 +220,4 @@ export function convertSse(source: ReadableStream<Uint8Array>, converter: Stream
       return reader.cancel().catch(() => undefined);
     },
   }, { highWaterMark: 0 }); // read Gemini only for a client that is reading
-}
-
-/**
- * The same as a stream pair, for `geminiBody.pipeThrough(createSseStream(converter, timing))`.
- * When the piped source errors (Gemini's connection drops), pipeThrough aborts the pair's
- * writable, and the converter turns that into its error event; cancelling the readable (the
- * client left) cancels the pipe and so Gemini's body.
- */
-export function createSseStream(converter: StreamConverter, timing: StreamTiming = {}): TransformStream<Uint8Array, Uint8Array> {
-  // No queue on the readable side: a write completes once the converter has taken the chunk.
-  const pass = new TransformStream<Uint8Array, Uint8Array>({}, undefined, { highWaterMark: 0 });
-  return { writable: pass.writable, readable: convertSse(pass.readable, converter, timing) } as TransformStream<Uint8Array, Uint8Array>;
 }

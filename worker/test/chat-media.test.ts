@@ -1,22 +1,12 @@
 import type { OpenAI } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../src/errors';
+import { apiError } from './support/api-error';
 import { bytesToBase64 } from '../src/base64';
 import { collectRemoteMedia, mediaPart } from '../src/dialects/openai-chat/media';
 import { parseDataUrl, sniffMime } from '../src/media';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-
-function apiError(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    return e as ApiError;
-  }
-  throw new Error('expected an ApiError');
-}
 
 
 describe('bytesToBase64', () => {
@@ -98,7 +88,7 @@ describe('mediaPart', () => {
     ['bare base64 of a PDF, sniffed', { type: 'file', file: { file_data: 'JVBERi0xLjcK' } }, { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0xLjcK' } }],
     ['a Gemini file name as file_id', { type: 'file', file: { file_id: 'files/abc', filename: 'x.pdf' } }, { fileData: { fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc', mimeType: 'application/pdf' } }],
   ])('%s', (_name, part, expected) => {
-    expect(mediaPart(part, 'messages[0].content[0]', media)).toEqual(expected);
+    expect(mediaPart(part, 'messages[0].content[0]', media)).toEqual({ kind: 'media', ...(expected as object) });
   });
 
   it.each<[string, OpenAI.ImageUrlPart | OpenAI.InputAudioPart | OpenAI.FilePart, string]>([

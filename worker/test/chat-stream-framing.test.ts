@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeToolCallId } from '../src/gemini/signatures';
-import { ChatStreamConverter, type StreamContext, createChatStream } from '../src/dialects/openai-chat/stream';
+import { ChatStreamConverter, type StreamContext } from '../src/dialects/openai-chat/stream';
+import { convertChat } from './support/chat-stream';
 
 // The converter's output must not depend on how the network cut Gemini's bytes, nor on which
 // line ends frame the events.
@@ -42,7 +43,7 @@ async function viaStream(pieces: Uint8Array[]): Promise<string> {
       ctrl.close();
     },
   });
-  return new Response(source.pipeThrough(createChatStream(context()))).text();
+  return new Response(convertChat(source, context())).text();
 }
 
 describe('stream output is independent of framing and chunking', () => {

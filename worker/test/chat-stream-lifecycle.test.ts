@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type StreamContext, createChatStream } from '../src/dialects/openai-chat/stream';
+import type { StreamContext } from '../src/dialects/openai-chat/stream';
+import { convertChat } from './support/chat-stream';
 
-// Timers, cancellation, upstream failures and backpressure of the stream pair.
+// Timers, cancellation, upstream failures and backpressure of a dialect's stream (convertSse).
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
@@ -51,7 +52,7 @@ describe('keep-alive', () => {
   it('sends ": keep-alive" after 15 s of silence by default, then every 15 s', async () => {
     vi.useFakeTimers();
     const src = manualSource();
-    const reader = src.stream.pipeThrough(createChatStream(ctx())).getReader();
+    const reader = convertChat(src.stream, ctx()).getReader();
     const first = reader.read();
     await vi.advanceTimersByTimeAsync(14_999);
     let settled = false;
@@ -68,7 +69,7 @@ describe('keep-alive', () => {
   it('counts silence from the last output: data resets the clock', async () => {
     vi.useFakeTimers();
     const src = manualSource();
-    const reader = src.stream.pipeThrough(createChatStream(ctx({ keepAliveMs: 1_000 }))).getReader();
+    const reader = convertChat(src.stream, ctx({ keepAliveMs: 1_000 })).getReader();
     await vi.advanceTimersByTimeAsync(800);
     src.controller.enqueue(TEXT);
     expect(await readUntil(reader, '"content":"hi"')).toContain('"role":"assistant"');
@@ -87,14 +88,14 @@ describe('keep-alive', () => {
   it('starts no timer when keepAliveMs and silenceLimitMs are 0', () => {
     vi.useFakeTimers();
     const before = vi.getTimerCount();
-    manualSource().stream.pipeThrough(createChatStream(ctx({ keepAliveMs: 0, silenceLimitMs: 0 })));
+    convertChat(manualSource().stream, ctx({ keepAliveMs: 0, silenceLimitMs: 0 }));
     expect(vi.getTimerCount()).toBe(before);
   });
 
   it('clears its timer when the stream ends', async () => {
     vi.useFakeTimers();
     const src = manualSource();
-    const reader = src.stream.pipeThrough(createChatStream(ctx())).getReader();
+    const reader = convertChat(src.stream, ctx()).getReader();
     expect(vi.getTimerCount()).toBe(1);
     src.controller.enqueue(STOP);
     src.controller.close();
@@ -107,7 +108,7 @@ describe('cancellation and upstream failures', () => {
   it('cancels the Gemini body and stops the timer when the client cancels', async () => {
     vi.useFakeTimers();
     const src = manualSource();
-    const reader = src.stream.pipeThrough(createChatStream(ctx())).getReader();
+    const reader = convertChat(src.stream, ctx()).getReader();
     src.controller.enqueue(TEXT);
     await readUntil(reader, '"content":"hi"');
     await reader.cancel(new Error('client went away'));
@@ -118,7 +119,7 @@ describe('cancellation and upstream failures', () => {
 
   it('turns a Gemini body that errors mid-stream into a gemini_bad_answer error event (not the Worker\'s fault) and closes cleanly', async () => {
     const src = manualSource();
-    const reader = src.stream.pipeThrough(createChatStream(ctx())).getReader();
+    const reader = convertChat(src.stream, ctx()).getReader();
     src.controller.enqueue(TEXT);
     const before = await readUntil(reader, '"content":"hi"');
     src.controller.error(new TypeError('Network connection lost.'));
@@ -133,7 +134,7 @@ describe('cancellation and upstream failures', () => {
 
   it('stops reading Gemini after relaying an error event', async () => {
     const src = manualSource();
-    const reader = src.stream.pipeThrough(createChatStream(ctx({ keepAliveMs: 0 }))).getReader();
+    const reader = convertChat(src.stream, ctx({ keepAliveMs: 0 })).getReader();
     src.controller.enqueue(event({ error: { code: 500, message: 'An internal error has occurred.', status: 'INTERNAL' } }));
     expect(await readAll(reader)).toContain('"code":"gemini_internal"');
     await new Promise((r) => setTimeout(r, 0));
@@ -145,7 +146,7 @@ describe('cancellation and upstream failures', () => {
     const boom = () => {
       throw new Error('minting failed');
     };
-    const reader = src.stream.pipeThrough(createChatStream(ctx({ keepAliveMs: 0, toolCallId: boom }))).getReader();
+    const reader = convertChat(src.stream, ctx({ keepAliveMs: 0, toolCallId: boom })).getReader();
     src.controller.enqueue(event({ candidates: [{ content: { parts: [{ functionCall: { name: 'f' } }], role: 'model' } }] }));
     const out = await readAll(reader);
     expect(out.trim().split('\n\n').map((f) => JSON.parse(f.slice(6)))).toEqual([
@@ -155,17 +156,17 @@ describe('cancellation and upstream failures', () => {
     expect(src.cancelled).toHaveBeenCalledTimes(1);
   });
 
-  it('holds writes back while the client is not reading (backpressure)', async () => {
-    const pair = createChatStream(ctx({ keepAliveMs: 0 }));
-    const writer = pair.writable.getWriter();
-    const reader = pair.readable.getReader();
-    let written = false;
-    const write = writer.write(TEXT).then(() => (written = true));
+  it('reads Gemini only while the client reads (backpressure)', async () => {
+    let pulls = 0;
+    const gemini = new ReadableStream<Uint8Array>({ pull: (c) => void (pulls++, c.enqueue(TEXT)) }, { highWaterMark: 0 });
+    const reader = convertChat(gemini, ctx({ keepAliveMs: 0, silenceLimitMs: 0 })).getReader();
     await new Promise((r) => setTimeout(r, 5));
-    expect(written).toBe(false);
+    expect(pulls).toBe(0);
     expect(await readUntil(reader, '"content":"hi"')).toContain('"content":"hi"');
-    await write;
-    expect(written).toBe(true);
+    const read = pulls;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(pulls).toBe(read);
+    await reader.cancel();
   });
 });
 
@@ -173,7 +174,7 @@ describe('silence limit', () => {
   it('ends a stream whose Gemini side went silent (keep-alives alone) with an error event, and cancels Gemini', async () => {
     vi.useFakeTimers();
     const src = manualSource();
-    const reader = src.stream.pipeThrough(createChatStream(ctx({ keepAliveMs: 1000, silenceLimitMs: 5000 }))).getReader();
+    const reader = convertChat(src.stream, ctx({ keepAliveMs: 1000, silenceLimitMs: 5000 })).getReader();
     src.controller.enqueue(TEXT);
     const all = readAll(reader);
     await vi.advanceTimersByTimeAsync(4_900);
@@ -190,7 +191,7 @@ describe('silence limit', () => {
   it('does not fire while Gemini keeps sending, however long the stream', async () => {
     vi.useFakeTimers();
     const src = manualSource();
-    const reader = src.stream.pipeThrough(createChatStream(ctx({ keepAliveMs: 0, silenceLimitMs: 5000 }))).getReader();
+    const reader = convertChat(src.stream, ctx({ keepAliveMs: 0, silenceLimitMs: 5000 })).getReader();
     const all = readAll(reader);
     for (let i = 0; i < 10; i++) {
       src.controller.enqueue(TEXT);

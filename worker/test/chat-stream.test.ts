@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { expectValidOpenAI } from '../../tools/src/oracles/openai-validator';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
 import { decodeToolCallId, encodeToolCallId } from '../src/gemini/signatures';
-import { type StreamContext, createChatStream } from '../src/dialects/openai-chat/stream';
+import type { StreamContext } from '../src/dialects/openai-chat/stream';
+import { convertChat } from './support/chat-stream';
 
 // Recorded-style Gemini events: every chunk carries cumulative usage, modelVersion and
 // responseId; events are framed with \r\n\r\n as Gemini does.
@@ -44,7 +45,7 @@ async function run(body: string | Uint8Array[], extra: Partial<StreamContext> = 
       c.close();
     },
   });
-  return new Response(source.pipeThrough(createChatStream(context(extra)))).text();
+  return new Response(convertChat(source, context(extra))).text();
 }
 
 type Frame = Record<string, unknown> | '[DONE]';
@@ -71,7 +72,7 @@ const HEAD = { id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1_76
 const chunk = (delta: object, finish: string | null = null, index = 0) => ({ ...HEAD, choices: [{ index, delta, finish_reason: finish }] });
 const ROLE = chunk({ role: 'assistant', content: '' });
 
-describe('createChatStream: answers', () => {
+describe('the chat stream: answers', () => {
   it('streams text: role chunk, one chunk per event, finish chunk, [DONE] (exact bytes)', async () => {
     const out = await run(
       ev({ candidates: [cand([{ text: 'Hel' }])], usageMetadata: usage(8, 1) }) +
@@ -273,7 +274,7 @@ describe('createChatStream: answers', () => {
   });
 });
 
-describe('createChatStream: failures end with one OpenAI error event and no [DONE]', () => {
+describe('the chat stream: failures end with one OpenAI error event and no [DONE]', () => {
   const last = (out: Frame[]) => out[out.length - 1] as { error: { message: string; type: string; param: null; code: string } };
 
   it('relays a Gemini error event mid-stream with its contract code, and ignores what follows', async () => {

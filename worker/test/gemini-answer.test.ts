@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../src/errors';
+import { failure } from './support/api-error';
 import { confirmStream, readAnswer } from '../src/gemini/answer';
 
 const enc = new TextEncoder();
@@ -18,16 +18,6 @@ function body(chunks: string[], end: 'close' | 'error' | 'open' = 'close'): Read
       return undefined;
     },
   });
-}
-
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    return err as ApiError;
-  }
-  throw new Error('expected an ApiError');
 }
 
 const text = (s: ReadableStream<Uint8Array>) => new Response(s).text();
@@ -103,7 +93,10 @@ describe('readAnswer', () => {
     ['a body that is not JSON', res('<html>oops</html>'), /not JSON/],
     ['candidates: [] without promptFeedback', res(JSON.stringify({ candidates: [], usageMetadata: {} })), /without candidates/],
     ['no candidates key at all', res(JSON.stringify({ usageMetadata: {} })), /without candidates/],
-    ['a JSON array', res('[]'), /not an answer/],
+    // The dialects' answer mappers take readAnswer's word for it: none checks the shape again.
+    ['a JSON array', res('[{"candidates": []}]'), /not an answer/],
+    ['JSON null', res('null'), /not an answer/],
+    ['a JSON string', res('"text"'), /not an answer/],
     ['a connection lost mid-body', res(body(['{"candidates": ['], 'error')), /broke off/],
   ])('refuses %s as gemini_bad_answer', async (_name, r, message) => {
     const err = await failure(readAnswer(r));

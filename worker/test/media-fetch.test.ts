@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../src/errors';
+import { failure as rejected } from './support/api-error';
 import { type MediaLimits, type RemoteMediaRef, fetchRemoteMedia } from '../src/media';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-
-async function rejected(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    return e as ApiError;
-  }
-  throw new Error('expected an ApiError');
-}
 
 interface Served {
   status?: number;

@@ -11,7 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { apiError } from '@opengemini/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { closeIfBodyUnread, presentedKey } from '../http/auth';
-import { type PoolError, errorBody, errorHeaders, invalidClientKey } from '../http/errors';
+import { type PoolError, invalidClientKey, sendError } from '../http/errors';
 import { tooManyKeyGuesses } from './guess-limit';
 import { COOKIE_NAME, type SessionClaims, type Sessions } from './session';
 
@@ -27,7 +27,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function sendAdminError(reply: FastifyReply, e: PoolError): FastifyReply {
   if (e.status === 401 || e.status === 429) closeIfBodyUnread(reply.request, reply);
-  return reply.code(e.status).headers(errorHeaders(e)).send(errorBody('openai', e));
+  return sendError(reply, 'openai', e);
 }
 
 export class AdminGuard {

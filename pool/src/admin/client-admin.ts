@@ -3,6 +3,7 @@
 // fingerprint; created keys are appended to client_keys.txt with their label; revoking removes
 // the line. The main key and CLIENT_KEYS are not editable here (their files/variables are).
 import { fingerprint } from '@opengemini/shared';
+import { clientKeysOfFile } from '../http/access-key';
 import { appendLines, removeLines } from './line-edit';
 
 export type ClientKeySource = 'access_key_file' | 'client_keys_file' | 'env';
@@ -11,20 +12,6 @@ export interface ClientKeyInfo {
   key: string;
   source: ClientKeySource;
   label?: string;
-}
-
-/** The keys of client_keys.txt with their labels, in file order. */
-export function clientKeysOfFile(text: string): { key: string; label?: string }[] {
-  const out: { key: string; label?: string }[] = [];
-  for (const raw of text.split(/\r\n|\r|\n/)) {
-    const line = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    const hash = line.search(/(^|\s)#/);
-    const key = (hash >= 0 ? line.slice(0, hash) : line).trim();
-    if (!key) continue;
-    const label = hash >= 0 ? line.slice(hash).replace(/^\s*#\s*/, '').trim() : '';
-    out.push(label ? { key, label } : { key });
-  }
-  return out;
 }
 
 export function listClientKeys(accessKey: string, fileText: string, envList: string): ClientKeyInfo[] {

@@ -5,7 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fingerprint } from '@opengemini/shared';
-import { holdKeys, meaningfulLines } from '../keys';
+import { holdKeys } from '../keys';
 
 /** `sk-` + 48 hex characters: 24 random bytes, the shape OpenAI clients expect. */
 export function generateAccessKey(): string {
@@ -33,35 +33,37 @@ export async function loadOrCreateAccessKey(path: string): Promise<{ key: string
 /** The permission tag of client_keys.txt: `sk-...  # Alice [operator]` may use every native method. */
 export const OPERATOR_TAG = '[operator]';
 
-/** The extra client keys of a file whose `# label` carries OPERATOR_TAG. */
-export async function loadOperatorClientKeys(file: string): Promise<string[]> {
-  let text: string;
+/** The keys of client_keys.txt with their `# labels`, in file order (blank and comment lines skipped). */
+export function clientKeysOfFile(text: string): { key: string; label?: string }[] {
+  const out: { key: string; label?: string }[] = [];
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    const line = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    const hash = line.search(/(^|\s)#/);
+    const key = (hash >= 0 ? line.slice(0, hash) : line).trim();
+    if (!key) continue;
+    const label = hash >= 0 ? line.slice(hash).replace(/^\s*#\s*/, '').trim() : '';
+    out.push(label ? { key, label } : { key });
+  }
+  return out;
+}
+
+/**
+ * The client keys the pool accepts, from one read of the file: the main key, the keys of
+ * CLIENT_KEYS_FILE (optional) and of CLIENT_KEYS (comma-separated); and those with operator rights
+ * on native routes: the main key, and the file's keys whose label carries OPERATOR_TAG.
+ */
+export async function loadClientKeys(mainKey: string, file: string, list: string): Promise<{ keys: string[]; operators: string[] }> {
+  let text = '';
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const keys: string[] = [];
-  for (const raw of text.split(/\r\n|\r|\n/)) {
-    const hash = raw.search(/(^|\s)#/);
-    if (hash < 0 || !raw.slice(hash).includes(OPERATOR_TAG)) continue;
-    const key = raw.slice(0, hash).replace(/^\uFEFF/, '').trim();
-    if (key) keys.push(key);
-  }
-  return keys;
-}
-
-/** Extra client keys from a file (optional) and a comma-separated variable. */
-export async function loadExtraClientKeys(file: string, list: string): Promise<string[]> {
-  const keys: string[] = [];
-  try {
-    for (const [, content] of meaningfulLines(await readFile(file, 'utf8'))) keys.push(content);
-  } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  const listed = clientKeysOfFile(text);
+  const keys = [mainKey, ...listed.map((k) => k.key)];
   for (const k of list.split(',')) if (k.trim()) keys.push(k.trim());
-  return keys;
+  const operators = [mainKey, ...listed.filter((k) => k.label?.includes(OPERATOR_TAG)).map((k) => k.key)];
+  return { keys, operators };
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientKeys } from './access-key';
 import { type KeyGuesses, tooManyKeyGuesses } from '../admin/guess-limit';
-import { type Dialect, type PoolError, errorBody, errorHeaders, invalidClientKey } from './errors';
+import { type Dialect, type PoolError, invalidClientKey, sendError } from './errors';
 
 /** Where clients put a key beside `Authorization: Bearer`: Anthropic's header, then Google's. */
 const KEY_HEADERS = ['x-api-key', 'x-goog-api-key'] as const;
@@ -48,7 +48,7 @@ export function closeIfBodyUnread(request: FastifyRequest, reply: FastifyReply):
 
 export function sendRefusal(request: FastifyRequest, reply: FastifyReply, dialect: Dialect, e: PoolError): FastifyReply {
   closeIfBodyUnread(request, reply);
-  return reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
+  return sendError(reply, dialect, e);
 }
 
 /**

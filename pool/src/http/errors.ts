@@ -3,6 +3,7 @@
 // errors. Codes, statuses and types come from the shared catalogue (@opengemini/shared
 // errors.ts), the envelopes from envelopes/ (one file per dialect).
 import { type ApiErrorInfo, anthropicErrorEnvelope, apiError, googleErrorEnvelope, openaiErrorEnvelope, retryAfterSeconds } from '@opengemini/shared';
+import type { FastifyReply } from 'fastify';
 import { scrubHeldKeys } from '../keys';
 
 /**
@@ -35,6 +36,11 @@ export function errorHeaders(e: PoolError): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (e.retryAfterMs !== undefined) headers['retry-after'] = retryAfterSeconds(e.retryAfterMs);
   return headers;
+}
+
+/** Answers with the error: its status, Retry-After if any, and the dialect's envelope. */
+export function sendError(reply: FastifyReply, dialect: Dialect, e: PoolError): FastifyReply {
+  return reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
 }
 
 /** An SSE error event for a stream that broke after its first byte (no status can be sent). */

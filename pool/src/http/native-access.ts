@@ -122,7 +122,7 @@ const CLIENT_METHODS = new Set([
   'media.upload',
 ]);
 
-/** Methods on one file: allowed to the client key that uploaded it. */
+/** Methods on one file: allowed to the client key that uploaded it (decided by FileKeys.bind, keys/file-keys.ts). */
 const OWNER_METHODS = new Set(['files.get', 'files.delete']);
 
 function accessOf(id: string): NativeAccess {

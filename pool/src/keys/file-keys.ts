@@ -86,11 +86,25 @@ export class FileKeys {
   }
 
   /**
-   * The key a request must go out with, given the files and upload session it names. A file the
-   * pool does not know (uploaded elsewhere, or expired) leaves the request free. A file of another
-   * client is refused unless `operator`; files of two keys cannot meet in one request.
+   * The key a request must go out with, given the files and upload session it names, or why it
+   * may not: the one rule of file ownership (the native routes' files.get and files.delete come
+   * here too). A file the pool knows is its uploader's (or an operator's) and goes out with its
+   * key; files of two keys cannot meet in one request.
+   *
+   * A file the pool does not know (uploaded elsewhere, expired, or its pin dropped):
+   * - mentioned in a body (`mentioned`): the request is left free, for the key the pool picks.
+   *   The scan (fileNamesIn) cannot tell a file reference from text that looks like one, and
+   *   Gemini itself refuses a file of another project.
+   * - named by the path (`pathFile`: reading or deleting that one file): refused with a 403 unless
+   *   `operator`. Here Gemini's refusal is no guard: the pool's keys are the operator's own
+   *   projects, so a file the operator uploaded with one of them outside the pool (or whose pin
+   *   was dropped) would be read or deleted by any client key whenever the rotation picked it.
    */
-  bind(names: readonly string[], clientFp: string, keyExists: (fp: string) => boolean): FileBinding {
+  bind(mentioned: readonly string[], clientFp: string, keyExists: (fp: string) => boolean, pathFile?: string): FileBinding {
+    if (pathFile !== undefined && !this.isOperator(clientFp) && !this.get(pathFile)) {
+      return { kind: 'refused', status: 403, message: `You do not have permission to access ${pathFile}: the pool did not upload it for this client key, and only a file's uploader may read or delete it.` };
+    }
+    const names = pathFile === undefined ? mentioned : [pathFile, ...mentioned];
     const operator = this.isOperator(clientFp);
     let keyFp: string | undefined;
     const pinned: string[] = [];

@@ -41,6 +41,9 @@ export interface MediaLimits {
   maxRedirects: number;
 }
 
+/** A request's fetched media, by URL. */
+export type MediaMap = ReadonlyMap<string, Media>;
+
 export const DEFAULT_MEDIA_LIMITS: MediaLimits = { totalBytes: 20 * 1024 * 1024, timeoutMs: 10_000, maxCount: 16, maxRedirects: 5 };
 
 const ACCEPT = 'image/*,application/pdf,audio/*,video/*;q=0.9,*/*;q=0.5';
@@ -61,6 +64,12 @@ export async function fetchRemoteMedia(refs: readonly RemoteMediaRef[], fetchFn:
   } finally {
     stop.abort(); // no-op when all succeeded; cancels the rest after a failure
   }
+}
+
+/** The media a request names, fetched with the target's media fetch (its Gemini fetch when it
+ * has none); undefined when it names none. */
+export async function fetchRequestMedia(refs: readonly RemoteMediaRef[], target: { fetch: typeof fetch; mediaFetch?: typeof fetch | undefined }): Promise<MediaMap | undefined> {
+  return refs.length > 0 ? fetchRemoteMedia(refs, target.mediaFetch ?? target.fetch) : undefined;
 }
 
 const cannotFetch = (ref: RemoteMediaRef): ApiError => badRequest(`Could not fetch ${ref.name}.`, ref.param);

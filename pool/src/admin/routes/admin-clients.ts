@@ -2,13 +2,12 @@
 // today), create one (appended to client_keys.txt; the answer shows the new key once, the only
 // time it is ever shown), revoke one (its line removed; it stops working at once).
 import { readFile } from 'node:fs/promises';
-import { fingerprint } from '@opengemini/shared';
+import { apiError, fingerprint } from '@opengemini/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ClientKeys } from '../../http';
 import { generateAccessKey } from '../../http';
 import { sendAdminError } from '../admin-guard';
 import { addClientKey, cleanLabel, listClientKeys, removeClientKey } from '../client-admin';
-import { badRequest } from '../../http';
 import { FileEditError } from '../file-editor';
 import type { PoolContext } from '../../proxy';
 import { type Counters, zeroCounters } from '../../accounting';
@@ -59,30 +58,28 @@ export async function clientRoutes(app: FastifyInstance, { ctx, services }: Deps
 
   app.get('/admin/clients', async () => ({ file, clients: await list() }));
 
-  app.post<{ Body: unknown }>('/admin/clients', { schema: schemas.addClient, config: { schemaHint: hints.addClient } }, async (request, reply) => {
-    const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { label?: unknown };
-    if (b.label !== undefined && typeof b.label !== 'string') return sendAdminError(reply, badRequest('label must be a string (a name for whoever uses the key)', 'label'));
-    const label = cleanLabel(typeof b.label === 'string' ? b.label : '');
+  // The schemas refuse a body that is not an object, a label that is not a string, and a
+  // revocation without a fingerprint (the preValidation hook makes no body an empty one).
+  app.post<{ Body: { label?: string } }>('/admin/clients', { schema: schemas.addClient, config: { schemaHint: hints.addClient } }, async (request, reply) => {
+    const label = cleanLabel(request.body.label ?? '');
     const key = generateAccessKey();
     try {
       await services.files.edit(file, (text) => ({ text: addClientKey(text, key, label), result: undefined }), services.reloadClientKeys);
     } catch (err) {
-      return sendAdminError(reply, { status: 500, type: 'server_error', code: 'write_failed', message: err instanceof FileEditError ? err.message : (err as Error).message });
+      return sendAdminError(reply, apiError('write_failed', err instanceof FileEditError ? err.message : (err as Error).message));
     }
     request.log.info({ route: '/admin/clients', client: fingerprint(key) }, 'client key created');
     void reply.header('cache-control', 'no-store');
     return { key, fingerprint: fingerprint(key), label, note: 'Shown once: copy it now. The pool keeps it in client_keys.txt and shows only its fingerprint from now on.' };
   });
 
-  app.post<{ Body: unknown }>('/admin/clients/revoke', { schema: schemas.revokeClient, config: { schemaHint: hints.revokeClient } }, async (request, reply) => {
-    const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { key?: unknown };
-    if (typeof b.key !== 'string' || !b.key) return sendAdminError(reply, badRequest('Send {"key": "<client key fingerprint>"}.', 'key'));
-    const fp = b.key;
+  app.post<{ Body: { key: string } }>('/admin/clients/revoke', { schema: schemas.revokeClient, config: { schemaHint: hints.revokeClient } }, async (request, reply) => {
+    const fp = request.body.key;
     const found = (await list()).find((c) => c.key === fp);
-    if (!found) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_client_key', message: `No client key with fingerprint ${fp}.` });
+    if (!found) return sendAdminError(reply, apiError('unknown_client_key', `No client key with fingerprint ${fp}.`));
     if (found.source !== 'client_keys_file') {
       const where = found.source === 'env' ? 'the CLIENT_KEYS variable' : `${ctx.config.ACCESS_KEY_FILE} (replace that file and restart to change the main key)`;
-      return sendAdminError(reply, { status: 409, type: 'invalid_request_error', code: 'not_revocable', message: `This key comes from ${where}; only keys in ${file} can be revoked here.` });
+      return sendAdminError(reply, apiError('not_revocable', `This key comes from ${where}; only keys in ${file} can be revoked here.`));
     }
     try {
       await services.files.edit(file, (text) => {
@@ -90,7 +87,7 @@ export async function clientRoutes(app: FastifyInstance, { ctx, services }: Deps
         return { text: r.text, result: r.removed };
       }, services.reloadClientKeys);
     } catch (err) {
-      return sendAdminError(reply, { status: 500, type: 'server_error', code: 'write_failed', message: err instanceof FileEditError ? err.message : (err as Error).message });
+      return sendAdminError(reply, apiError('write_failed', err instanceof FileEditError ? err.message : (err as Error).message));
     }
     request.log.info({ route: '/admin/clients/revoke', client: fp }, 'client key revoked');
     return { revoked: fp, clients: await list() };

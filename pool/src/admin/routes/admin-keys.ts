@@ -21,33 +21,36 @@ interface Deps {
   services: AdminServices;
 }
 
-const STATES = KEY_STATES;
 /** Largest paste: far above any real pool, small enough to answer in a second. */
 export const MAX_PASTE_WORDS = 100_000;
 
 type Selection = { entries: KeyEntry[]; unknown: string[] };
 
-/** `{"keys": [fingerprints]}` or `{"state": "disabled"}`: the keys an action applies to. */
-function select(ctx: PoolContext, body: unknown, required: boolean): Selection | string {
-  const b = (typeof body === 'object' && body !== null ? body : {}) as { keys?: unknown; state?: unknown };
+/** A selection body, as the route's schema lets it through (schemas.ts selection()). */
+type SelectionBody = { keys?: string[]; state?: (typeof KEY_STATES)[number] };
+
+/**
+ * `{"keys": [fingerprints]}` or `{"state": "disabled"}`: the keys an action applies to. The
+ * route's schema has already refused a body that is not an object, keys that are not a list of
+ * strings and a state that is not one of KEY_STATES.
+ */
+function select(ctx: PoolContext, body: SelectionBody, required: boolean): Selection | string {
   const now = ctx.now();
-  if (b.keys !== undefined) {
-    if (!Array.isArray(b.keys) || b.keys.some((k) => typeof k !== 'string')) return 'keys must be an array of key fingerprints (as listed by GET /admin/keys)';
+  if (body.keys !== undefined) {
     const entries: KeyEntry[] = [];
     const unknown: string[] = [];
-    for (const fp of new Set(b.keys as string[])) {
+    for (const fp of new Set(body.keys)) {
       const e = ctx.keys.get(fp);
       if (e) entries.push(e);
       else unknown.push(fp);
     }
     return { entries, unknown };
   }
-  if (b.state !== undefined) {
-    if (typeof b.state !== 'string' || !(STATES as readonly string[]).includes(b.state)) return `state must be one of ${STATES.join(', ')}`;
+  if (body.state !== undefined) {
     const entries = ctx.keys.all().filter((e) => {
-      if (b.state === 'all') return true;
+      if (body.state === 'all') return true;
       const state: KeyState = e.disabled ? 'disabled' : [...e.cooldowns.values()].some((c) => c.until > now) ? 'cooling' : 'ok';
-      return state === b.state;
+      return state === body.state;
     });
     return { entries, unknown: [] };
   }
@@ -117,10 +120,10 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
     return [...new Set(removed)];
   };
 
-  app.post<{ Body: unknown }>('/admin/keys/delete', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
+  app.post<{ Body: SelectionBody }>('/admin/keys/delete', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, true);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
+    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${sel.unknown.join(', ')}.`));
     try {
       const deleted = await deleteKeys(new Set(sel.entries.map((e) => e.fp)), '/admin/keys/delete', request.log);
       return { deleted, unknown: sel.unknown, total: ctx.keys.size };
@@ -141,14 +144,13 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
   });
 
   /** disable / enable / clear-cooldown: in memory and the state file, key.txt untouched. */
-  const act = (route: string, schema: object, required: boolean, apply: (e: KeyEntry, body: Record<string, unknown>) => boolean, validate?: (body: Record<string, unknown>) => string | undefined) =>
-    app.post<{ Body: unknown }>(route, { schema, config: { schemaHint: hints.select } }, async (request, reply) => {
-      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
-      const problem = validate?.(body);
-      if (problem) return sendAdminError(reply, badRequest(problem, 'model'));
-      const sel = select(ctx, request.body, required);
+  type ActionBody = SelectionBody & { note?: string; model?: string };
+  const act = (route: string, schema: object, required: boolean, apply: (e: KeyEntry, body: ActionBody) => boolean) =>
+    app.post<{ Body: ActionBody }>(route, { schema, config: { schemaHint: hints.select } }, async (request, reply) => {
+      const body = request.body;
+      const sel = select(ctx, body, required);
       if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-      if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
+      if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${sel.unknown.join(', ')}.`));
       const changed = sel.entries.filter((e) => apply(e, body)).map((e) => e.fp);
       await ctx.state.flushNow();
       request.log.info({ route, changed: changed.length }, 'keys changed');
@@ -157,36 +159,31 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
 
   act('/admin/keys/disable', schemas.disable, true, (e, body) => {
     if (e.disabled?.reason === OPERATOR) return false;
-    const note = typeof body['note'] === 'string' && body['note'].trim() ? `: ${body['note'].trim().slice(0, 200)}` : '';
+    const note = body.note?.trim() ? `: ${body.note.trim().slice(0, 200)}` : '';
     ctx.keys.disable(e, OPERATOR, `Disabled by the operator${note}`, ctx.now());
     return true;
   });
   act('/admin/keys/enable', schemas.select, true, (e) => ctx.keys.enable(e));
-  act(
-    '/admin/keys/clear-cooldown',
-    schemas.clearCooldown,
-    true,
-    (e, body) => ctx.keys.clearCooldowns(e, typeof body['model'] === 'string' ? body['model'] : undefined) > 0,
-    (body) => (body['model'] !== undefined && (typeof body['model'] !== 'string' || !body['model']) ? 'model must be a model name (omit it to clear every model)' : undefined),
-  );
+  // The schema refuses an empty or non-string model: no model clears every model.
+  act('/admin/keys/clear-cooldown', schemas.clearCooldown, true, (e, body) => ctx.keys.clearCooldowns(e, body.model) > 0);
 
-  app.post<{ Body: unknown }>('/admin/keys/check', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
+  app.post<{ Body: SelectionBody }>('/admin/keys/check', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, false);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${sel.unknown.join(', ')}.` });
+    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${sel.unknown.join(', ')}.`));
     const job = checker.start(sel.entries);
-    if (!job) return sendAdminError(reply, { status: 409, type: 'invalid_request_error', code: 'check_running', message: 'A key check is already running: follow it with GET /admin/keys/check.' });
+    if (!job) return sendAdminError(reply, apiError('check_running', 'A key check is already running: follow it with GET /admin/keys/check.'));
     request.log.info({ route: '/admin/keys/check', keys: job.total }, 'key check started');
     return reply.code(202).send({ ...job, unknown: sel.unknown });
   });
 
   app.get('/admin/keys/check', async (_request, reply) => {
     const job = checker.job;
-    if (!job) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'no_check', message: 'No key check has run since the pool started: POST /admin/keys/check starts one.' });
+    if (!job) return sendAdminError(reply, apiError('no_check', 'No key check has run since the pool started: POST /admin/keys/check starts one.'));
     return job;
   });
 
-  app.post<{ Body: unknown }>('/admin/keys/export', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
+  app.post<{ Body: SelectionBody }>('/admin/keys/export', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, false);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
     const now = ctx.now();

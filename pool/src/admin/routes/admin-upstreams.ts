@@ -1,9 +1,8 @@
 // /admin/upstreams*: the Workers with their circuit, latency and errors; add and remove, written
 // back to upstreams.txt (comments kept) and applied at once. Secrets are never shown: only
 // whether an upstream has one. Removing the last upstream switches the pool to direct mode.
-import { fingerprint } from '@opengemini/shared';
+import { apiError, fingerprint } from '@opengemini/shared';
 import type { FastifyInstance } from 'fastify';
-import { apiError } from '@opengemini/shared';
 import { sendAdminError } from '../admin-guard';
 import { badRequest } from '../../http';
 import { FileEditError } from '../file-editor';
@@ -53,24 +52,26 @@ export async function upstreamRoutes(app: FastifyInstance, { ctx, services, mode
     return { mode: mode(), upstreams: upstreamRows(ctx), ...(warning ? { warning } : {}) };
   });
 
-  app.post<{ Body: unknown }>('/admin/upstreams', { schema: schemas.addUpstream, config: { schemaHint: hints.addUpstream } }, async (request, reply) => {
-    const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { url?: unknown; secret?: unknown };
-    if (typeof b.url !== 'string' || !b.url.trim()) return sendAdminError(reply, badRequest('Send {"url": "https://your-worker.workers.dev", "secret": "optional"}.', 'url'));
+  // The schemas refuse a body that is not an object, a missing or non-string url and a secret
+  // that is neither a string nor null; what they cannot say (blank, not a Worker URL, spaces) is here.
+  app.post<{ Body: { url: string; secret?: string | null } }>('/admin/upstreams', { schema: schemas.addUpstream, config: { schemaHint: hints.addUpstream } }, async (request, reply) => {
+    const b = request.body;
+    if (!b.url.trim()) return sendAdminError(reply, badRequest('Send {"url": "https://your-worker.workers.dev", "secret": "optional"}.', 'url'));
     const url = normaliseUpstreamUrl(b.url.trim());
     if (!url) {
       const shown = /AIza|key=/i.test(b.url) ? fingerprint(b.url) : JSON.stringify(b.url.slice(0, 120));
       return sendAdminError(reply, badRequest(`Not a Worker URL (${shown}): an http(s) URL without credentials, query or fragment.`, 'url'));
     }
-    if (b.secret !== undefined && b.secret !== null && b.secret !== '' && (typeof b.secret !== 'string' || !/^\S{1,500}$/.test(b.secret))) {
+    if (b.secret && !/^\S{1,500}$/.test(b.secret)) {
       return sendAdminError(reply, badRequest('secret must be one word without spaces (or left out)', 'secret'));
     }
-    const secret = typeof b.secret === 'string' && b.secret ? b.secret : undefined;
+    const secret = b.secret || undefined;
     try {
       const added = await services.files.edit(file, (text) => {
         if (parseUpstreamFile(text).upstreams.some((u) => u.url === url)) return { text, result: false };
         return { text: appendLines(text, [secret ? `${url} secret=${secret}` : url]), result: true };
       }, services.reloadUpstreams);
-      if (!added) return sendAdminError(reply, { status: 409, type: 'invalid_request_error', code: 'duplicate_upstream', message: `${url} is already in ${file}.` });
+      if (!added) return sendAdminError(reply, apiError('duplicate_upstream', `${url} is already in ${file}.`));
       request.log.info({ route: '/admin/upstreams', upstream: url }, 'upstream added');
       return { added: url, mode: mode(), upstreams: upstreamRows(ctx) };
     } catch (err) {
@@ -78,16 +79,15 @@ export async function upstreamRoutes(app: FastifyInstance, { ctx, services, mode
     }
   });
 
-  app.post<{ Body: unknown }>('/admin/upstreams/delete', { schema: schemas.deleteUpstream, config: { schemaHint: hints.deleteUpstream } }, async (request, reply) => {
-    const b = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { url?: unknown };
-    const url = typeof b.url === 'string' ? normaliseUpstreamUrl(b.url.trim()) : undefined;
+  app.post<{ Body: { url: string } }>('/admin/upstreams/delete', { schema: schemas.deleteUpstream, config: { schemaHint: hints.deleteUpstream } }, async (request, reply) => {
+    const url = normaliseUpstreamUrl(request.body.url.trim());
     if (!url) return sendAdminError(reply, badRequest('Send {"url": "<an upstream as listed by GET /admin/upstreams>"}.', 'url'));
     try {
       const removed = await services.files.edit(file, (text) => {
         const r = removeLines(text, (content) => normaliseUpstreamUrl(content.split(/\s+/)[0] ?? '') === url);
         return { text: r.text, result: r.removed.length };
       }, services.reloadUpstreams);
-      if (!removed) return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_upstream', message: `${url} is not in ${file}.` });
+      if (!removed) return sendAdminError(reply, apiError('unknown_upstream', `${url} is not in ${file}.`));
       request.log.info({ route: '/admin/upstreams/delete', upstream: url }, 'upstream removed');
       return { removed: url, mode: mode(), upstreams: upstreamRows(ctx) };
     } catch (err) {

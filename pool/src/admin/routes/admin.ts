@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminGuard } from '../admin-guard';
 import { sendAdminError } from '../admin-guard';
-import { MODEL_FAMILIES, modelFamily } from '@opengemini/shared';
+import { MODEL_FAMILIES, apiError, modelFamily } from '@opengemini/shared';
 import type { Budgets } from '../../keys';
 import type { ClientKeys } from '../../http';
 import { badRequest } from '../../http';
@@ -16,7 +16,7 @@ import { nextPacificMidnight } from '../../accounting';
 import type { ReloadReport } from '../../sources';
 import type { SaveHealth } from '../../state';
 import { type Counters, type Hour, type Usage, zeroHour } from '../../accounting';
-import { type SchemaFailure, schemaRefusal } from '../validation';
+import { fastifyErrorHandler } from '../../http/fastify-errors';
 import { hints, schemas } from './schemas';
 import { clientRoutes } from './admin-clients';
 import { keyRoutes } from './admin-keys';
@@ -112,16 +112,12 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
   });
   // Fastify's own errors (a body or querystring against its schema, malformed JSON, body too
   // large) in the API's envelope; schema refusals name the field.
-  app.setErrorHandler((err: Error & { statusCode?: number } & SchemaFailure, request, reply) => {
-    if (err.validation) return void sendAdminError(reply, schemaRefusal(err, request.routeOptions.config.schemaHint));
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    void sendAdminError(reply, { status, type: status < 500 ? 'invalid_request_error' : 'server_error', code: status < 500 ? 'client_bad_request' : 'pool_error', message: err.message });
-  });
+  app.setErrorHandler(fastifyErrorHandler('openai'));
 
   app.post<{ Body: { key?: string } | undefined; Querystring: { fingerprint?: string } }>('/admin/reset', { schema: schemas.reset }, async (request, reply) => {
     const fp = request.body?.key ?? request.query.fingerprint;
     if (!ctx.keys.reset(fp)) {
-      return sendAdminError(reply, { status: 404, type: 'not_found_error', code: 'unknown_key', message: `No key with fingerprint ${fp} (see /status).` });
+      return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${fp} (see /status).`));
     }
     await ctx.state.flushNow();
     request.log.info({ route: '/admin/reset', key: fp ?? 'all' }, 'keys reset');
@@ -155,7 +151,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
     try {
       await budgets.set(parsed);
     } catch (err) {
-      return sendAdminError(reply, { status: 500, type: 'server_error', code: 'write_failed', message: `could not save ${budgets.path}: ${(err as Error).message}` });
+      return sendAdminError(reply, apiError('write_failed', `could not save ${budgets.path}: ${(err as Error).message}`));
     }
     request.log.info({ route: '/admin/budgets', defaults: parsed.defaults, perKey: Object.keys(parsed.perKey).length }, 'budgets saved');
     return { families: MODEL_FAMILIES, ...budgets.get() };

@@ -1,7 +1,7 @@
 // The JSON schemas of the admin API's routes: what each body, querystring may hold, with bounds
 // (lengths, counts) so a hostile body is refused before a handler walks it. Fastify checks them
 // (ajv, no type coercion, nothing silently removed: see http/app.ts) and a failure is a 400
-// naming the field (validation.ts). What a schema cannot say (a URL that is a Worker's, a
+// naming the field (http/schema-refusal.ts). What a schema cannot say (a URL that is a Worker's, a
 // budget's family, a fingerprint that matches a key) the handlers still check.
 import { SORTS } from '../admin-views';
 

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AdminGuard, csrfProblem, sendAdminError } from '../admin-guard';
 import { invalidClientKey } from '../../http/errors';
 import { tooManyKeyGuesses } from '../guess-limit';
-import { type SchemaFailure, schemaRefusal } from '../validation';
+import { fastifyErrorHandler } from '../../http/fastify-errors';
 import { COOKIE_NAME, COOKIE_PATH } from '../session';
 
 /** `{"key": "<admin key>"}` with room to spare; a larger Content-Length is refused unread (413). */
@@ -35,13 +35,9 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionOptions):
   const { guard } = opts;
   const { sessions } = guard;
   // Bad sign-in bodies in the API's envelope, naming the field.
-  app.setErrorHandler((err: Error & { statusCode?: number } & SchemaFailure, _request, reply) => {
-    if (err.validation) return sendAdminError(reply, schemaRefusal(err, 'Send {"key": "<admin key>"}.'));
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    return sendAdminError(reply, apiError(status === 413 ? 'client_too_large' : status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status }));
-  });
+  app.setErrorHandler(fastifyErrorHandler('openai'));
 
-  app.post<{ Body: { key: string } }>('/admin/session', { bodyLimit: SIGN_IN_BODY_LIMIT, schema: signInSchema }, async (request, reply) => {
+  app.post<{ Body: { key: string } }>('/admin/session', { bodyLimit: SIGN_IN_BODY_LIMIT, schema: signInSchema, config: { schemaHint: 'Send {"key": "<admin key>"}.' } }, async (request, reply) => {
     const guesses = app.keyGuesses;
     const wait = await guesses.refusedFor(request, 'admin');
     if (wait !== undefined) return sendAdminError(reply, tooManyKeyGuesses(wait));

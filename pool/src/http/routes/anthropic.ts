@@ -4,8 +4,8 @@
 // x-api-key (ANTHROPIC_API_KEY) or Bearer (ANTHROPIC_AUTH_TOKEN); the pool's own errors are in
 // Anthropic's envelope, so the SDK raises its typed errors.
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../errors';
-import { type PostRoute, postRoutes, sendError } from './client-api';
+import { notFound, sendError } from '../errors';
+import { type PostRoute, postRoutes } from './client-api';
 import type { RouteOptions } from './openai';
 import { dataRouteSetup } from './proxy';
 

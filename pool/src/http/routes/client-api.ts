@@ -5,13 +5,9 @@
 // client key, Fastify's own errors) is dataRouteSetup in proxy.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkModelName } from '@opengemini/shared';
-import { type Dialect, type PoolError, badRequest, errorBody, errorHeaders } from '../errors';
+import { type Dialect, type PoolError, badRequest, sendError } from '../errors';
 import type { PoolContext, ProxyRequest } from '../../proxy';
 import { proxy } from './proxy';
-
-export function sendError(reply: FastifyReply, dialect: Dialect, e: PoolError): FastifyReply {
-  return reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
-}
 
 /** Validates a JSON body and reads what the pool needs; a PoolError names the bad field. */
 export function readBody(raw: unknown, streamable: boolean, modelRequired = true): { model: string; stream: boolean } | PoolError {

@@ -6,11 +6,10 @@
 import { NATIVE_REQUEST_HEADERS, type NativePathCheck, UPLOAD_RESPONSE_HEADERS, apiError, checkNativePath, uploadUrlAt } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OPERATOR_TAG } from '../access-key';
-import { type PoolError, forbidden } from '../errors';
+import { type PoolError, forbidden, sendError } from '../errors';
 import { nativeAccess } from '../native-access';
 import { uploadIdOf } from '../../keys';
 import type { ProxyRequest } from '../../proxy';
-import { sendError } from './client-api';
 import type { RouteOptions } from './openai';
 import { cachedList, dataRouteSetup, proxy } from './proxy';
 
@@ -42,17 +41,15 @@ function fileNameOf(answer: Buffer): string | undefined {
 
 /**
  * Why this client key may not call this native method, or undefined when it may: operator-only
- * methods need operator rights; a file's own methods need its uploader (native-access.ts).
+ * methods need operator rights (native-access.ts). A file's own methods (files.get, files.delete)
+ * are for its uploader: that is decided with every other use of a file, by FileKeys.bind
+ * (bindToFileKey in proxy.ts).
  */
 function accessProblem(opts: RouteOptions, request: FastifyRequest, pathname: string): PoolError | undefined {
   if (opts.clientKeys.isOperator(request.clientFp)) return undefined;
   const { id, access } = nativeAccess(request.method, pathname);
   if (access === 'operator') {
     return forbidden(`${id} reads or changes what the pool's operator keeps at Google; this client key may generate, count, embed, list models and upload and use its own files. The operator can grant it more with "${OPERATOR_TAG}" in its label in client_keys.txt.`);
-  }
-  if (access === 'owner') {
-    const name = /^\/v1beta\/(files\/[a-z0-9-]+)/.exec(pathname)?.[1] ?? '';
-    if (opts.ctx.files?.get(name)?.client !== request.clientFp) return forbidden(`You do not have permission to access ${name || 'this file'}: only the client key that uploaded a file may read or delete it.`);
   }
   return undefined;
 }

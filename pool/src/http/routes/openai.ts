@@ -3,9 +3,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkModelName } from '@opengemini/shared';
 import type { ClientKeys } from '../access-key';
-import { badRequest, notFound } from '../errors';
+import { badRequest, notFound, sendError } from '../errors';
 import type { PoolContext } from '../../proxy';
-import { type PostRoute, postRoutes, sendError } from './client-api';
+import { type PostRoute, postRoutes } from './client-api';
 import { type ModelCache, cachedList, dataRouteSetup } from './proxy';
 
 export interface RouteOptions {

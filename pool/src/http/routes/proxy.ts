@@ -1,11 +1,12 @@
 // What the proxy routes share: running the attempt loop on a hijacked reply (proxy/ writes the
 // response itself: it streams, and it decides when the answer is committed), the per-request log
 // line, and the short-lived cache of model lists (they cost no quota, but clients ask often).
-import { MAX_REQUEST_BYTES, apiError } from '@opengemini/shared';
+import { MAX_REQUEST_BYTES } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientKeys } from '../access-key';
 import { clientAuth } from '../auth';
-import { BodyTimeout, boundedBody } from '../body';
+import { boundedBody } from '../body';
+import { fastifyErrorHandler } from '../fastify-errors';
 import { type Dialect, type PoolError, badRequest, errorBody, errorHeaders, forbidden } from '../errors';
 import { fileNamesIn, uploadIdOf } from '../../keys';
 import { type PoolContext, type ProxyOutcome, type ProxyRequest, proxyRequest } from '../../proxy';
@@ -51,11 +52,7 @@ export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dia
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', boundedBody(MAX_REQUEST_BYTES, bodyTimeoutMs));
   app.addHook('onRequest', clientAuth(clientKeys, dialect, app.keyGuesses));
-  app.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const e = err instanceof BodyTimeout ? err.info : apiError(status < 500 ? 'client_bad_request' : 'pool_error', err.message, { status });
-    void reply.code(e.status).headers(errorHeaders(e)).send(errorBody(dialect, e));
-  });
+  app.setErrorHandler(fastifyErrorHandler(dialect));
 }
 
 declare module 'fastify' {
@@ -68,19 +65,19 @@ declare module 'fastify' {
 
 /**
  * The request bound to the key of the Gemini files it names (a `files/...` path, an upload
- * session, a fileUri or file_id in its body), or the refusal: another client's file, files of two
- * keys, a file whose key left the pool (keys/file-keys.ts).
+ * session, a fileUri or file_id in its body), or the refusal: another client's file, a file the
+ * pool does not know named by the path, files of two keys, a file whose key left the pool (the
+ * one rule: FileKeys.bind, keys/file-keys.ts).
  */
 export function bindToFileKey(ctx: PoolContext, pr: ProxyRequest): ProxyRequest | PoolError {
   if (!ctx.files) return pr;
   // JSON bodies only: an upload's bytes are the file itself, whatever text it holds.
   const names = (pr.headers['content-type'] ?? 'application/json').includes('json') ? fileNamesIn(pr.body) : [];
   const own = /^\/(?:upload\/)?v1beta\/(files\/[a-z0-9-]+)/.exec(pr.path)?.[1];
-  if (own) names.push(own);
   const session = pr.path.startsWith('/upload/') ? uploadIdOf(pr.path) : undefined;
   if (session) names.push(`upload:${session}`);
-  if (names.length === 0) return pr;
-  const b = ctx.files.bind(names, pr.clientFp, (fp) => ctx.keys.get(fp)?.active === true);
+  if (names.length === 0 && !own) return pr;
+  const b = ctx.files.bind(names, pr.clientFp, (fp) => ctx.keys.get(fp)?.active === true, own);
   if (b.kind === 'refused') return b.status === 403 ? forbidden(b.message) : badRequest(b.message);
   return b.kind === 'pinned' ? { ...pr, keyFp: b.keyFp } : pr;
 }

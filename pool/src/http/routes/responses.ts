@@ -7,7 +7,8 @@
 // resolve to Gemini's files with the operator's key, past the access rules of /v1beta.
 import { apiError, checkNativePath } from '@opengemini/shared';
 import type { FastifyInstance } from 'fastify';
-import { type PostRoute, postRoutes, sendError } from './client-api';
+import { type PostRoute, postRoutes } from './client-api';
+import { sendError } from '../errors';
 import type { RouteOptions } from './openai';
 import { dataRouteSetup, proxy } from './proxy';
 

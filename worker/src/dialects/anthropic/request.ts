@@ -1,5 +1,5 @@
 // Anthropic Messages request -> the neutral conversation (gemini/conversation.ts). Pure: remote
-// media (image and document URLs) is fetched beforehand (collectMediaUrls + fetchRemoteMedia)
+// media (image and document URLs) is fetched beforehand (collectMediaUrls + fetchRequestMedia)
 // and handed in.
 //
 // | Anthropic                                   | conversation                                   |
@@ -32,10 +32,7 @@
 // (route.ts oneCallPerTurn, CallAllowance in the core).
 import type { Anthropic } from '@opengemini/shared';
 import { badRequest, unsupported } from '../../errors';
-import { type Media, type RemoteMediaRef, isGeminiFileUri } from '../../media';
-
-/** Fetched media by URL. */
-export type MediaMap = ReadonlyMap<string, Media>;
+import { type MediaMap, type RemoteMediaRef, readMedia, remoteMediaRef } from '../../media';
 import { CallLedger, type RecordedCall, resultResponse } from '../../gemini/calls';
 import type { CallPart, Conversation, Effort, MediaPart, Part, ThinkingRequest, Tool, ToolChoice, Turn } from '../../gemini/conversation';
 import { isGemini3, normalizeModel } from '../../gemini/models';
@@ -140,13 +137,8 @@ function contentParts(block: Anthropic.ContentBlockParam, p: string, map: MediaM
 }
 
 function mediaPart(source: Anthropic.MediaSource, p: string, map: MediaMap | undefined): MediaPart {
-  if (source.type === 'base64') return { kind: 'media', inlineData: { mimeType: source.media_type, data: source.data } };
-  if (source.type === 'url') {
-    if (isGeminiFileUri(source.url)) return { kind: 'media', fileData: { fileUri: source.url } };
-    const fetched = map?.get(source.url);
-    if (!fetched) throw badRequest(`${p}.url: this URL was not fetched; the converter cannot inline it.`, `${p}.url`);
-    return { kind: 'media', inlineData: { mimeType: fetched.mimeType, data: fetched.data } };
-  }
+  if (source.type === 'base64') return readMedia({ data: source.data, mimeType: source.media_type }, `${p}.data`, map);
+  if (source.type === 'url') return readMedia({ url: source.url }, `${p}.url`, map);
   throw unsupported(`${p}: a ${source.type} source cannot be read by Gemini.`, p);
 }
 
@@ -229,7 +221,8 @@ export function collectMediaUrls(req: Anthropic.MessagesRequest): RemoteMediaRef
   const visit = (block: Anthropic.ContentBlockParam, p: string): void => {
     if (block.type === 'image' || block.type === 'document') {
       const source = (block as Anthropic.ImageBlock).source;
-      if (source.type === 'url' && !isGeminiFileUri(source.url)) refs.push({ url: source.url, param: `${p}.source.url`, name: `the ${block.type} at ${p}` });
+      const ref = source.type === 'url' ? remoteMediaRef(source.url, `${p}.source.url`, `the ${block.type} at ${p}`) : undefined;
+      if (ref) refs.push(ref);
       if (source.type === 'content' && Array.isArray(source.content)) source.content.forEach((inner, k) => visit(inner, `${p}.source.content.${k}`));
     } else if (block.type === 'tool_result') {
       const content = (block as Anthropic.ToolResultBlock).content;

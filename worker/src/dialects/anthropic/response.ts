@@ -14,7 +14,6 @@
 // Gemini does not say whether a stop sequence ended the answer, so stop_sequence stays null and
 // such an answer ends as end_turn.
 import type { Anthropic, Gemini } from '@opengemini/shared';
-import { ApiError } from '../../errors';
 import { type FinishCategory, finishCategory } from '../../gemini/finish';
 import { CallAllowance, blockedPromptMessage, readParts } from '../../gemini/parts';
 import { readUsage } from '../../gemini/usage';
@@ -33,9 +32,6 @@ export interface MessageContext {
 }
 
 export function toMessage(res: Gemini.GenerateContentResponse, ctx: MessageContext): Anthropic.Message {
-  if (!res || typeof res !== 'object' || Array.isArray(res)) {
-    throw new ApiError({ kind: 'gemini', reason: 'internal' }, 'Gemini returned a response that is not an object');
-  }
   const candidate = Array.isArray(res.candidates) ? res.candidates[0] : undefined;
   const content: Anthropic.ContentBlock[] = [];
   let stop: Anthropic.StopReason = 'end_turn';

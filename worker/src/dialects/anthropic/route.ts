@@ -3,13 +3,13 @@
 import type { Gemini } from '@opengemini/shared';
 import { readJsonBody } from '../../body';
 import { ApiError } from '../../errors';
-import { confirmStream, readAnswer } from '../../gemini/answer';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
-import { fetchRemoteMedia } from '../../media';
+import { generate } from '../../gemini/generate';
+import { fetchRequestMedia } from '../../media';
 import { normalizeModel } from '../../gemini/models';
 import { nonce } from '../../gemini/signatures';
-import { SSE_HEADERS, json } from '../../http';
-import { type StreamTiming, convertSse } from '../../sse-stream';
+import { json } from '../../http';
+import type { StreamTiming } from '../../sse-stream';
 import { collectMediaUrls, toGeminiRequest } from './request';
 import { toMessage } from './response';
 import { MessagesStreamConverter } from './stream';
@@ -17,15 +17,9 @@ import { parseMessagesRequest } from './validate';
 
 export async function handleMessages(request: Request, target: GeminiTarget, timing: StreamTiming = {}): Promise<Response> {
   const req = parseMessagesRequest(await readJsonBody(request));
-  const { model, body } = await prepare(req, target);
+  const gemini = await prepare(req, target);
   const ctx = { id: `msg_${nonce(24)}`, model: req.model, oneCallPerTurn: req.tool_choice !== undefined && 'disable_parallel_tool_use' in req.tool_choice && req.tool_choice.disable_parallel_tool_use === true };
-  if (req.stream) {
-    const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body });
-    const answer = await confirmStream(res.body ?? new ReadableStream());
-    return new Response(convertSse(answer, new MessagesStreamConverter(ctx), timing), { status: 200, headers: SSE_HEADERS });
-  }
-  const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body });
-  return json(toMessage(await readAnswer(res), ctx));
+  return generate(target, gemini, req.stream ? { stream: new MessagesStreamConverter(ctx), timing } : { answer: (res) => toMessage(res, ctx) });
 }
 
 /** Gemini's countTokens over the whole request (system, tools and all), as Anthropic counts. */
@@ -39,9 +33,7 @@ export async function handleCountTokens(request: Request, target: GeminiTarget):
 
 async function prepare(req: Parameters<typeof toGeminiRequest>[0], target: GeminiTarget) {
   refuseClaudeModel(req.model);
-  const remote = collectMediaUrls(req);
-  const media = remote.length > 0 ? await fetchRemoteMedia(remote, target.mediaFetch ?? target.fetch) : undefined;
-  return toGeminiRequest(req, media);
+  return toGeminiRequest(req, await fetchRequestMedia(collectMediaUrls(req), target));
 }
 
 /**

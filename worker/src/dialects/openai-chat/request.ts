@@ -14,8 +14,8 @@
 // Turn merging, empty parts, system-only requests, signatures: the core (gemini/request.ts).
 import type { Gemini, OpenAI } from '@opengemini/shared';
 import { badRequest } from '../../errors';
-import { parseDataUrl } from '../../media';
-import { type MediaMap, mediaPart } from './media';
+import { type MediaMap, parseDataUrl } from '../../media';
+import { mediaPart } from './media';
 import { CallLedger, resultResponse } from '../../gemini/calls';
 import type { Conversation, MediaPart, Part, Tool, ToolChoice, Turn } from '../../gemini/conversation';
 import { isGemini3, normalizeModel } from '../../gemini/models';
@@ -107,11 +107,6 @@ function texts(content: OpenAI.ChatMessage['content']): string[] {
   return out;
 }
 
-function media(part: OpenAI.ImageUrlPart | OpenAI.InputAudioPart | OpenAI.FilePart, param: string, map: MediaMap | undefined): MediaPart {
-  const p = mediaPart(part, param, map);
-  return { kind: 'media', inlineData: p.inlineData, fileData: p.fileData };
-}
-
 function userParts(content: OpenAI.ChatMessage['content'], p: string, map: MediaMap | undefined): Part[] {
   if (typeof content === 'string') return [{ kind: 'text', text: content }];
   const parts: Part[] = [];
@@ -120,7 +115,7 @@ function userParts(content: OpenAI.ChatMessage['content'], p: string, map: Media
     const part = content[j]!;
     if (part.type === 'text') parts.push({ kind: 'text', text: part.text });
     else if (part.type === 'refusal') parts.push({ kind: 'text', text: part.refusal });
-    else parts.push(media(part, `${p}.content[${j}]`, map));
+    else parts.push(mediaPart(part, `${p}.content[${j}]`, map));
   }
   return parts;
 }
@@ -200,7 +195,7 @@ function toolText(content: OpenAI.ChatMessage['content'], p: string, map: MediaM
   const out: string[] = [];
   (content ?? []).forEach((part, j) => {
     if (part.type === 'text') out.push(part.text);
-    else if (part.type === 'image_url') images.push(media(part, `${p}.content[${j}]`, map));
+    else if (part.type === 'image_url') images.push(mediaPart(part, `${p}.content[${j}]`, map));
   });
   return out.join('\n');
 }

@@ -8,7 +8,6 @@
 // - A candidate with no parts (empty STOP, MAX_TOKENS spent thinking): content '' (null only
 //   when tool calls stand in for it, as OpenAI does).
 import type { Gemini, OpenAI } from '@opengemini/shared';
-import { ApiError } from '../../errors';
 import { CallAllowance, blockedPromptMessage } from '../../gemini/parts';
 import { mapFinishReason, mapUsage } from './finish';
 import { type ToolCallIdMinter, defaultToolCallId, groundingAnnotations, mapLogprobs, mapParts } from './parts';
@@ -26,9 +25,6 @@ export interface ResponseContext {
 }
 
 export function toChatCompletion(res: Gemini.GenerateContentResponse, ctx: ResponseContext): OpenAI.ChatCompletion {
-  if (!res || typeof res !== 'object' || Array.isArray(res)) {
-    throw new ApiError({ kind: 'gemini', reason: 'internal' }, 'Gemini returned a response that is not an object');
-  }
   const mintId = ctx.toolCallId ?? defaultToolCallId;
   const candidates = Array.isArray(res.candidates) ? res.candidates : [];
   const choices =

@@ -14,7 +14,7 @@ import type { OpenAI } from '@opengemini/shared';
 import type { StreamEvent, TextEvent } from '../../gemini/stream';
 import { errorBody } from '../../http';
 import { SSE_DONE_TEXT, SSE_KEEPALIVE_TEXT, sseDataFrame } from '../../sse';
-import { type StreamEncoder, type StreamTiming, StreamConverter, createSseStream } from '../../sse-stream';
+import { type StreamEncoder, type StreamTiming, StreamConverter } from '../../sse-stream';
 import { mapFinishReason, mapUsage } from './finish';
 import { type ToolCallIdMinter, defaultToolCallId, mapLogprobs, toolCall } from './parts';
 import type { ResponseContext } from './response';
@@ -106,9 +106,4 @@ export class ChatStreamConverter extends StreamConverter {
   constructor(ctx: StreamContext, options: { scan?: boolean } = {}) {
     super(new ChatStreamEncoder(ctx), { ...options, oneCallPerTurn: ctx.oneCallPerTurn === true });
   }
-}
-
-/** The converter as a stream pair for `geminiBody.pipeThrough(createChatStream(ctx))`. */
-export function createChatStream(ctx: StreamContext): TransformStream<Uint8Array, Uint8Array> {
-  return createSseStream(new ChatStreamConverter(ctx), ctx);
 }

@@ -27,9 +27,8 @@
 // | text.format json_schema / json_object      | JSON output (with its schema)                   |
 // | max_output_tokens, temperature, top_p, stop| the same                                        |
 // Call ids carry Gemini's call id and signature (gemini/signatures.ts), as in the chat dialect.
-import { ApiError, badRequest } from '../../errors';
-import { type RemoteMediaRef, isGeminiFileUri } from '../../media';
-import { type MediaMap, mediaPart } from '../openai-chat/media';
+import { badRequest } from '../../errors';
+import { type MediaMap, type RemoteMediaRef, readMedia, remoteMediaRef } from '../../media';
 import { CallLedger, type RecordedCall, type ToolResult, resultResponse } from '../../gemini/calls';
 import type { Conversation, MediaPart, Part, Tool, ToolChoice, Turn } from '../../gemini/conversation';
 import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
@@ -136,7 +135,8 @@ function toolChoice(choice: ResponsesRequest['tool_choice']): ToolChoice | undef
 export function remoteMediaRefs(req: ResponsesRequest): RemoteMediaRef[] {
   const refs: RemoteMediaRef[] = [];
   const add = (url: string | null | undefined, field: string, at: string) => {
-    if (url && /^https?:\/\//i.test(url) && !isGeminiFileUri(url)) refs.push({ url, param: `${at}.${field}`, name: `${field} at ${at}` });
+    const ref = url ? remoteMediaRef(url, `${at}.${field}`, `${field} at ${at}`) : undefined;
+    if (ref) refs.push(ref);
   };
   req.input.forEach((item, i) => {
     const list = item.type === 'message' ? item.content : item.type === 'function_call_output' || item.type === 'custom_tool_call_output' ? item.output : undefined;
@@ -258,33 +258,12 @@ function outputText(output: string | InputContent[], p: string, media: MediaMap 
   return lines.join('\n');
 }
 
-/**
- * An input_image or input_file as a media part, through the core's media reader (data URLs, bare
- * base64 with a filename, Gemini files, fetched URLs); its errors name the Responses field.
- */
+/** An input_image or input_file as a media part, through the media reader of every dialect. */
 function mediaOf(part: Extract<InputContent, { type: 'input_image' | 'input_file' }>, p: string, media: MediaMap | undefined): MediaPart {
-  let gemini;
-  try {
-    if (part.type === 'input_image') {
-      gemini = part.image_url ? mediaPart({ type: 'image_url', image_url: { url: part.image_url } }, p, media) : mediaPart({ type: 'file', file: { file_id: part.file_id ?? '' } }, p, media);
-    } else if (!part.file_data && part.file_url) {
-      gemini = mediaPart({ type: 'image_url', image_url: { url: part.file_url } }, p, media);
-    } else {
-      const file: { file_data?: string; file_id?: string; filename?: string } = {};
-      if (part.file_data) file.file_data = part.file_data;
-      if (part.file_id) file.file_id = part.file_id;
-      if (part.filename) file.filename = part.filename;
-      gemini = mediaPart({ type: 'file', file }, p, media);
-    }
-  } catch (err) {
-    throw renamed(err, part.type === 'input_file' && !part.file_data && part.file_url ? 'file_url' : undefined);
+  if (part.type === 'input_image') {
+    return part.image_url ? readMedia({ url: part.image_url }, `${p}.image_url`, media) : readMedia({ fileId: part.file_id ?? '' }, `${p}.file_id`, media);
   }
-  return { kind: 'media', inlineData: gemini.inlineData, fileData: gemini.fileData };
-}
-
-/** The media reader names chat fields (`.image_url.url`, `.file.file_data`): the Responses ones instead. */
-function renamed(err: unknown, urlField = 'image_url'): unknown {
-  if (!(err instanceof ApiError) || err.param === null) return err;
-  const param = err.param.replace(/\.image_url\.url$/, `.${urlField}`).replace(/\.file\.(file_data|file_id|filename)$/, '.$1');
-  return param === err.param ? err : new ApiError(err.fault, err.message, { param, status: err.status, cause: err });
+  if (part.file_data) return readMedia({ data: part.file_data, filename: part.filename ?? undefined }, `${p}.file_data`, media);
+  if (part.file_url) return readMedia({ url: part.file_url }, `${p}.file_url`, media);
+  return readMedia({ fileId: part.file_id ?? '', filename: part.filename ?? undefined }, `${p}.file_id`, media);
 }

@@ -18,7 +18,6 @@
 // | no candidates, promptFeedback.blockReason | a refusal message, incomplete, content_filter    |
 // | usageMetadata                             | usage: input (cached), output (reasoning) tokens |
 import type { Gemini } from '@opengemini/shared';
-import { ApiError } from '../../errors';
 import { finishCategory } from '../../gemini/finish';
 import { CallAllowance, type OutputCall, blockedPromptMessage, groundingCitations, readParts } from '../../gemini/parts';
 import { type CarriedCall, encodeToolCallId, nonce } from '../../gemini/signatures';
@@ -165,9 +164,6 @@ export function signatureItem(ctx: ResponseContext, signature: string): OutputRe
 }
 
 export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseContext): ResponseObject {
-  if (!res || typeof res !== 'object' || Array.isArray(res)) {
-    throw new ApiError({ kind: 'gemini', reason: 'internal' }, 'Gemini returned a response that is not an object');
-  }
   const mint = ctx.itemId;
   const candidate = Array.isArray(res.candidates) ? res.candidates[0] : undefined;
   const usage = toResponseUsage(res.usageMetadata);

@@ -3,11 +3,11 @@
 // Stateless: nothing is stored, so the retrieval endpoints answer 404 (errors.ts).
 import type { Gemini } from '@opengemini/shared';
 import { readJsonBody } from '../../body';
-import { fetchRemoteMedia } from '../../media';
-import { confirmStream, readAnswer } from '../../gemini/answer';
+import { fetchRequestMedia } from '../../media';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
-import { SSE_HEADERS, json } from '../../http';
-import { convertSse } from '../../sse-stream';
+import { generate } from '../../gemini/generate';
+import { json } from '../../http';
+import type { StreamTiming } from '../../sse-stream';
 import { responsesLogprobsRefused } from './errors';
 import { remoteMediaRefs, toGeminiBody } from './request';
 import { type ResponseContext, responseIds, toResponse } from './response';
@@ -15,29 +15,18 @@ import { ResponsesStreamConverter } from './stream';
 import type { ResponsesRequest } from './types';
 import { parseResponsesRequest } from './validate';
 
-export interface ResponsesOptions {
-  /** Passed to the stream converter; undefined keeps its default. */
-  keepAliveMs?: number | undefined;
-}
-
-export async function handleResponses(request: Request, target: GeminiTarget, options: ResponsesOptions = {}): Promise<Response> {
+export async function handleResponses(request: Request, target: GeminiTarget, timing: StreamTiming = {}): Promise<Response> {
   const req = parseResponsesRequest(await readJsonBody(request));
-  const { model, body, toolNames } = await geminiRequest(req, target);
+  const gemini = await geminiRequest(req, target);
   const ctx: ResponseContext = {
     ...responseIds(),
     createdAt: Math.floor(Date.now() / 1000),
     req,
-    toolNames,
+    toolNames: gemini.toolNames,
     includeEncrypted: req.include?.includes('reasoning.encrypted_content') === true,
   };
-  if (req.stream) {
-    const res = await callGemini(target, `${modelPath(model)}:streamGenerateContent?alt=sse`, { body }).catch((err: unknown) => Promise.reject(responsesLogprobsRefused(err, req)));
-    const answer = await confirmStream(res.body ?? new ReadableStream());
-    const converter = new ResponsesStreamConverter(ctx);
-    return new Response(convertSse(answer, converter, options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }), { status: 200, headers: SSE_HEADERS });
-  }
-  const res = await callGemini(target, `${modelPath(model)}:generateContent`, { body }).catch((err: unknown) => Promise.reject(responsesLogprobsRefused(err, req)));
-  return json(toResponse(await readAnswer(res), ctx));
+  const shape = req.stream ? { stream: new ResponsesStreamConverter(ctx), timing } : { answer: (res: Gemini.GenerateContentResponse) => toResponse(res, ctx) };
+  return generate(target, gemini, shape, (err) => responsesLogprobsRefused(err, req));
 }
 
 /** Counts what the same request would send: contents, system instruction and tools. */
@@ -54,7 +43,5 @@ export async function handleInputTokens(request: Request, target: GeminiTarget):
 
 /** The Gemini request, remote media fetched first (its errors name the input, not a chat field). */
 async function geminiRequest(req: ResponsesRequest, target: GeminiTarget) {
-  const refs = remoteMediaRefs(req);
-  const media = refs.length > 0 ? await fetchRemoteMedia(refs, target.mediaFetch ?? target.fetch) : undefined;
-  return toGeminiBody(req, media);
+  return toGeminiBody(req, await fetchRequestMedia(remoteMediaRefs(req), target));
 }

@@ -1,9 +1,9 @@
-// The admin API's JSON-schema refusals (Fastify validates bodies, params and querystrings against
-// the route schemas of routes/schemas.ts before a handler runs) in the API's envelope: a 400
+// JSON-schema refusals (Fastify validates bodies, params and querystrings against a route's
+// schema before its handler runs; the admin API's are admin/routes/schemas.ts) as a 400
 // `client_bad_request` whose `param` names the field at fault (`keys[3]`, `url`, `days`) and a
-// message saying what it must be, plus the route's own hint of the body it expects.
-import { badRequest } from '../http/errors';
-import type { PoolError } from '../http/errors';
+// message saying what it must be, plus the route's own hint of the body it expects
+// (`config.schemaHint`).
+import { type PoolError, badRequest } from './errors';
 
 /** One ajv error as Fastify hands it over (`err.validation[i]`). */
 export interface SchemaProblem {
