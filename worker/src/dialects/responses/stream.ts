@@ -36,7 +36,7 @@ import { errorBody } from '../../http';
 import { SSE_KEEPALIVE_TEXT } from '../../sse';
 import { type StandIns, type StreamEncoder, StreamConverter } from '../../sse-stream';
 import { type ResponseContext, callItem, outcome, oneCallPerTurn, responseObject, signatureItem, toResponseUsage, tokenLogprobs } from './response';
-import { StreamedTexts } from './streamed-texts';
+import { DeltaHead, StreamedTexts } from './streamed-texts';
 import type { OutputItem, OutputReasoning, ResponseObject, TokenLogprob } from './types';
 
 /** The item being streamed: its text is gathered as bytes from its deltas (StreamedTexts). */
@@ -49,7 +49,7 @@ interface OpenItem {
   /** The message's token logprobs so far, when Gemini sends them. */
   logprobs: TokenLogprob[];
   /** The fixed head of this item's delta events, up to `"delta":`. */
-  deltaHead: string;
+  deltaHead: DeltaHead;
 }
 
 export class ResponsesStreamEncoder implements StreamEncoder {
@@ -72,6 +72,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   constructor(private readonly ctx: ResponseContext) {}
 
   encode(ev: StreamEvent): string {
+    this.texts.more();
     if ('candidate' in ev && ev.candidate !== 0) return ''; // Responses has one answer
     switch (ev.type) {
       case 'start': {
@@ -111,19 +112,19 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const logprobs = kind === 'message' && ev.logprobs ? tokenLogprobs(ev.logprobs) : undefined;
     if (logprobs) item.logprobs.push(...logprobs);
     const lp = kind !== 'message' ? '' : logprobs ? `"logprobs":${JSON.stringify(logprobs)},` : '"logprobs":[],';
-    const frame = `${item.deltaHead}${ev.json},${lp}"sequence_number":${this.seq++}}\n\n`;
-    // A frame that is the step's whole output, ASCII around the text, lends its bytes to the
-    // item's text (StreamedTexts); tokens in logprobs need not be ASCII.
-    if (out === '' && !logprobs) this.texts.sent(item.text, ev.json, frame, item.deltaHead.length);
+    const tail = `,${lp}"sequence_number":${this.seq++}}\n\n`;
+    // A frame that may be the step's whole output, ASCII around the text, is written as bytes by
+    // StreamedTexts; tokens in logprobs need not be ASCII.
+    if (out === '' && !logprobs) this.texts.sent(item.text, ev.json, item.deltaHead, tail);
     else this.texts.sent(item.text, ev.json);
-    return out + frame;
+    return `${out}${item.deltaHead.text}${ev.json}${tail}`;
   }
 
   private openMessage(): string {
     const index = this.output.length;
     const id = this.ctx.itemId('msg');
     const type = 'response.output_text.delta';
-    this.open = { kind: 'message', id, index, text: this.texts.open(), logprobs: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":` };
+    this.open = { kind: 'message', id, index, text: this.texts.open(), logprobs: [], deltaHead: new DeltaHead(`event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":`) };
     return (
       this.event('response.output_item.added', { output_index: index, item: { id, type: 'message', role: 'assistant', status: 'in_progress', content: [] } }) +
       this.event('response.content_part.added', { item_id: id, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } })
@@ -134,7 +135,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const index = this.output.length;
     const id = this.ctx.itemId('rs');
     const type = 'response.reasoning_summary_text.delta';
-    this.open = { kind: 'reasoning', id, index, text: this.texts.open(), logprobs: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":` };
+    this.open = { kind: 'reasoning', id, index, text: this.texts.open(), logprobs: [], deltaHead: new DeltaHead(`event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":`) };
     return (
       this.event('response.output_item.added', { output_index: index, item: { id, type: 'reasoning', summary: [] } }) +
       this.event('response.reasoning_summary_part.added', { item_id: id, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } })
