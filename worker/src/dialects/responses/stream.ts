@@ -50,6 +50,8 @@ interface OpenItem {
   logprobs: TokenLogprob[];
   /** The fixed head of this item's delta events, up to `"delta":`. */
   deltaHead: DeltaHead;
+  /** What follows a delta without logprobs, up to its sequence number. */
+  deltaTail: string;
 }
 
 export class ResponsesStreamEncoder implements StreamEncoder {
@@ -72,16 +74,16 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   constructor(private readonly ctx: ResponseContext) {}
 
   encode(ev: StreamEvent): string {
+    // A delta tells StreamedTexts itself whether its frame may be the step's whole output.
+    if (ev.type === 'text') return ev.candidate === 0 ? this.text(ev) : ''; // Responses has one answer
     this.texts.more();
-    if ('candidate' in ev && ev.candidate !== 0) return ''; // Responses has one answer
+    if ('candidate' in ev && ev.candidate !== 0) return '';
     switch (ev.type) {
       case 'start': {
         // The same response in both: serialised once.
         const response = JSON.stringify(this.echoing(responseObject(this.ctx, 'in_progress', [])));
         return this.responseEvent('response.created', response) + this.responseEvent('response.in_progress', response);
       }
-      case 'text':
-        return this.text(ev);
       case 'calls': {
         let out = this.closeOpen();
         // parallel_tool_calls: false: the reader passes the turn's first call only (CallAllowance).
@@ -106,6 +108,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if (ev.signature !== undefined) this.textSignature ??= ev.signature;
     if (ev.json === '""') return ''; // only a signature
     const kind = ev.thought ? 'reasoning' : 'message';
+    const open = this.open;
+    // Nearly every event of a stream: one more delta of the item streaming, without logprobs.
+    if (open !== undefined && open.kind === kind && ev.logprobs === undefined) {
+      const tail = `${open.deltaTail}${this.seq++}}\n\n`;
+      this.texts.sent(open.text, ev.json, open.deltaHead, tail);
+      return `${open.deltaHead.text}${ev.json}${tail}`;
+    }
+    this.texts.more();
     let out = '';
     if (this.open?.kind !== kind) out += this.closeOpen() + (kind === 'message' ? this.openMessage() : this.openReasoning());
     const item = this.open!;
@@ -124,7 +134,15 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const index = this.output.length;
     const id = this.ctx.itemId('msg');
     const type = 'response.output_text.delta';
-    this.open = { kind: 'message', id, index, text: this.texts.open(), logprobs: [], deltaHead: new DeltaHead(`event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":`) };
+    this.open = {
+      kind: 'message',
+      id,
+      index,
+      text: this.texts.open(),
+      logprobs: [],
+      deltaHead: new DeltaHead(`event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":`),
+      deltaTail: ',"logprobs":[],"sequence_number":',
+    };
     return (
       this.event('response.output_item.added', { output_index: index, item: { id, type: 'message', role: 'assistant', status: 'in_progress', content: [] } }) +
       this.event('response.content_part.added', { item_id: id, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } })
@@ -135,7 +153,15 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const index = this.output.length;
     const id = this.ctx.itemId('rs');
     const type = 'response.reasoning_summary_text.delta';
-    this.open = { kind: 'reasoning', id, index, text: this.texts.open(), logprobs: [], deltaHead: new DeltaHead(`event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":`) };
+    this.open = {
+      kind: 'reasoning',
+      id,
+      index,
+      text: this.texts.open(),
+      logprobs: [],
+      deltaHead: new DeltaHead(`event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":`),
+      deltaTail: ',"sequence_number":',
+    };
     return (
       this.event('response.output_item.added', { output_index: index, item: { id, type: 'reasoning', summary: [] } }) +
       this.event('response.reasoning_summary_part.added', { item_id: id, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } })

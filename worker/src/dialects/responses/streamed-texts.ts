@@ -32,6 +32,11 @@ const decoder = new TextDecoder();
 const BATCH = 16;
 /** The largest piece a text's bytes are kept in. */
 const MAX_PIECE = 64 * 1024;
+/** How a token starts: its random part is drawn once (it never leaves the Worker, so no client
+ * can learn it to forge a token in a text). */
+const MARK = `\u0000og-${Math.random().toString(36).slice(2, 10)}-`;
+/** `"\u0000og-xxxx-` : how JSON.stringify writes the start of a token. */
+const WRITTEN_MARK = JSON.stringify(MARK).slice(0, -1);
 /** A delta this long (UTF-16 units) is encoded with its step, not in the scratch (which would have
  * to be three times its size). */
 const MAX_SCRATCH_DELTA = 1 << 16;
@@ -128,9 +133,8 @@ export class StreamedTexts implements StandIns {
   private frameLength = 0;
   /** Where delta frames are written. */
   private readonly frames = new FrameSlab();
-  private readonly mark = `\u0000og-${Math.random().toString(36).slice(2, 10)}-`;
-  /** `"\u0000og-xxxx-` : how JSON.stringify writes the start of a token. */
-  private readonly written = JSON.stringify(this.mark).slice(0, -1);
+  private readonly mark = MARK;
+  private readonly written = WRITTEN_MARK;
 
   /** A new, empty text; its number. */
   open(): number {
