@@ -36,7 +36,7 @@ import { errorBody } from '../../http';
 import { SSE_KEEPALIVE_TEXT } from '../../sse';
 import { type StandIns, type StreamEncoder, StreamConverter } from '../../sse-stream';
 import { type ResponseContext, callItem, outcome, oneCallPerTurn, responseObject, signatureItem, toResponseUsage, tokenLogprobs } from './response';
-import { StreamedTexts } from './streamed-texts';
+import { DeltaHead, StreamedTexts } from './streamed-texts';
 import type { OutputItem, OutputReasoning, ResponseObject, TokenLogprob } from './types';
 
 /** The item being streamed: its text is gathered as bytes from its deltas (StreamedTexts). */
@@ -49,7 +49,9 @@ interface OpenItem {
   /** The message's token logprobs so far, when Gemini sends them. */
   logprobs: TokenLogprob[];
   /** The fixed head of this item's delta events, up to `"delta":`. */
-  deltaHead: string;
+  deltaHead: DeltaHead;
+  /** What follows a delta without logprobs, up to its sequence number. */
+  deltaTail: string;
 }
 
 export class ResponsesStreamEncoder implements StreamEncoder {
@@ -72,15 +74,16 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   constructor(private readonly ctx: ResponseContext) {}
 
   encode(ev: StreamEvent): string {
-    if ('candidate' in ev && ev.candidate !== 0) return ''; // Responses has one answer
+    // A delta tells StreamedTexts itself whether its frame may be the step's whole output.
+    if (ev.type === 'text') return ev.candidate === 0 ? this.text(ev) : ''; // Responses has one answer
+    this.texts.more();
+    if ('candidate' in ev && ev.candidate !== 0) return '';
     switch (ev.type) {
       case 'start': {
         // The same response in both: serialised once.
         const response = JSON.stringify(this.echoing(responseObject(this.ctx, 'in_progress', [])));
         return this.responseEvent('response.created', response) + this.responseEvent('response.in_progress', response);
       }
-      case 'text':
-        return this.text(ev);
       case 'calls': {
         let out = this.closeOpen();
         // parallel_tool_calls: false: the reader passes the turn's first call only (CallAllowance).
@@ -105,25 +108,41 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if (ev.signature !== undefined) this.textSignature ??= ev.signature;
     if (ev.json === '""') return ''; // only a signature
     const kind = ev.thought ? 'reasoning' : 'message';
+    const open = this.open;
+    // Nearly every event of a stream: one more delta of the item streaming, without logprobs.
+    if (open !== undefined && open.kind === kind && ev.logprobs === undefined) {
+      const tail = `${open.deltaTail}${this.seq++}}\n\n`;
+      this.texts.sent(open.text, ev.json, open.deltaHead, tail);
+      return `${open.deltaHead.text}${ev.json}${tail}`;
+    }
+    this.texts.more();
     let out = '';
     if (this.open?.kind !== kind) out += this.closeOpen() + (kind === 'message' ? this.openMessage() : this.openReasoning());
     const item = this.open!;
     const logprobs = kind === 'message' && ev.logprobs ? tokenLogprobs(ev.logprobs) : undefined;
     if (logprobs) item.logprobs.push(...logprobs);
     const lp = kind !== 'message' ? '' : logprobs ? `"logprobs":${JSON.stringify(logprobs)},` : '"logprobs":[],';
-    const frame = `${item.deltaHead}${ev.json},${lp}"sequence_number":${this.seq++}}\n\n`;
-    // A frame that is the step's whole output, ASCII around the text, lends its bytes to the
-    // item's text (StreamedTexts); tokens in logprobs need not be ASCII.
-    if (out === '' && !logprobs) this.texts.sent(item.text, ev.json, frame, item.deltaHead.length);
+    const tail = `,${lp}"sequence_number":${this.seq++}}\n\n`;
+    // A frame that may be the step's whole output, ASCII around the text, is written as bytes by
+    // StreamedTexts; tokens in logprobs need not be ASCII.
+    if (out === '' && !logprobs) this.texts.sent(item.text, ev.json, item.deltaHead, tail);
     else this.texts.sent(item.text, ev.json);
-    return out + frame;
+    return `${out}${item.deltaHead.text}${ev.json}${tail}`;
   }
 
   private openMessage(): string {
     const index = this.output.length;
     const id = this.ctx.itemId('msg');
     const type = 'response.output_text.delta';
-    this.open = { kind: 'message', id, index, text: this.texts.open(), logprobs: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":` };
+    this.open = {
+      kind: 'message',
+      id,
+      index,
+      text: this.texts.open(),
+      logprobs: [],
+      deltaHead: new DeltaHead(`event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"content_index":0,"delta":`),
+      deltaTail: ',"logprobs":[],"sequence_number":',
+    };
     return (
       this.event('response.output_item.added', { output_index: index, item: { id, type: 'message', role: 'assistant', status: 'in_progress', content: [] } }) +
       this.event('response.content_part.added', { item_id: id, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } })
@@ -134,7 +153,15 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const index = this.output.length;
     const id = this.ctx.itemId('rs');
     const type = 'response.reasoning_summary_text.delta';
-    this.open = { kind: 'reasoning', id, index, text: this.texts.open(), logprobs: [], deltaHead: `event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":` };
+    this.open = {
+      kind: 'reasoning',
+      id,
+      index,
+      text: this.texts.open(),
+      logprobs: [],
+      deltaHead: new DeltaHead(`event: ${type}\ndata: {"type":"${type}","item_id":"${id}","output_index":${index},"summary_index":0,"delta":`),
+      deltaTail: ',"sequence_number":',
+    };
     return (
       this.event('response.output_item.added', { output_index: index, item: { id, type: 'reasoning', summary: [] } }) +
       this.event('response.reasoning_summary_part.added', { item_id: id, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } })
@@ -278,7 +305,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
    * line. Whole texts stay tokens here: standIns splices them in (as bytes, for the client).
    */
   private event(type: string, fields: Record<string, unknown> | { response: ResponseObject }): string {
-    return `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: this.seq++ })}\n\n`;
+    // The fields' members between `type` and `sequence_number`, without copying them into a new
+    // object first (every event has at least one field).
+    const inner = JSON.stringify(fields);
+    return `event: ${type}\ndata: {"type":"${type}",${inner.slice(1, -1)},"sequence_number":${this.seq++}}\n\n`;
   }
 }
 
