@@ -21,19 +21,60 @@ export class BodyTimeout extends Error {
   }
 }
 
+/** A body being read: when its parse began, and how to fail it. */
+interface Arriving {
+  since: number;
+  late(): void;
+}
+
+/**
+ * The bodies still arriving, each failed once `timeoutMs` has passed since its parse began: one
+ * sweep every tenth of the timeout (at most every second), not a timer per request. Most bodies
+ * arrive within the tick their headers came in, so a timer per request was set and cleared at once,
+ * and Node dropped and rebuilt its timer list for that duration every time (a heap insertion each).
+ */
+class BodyClock {
+  private readonly arriving = new Set<Arriving>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly timeoutMs: number) {}
+
+  add(a: Arriving): void {
+    this.arriving.add(a);
+    this.sweeper ??= setInterval(() => this.sweep(), Math.max(10, Math.min(1_000, Math.floor(this.timeoutMs / 10)))).unref();
+  }
+
+  delete(a: Arriving): void {
+    this.arriving.delete(a);
+  }
+
+  private sweep(): void {
+    // Stopped only once a sweep finds nothing: a busy server keeps one interval running.
+    if (this.arriving.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const a of this.arriving) if (now - a.since >= this.timeoutMs) a.late();
+  }
+}
+
 /**
  * The content-type parser of the data routes: the body as one Buffer, refused by Content-Length
  * over `limit` before a byte is read (413), cut off at `limit` when chunked (413), and failed with
  * BodyTimeout when it has not all arrived `timeoutMs` after the parse began (the headers are in).
  */
 export function boundedBody(limit: number, timeoutMs: number) {
+  const clock = new BodyClock(timeoutMs);
   return (request: FastifyRequest, payload: IncomingMessage, done: (err: Error | null, body?: Buffer) => void): void => {
     const declared = Number(request.headers['content-length']);
     if (declared > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
     const chunks: Buffer[] = [];
     let size = 0;
+    const arriving: Arriving = { since: performance.now(), late: () => finish(new BodyTimeout(timeoutMs, size)) };
     const finish = (err: Error | null) => {
-      clearTimeout(timer);
+      clock.delete(arriving);
       payload.off('data', onData);
       payload.off('end', onEnd);
       payload.off('error', finish);
@@ -49,8 +90,7 @@ export function boundedBody(limit: number, timeoutMs: number) {
       chunks.push(chunk);
     };
     const onEnd = () => finish(null);
-    // A body the HTTP parser has all of already (most: it came with the headers) needs no clock.
-    const timer = payload.complete ? undefined : setTimeout(() => finish(new BodyTimeout(timeoutMs, size)), timeoutMs);
+    clock.add(arriving);
     payload.on('data', onData);
     payload.once('end', onEnd);
     payload.once('error', finish);

@@ -50,7 +50,11 @@ export class ModelCache {
  */
 export function dataRouteSetup(app: FastifyInstance, clientKeys: ClientKeys, dialect: Dialect, bodyTimeoutMs: number): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', boundedBody(MAX_REQUEST_BYTES, bodyTimeoutMs));
+  const body = boundedBody(MAX_REQUEST_BYTES, bodyTimeoutMs);
+  // JSON named as well as '*': Fastify caches the parser it finds for a named type, while a
+  // request only the catch-all matches has its content-type parsed again every time.
+  app.addContentTypeParser('application/json', body);
+  app.addContentTypeParser('*', body);
   app.addHook('onRequest', clientAuth(clientKeys, dialect, app.keyGuesses));
   app.setErrorHandler(fastifyErrorHandler(dialect));
 }
