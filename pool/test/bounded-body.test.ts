@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BodyTimeout, boundedBody } from '../src/http/body';
 
 /** Runs the parser on a stream standing in for the request; resolves with what it handed to `done`. */
-function parse(parser: ReturnType<typeof boundedBody>, payload: PassThrough, headers: Record<string, string> = {}): Promise<{ err: Error | null; body?: Buffer }> {
+function parse(parser: ReturnType<typeof boundedBody>, payload: PassThrough, headers: Record<string, string> = {}): Promise<{ err: Error | null; body?: Buffer | undefined }> {
   return new Promise((resolve) => parser({ headers } as unknown as FastifyRequest, payload as unknown as IncomingMessage, (err, body) => resolve({ err, body })));
 }
 
