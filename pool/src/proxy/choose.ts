@@ -10,9 +10,11 @@ import { type Final, noKeyLeft, noWorkerLeft, outOfTime } from './give-up';
 import type { ProxyRequest } from './request';
 import type { Run } from './run';
 
-export type Choice = { kind: 'go'; entry: KeyEntry; upstream: Upstream; probe: boolean } | { kind: 'gone' } | { kind: 'end'; final: Final; why: GiveUp };
+/** What to do next: attempt with this key and Worker, wait first (then choose again), or give up. */
+export type Choice = { kind: 'go'; entry: KeyEntry; upstream: Upstream; probe: boolean } | { kind: 'wait'; ms: number } | { kind: 'gone' } | { kind: 'end'; final: Final; why: GiveUp };
 
-export async function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, client: Cancel): Promise<Choice> {
+/** The next step (synchronous: the loop does the waiting, so most requests make no promise here). */
+export function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, client: Cancel): Choice {
   for (;;) {
     if (client.cancelled) return { kind: 'gone' };
     const lastCode = run.faults.at(-1);
@@ -36,8 +38,7 @@ export async function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, clien
       if (p.kind !== 'ok') {
         const wait = keyWait(ctx, pr, run, now);
         if (wait === undefined) return { kind: 'end', final: noKeyLeft(ctx, pr, run.last, lastCode), why: 'no_key' };
-        await sleep(wait, client);
-        continue;
+        return { kind: 'wait', ms: wait };
       }
       entry = p.entry;
     }
@@ -50,8 +51,7 @@ export async function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, clien
       // path fault is not a dead Worker, so try it again after a short backoff.
       run.failedUpstreams = new Set();
       run.pinned = entry;
-      await sleep(Math.min(sameWorkerBackoff(++run.sameWorkerRetries), run.left()), client);
-      continue;
+      return { kind: 'wait', ms: Math.min(sameWorkerBackoff(++run.sameWorkerRetries), run.left()) };
     }
     // A Worker's own labelled answer (a refused secret, Gemini out of reach) says more than
     // "every upstream is down"; a dropped connection or a proxy's page does not.

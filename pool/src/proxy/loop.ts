@@ -3,7 +3,7 @@
 // all attempts; nothing is retried once a byte has reached the client. The parts:
 //   choose.ts (which key, which Worker, waits), attempt.ts (one attempt, a tagged result),
 //   settle.ts (what it does to keys, Workers, usage), reply.ts (the one writer), run.ts (state).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { ATTEMPTS_HEADER } from '@opengemini/shared';
 import { Cancel } from '../upstreams';
 import { attempt, messageOf } from './attempt';
@@ -14,12 +14,16 @@ import { type ProxyRequest, upstreamRequest } from './request';
 import { type ProxyOutcome, Run } from './run';
 import { type Attempted, decideFor, settleAnswer, settleFailure, settleUsage } from './settle';
 
-export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, req: IncomingMessage, res: ServerResponse): Promise<ProxyOutcome> {
+export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, res: ServerResponse): Promise<ProxyOutcome> {
   const run = new Run(ctx, pr);
-  const client = watchClient(req, res);
+  const client = watchClient(res);
   try {
     for (;;) {
-      const choice = await choose(ctx, pr, run, client);
+      const choice = choose(ctx, pr, run, client);
+      if (choice.kind === 'wait') {
+        await sleep(choice.ms, client);
+        continue;
+      }
       if (choice.kind === 'gone') return run.end({ status: 499, code: 'client_closed' });
       if (choice.kind === 'end') {
         const f = choice.final;
@@ -76,7 +80,6 @@ export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, req: Inco
     }
   } finally {
     client.onCancel(undefined);
-    req.off('aborted', client.cancelNow);
     res.off('close', client.cancelNow);
   }
 }
@@ -92,10 +95,10 @@ class ClientWatch extends Cancel {
   };
 }
 
-function watchClient(req: IncomingMessage, res: ServerResponse): ClientWatch {
+function watchClient(res: ServerResponse): ClientWatch {
   const client = new ClientWatch(res);
-  // `on`, not `once` (no wrapper made): the loop removes both when the request ends.
+  // The response closes when the client hangs up (the request's 'aborted' says no more once its
+  // body is in, which it is here). `on`, not `once` (no wrapper made): the loop removes it.
   res.on('close', client.cancelNow);
-  req.on('aborted', client.cancelNow);
   return client;
 }

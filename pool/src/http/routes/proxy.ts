@@ -98,7 +98,7 @@ export async function proxy(ctx: PoolContext, pr: ProxyRequest, request: Fastify
   request.proxied = true;
   reply.hijack();
   const started = performance.now();
-  const r = await proxyRequest(ctx, pr, request.raw, reply.raw);
+  const r = await proxyRequest(ctx, pr, reply.raw);
   ctx.metrics?.request(route, pr.model, r.status, (performance.now() - started) / 1000, r.tokens);
   request.log.info(
     {
