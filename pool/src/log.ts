@@ -2,7 +2,7 @@
 // Three layers: nothing logs headers or query strings in the first place (the req serializer
 // keeps the method and the path only); known secret header paths are redacted; and every line is
 // scrubbed of anything key-shaped on its way out, so even an error message echoing a key is safe.
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, symbols, type DestinationStream, type Logger } from 'pino';
 import { scrubHeldKeys } from './keys';
 
 const CLIENT_KEY_PATTERN = /sk-[A-Za-z0-9_-]{16,}/g;
@@ -84,4 +84,45 @@ export function createLogger(level: string, dest?: { write(line: string): unknow
     },
     dest ? scrubbingStream(dest) : logOutput(),
   );
+}
+
+/** What a proxied request's log line says (undefined fields are left out, as pino leaves them). */
+export interface RequestLine {
+  method: string;
+  route: string;
+  model: string;
+  status: number;
+  attempts: number;
+  key?: string | undefined;
+  upstream?: string | undefined;
+  code?: string | undefined;
+  faults?: readonly string[] | undefined;
+  tokensIn?: number | undefined;
+  tokensOut?: number | undefined;
+  ms: number;
+}
+
+const q = JSON.stringify;
+const INFO = pino.levels.values['info']!;
+
+/**
+ * Writes a proxied request's line through `log` (Fastify's request logger): the bytes
+ * `log.info(line, 'request')` writes (pino's level and time, the child's bindings, then the fields
+ * in order), made by one template rather than pino's walk over an object, which escapes each key and
+ * looks up a serializer and a stringifier for each field. The one line every request writes was ~5%
+ * of the pool's CPU per request at c=64 through that walk. Tested byte for byte against pino's line;
+ * the destination (batched, scrubbed) is the logger's own.
+ */
+export function writeRequestLine(log: { level: string }, f: RequestLine): void {
+  // Fastify's request logger is a pino child (its type does not say so).
+  if (!(log as Logger).isLevelEnabled('info')) return;
+  const own = log as unknown as Record<symbol, unknown>;
+  let line = `{"level":${INFO},"time":${Date.now()}${own[symbols.chindingsSym] as string},"method":${q(f.method)},"route":${q(f.route)},"model":${q(f.model)},"status":${f.status},"attempts":${f.attempts}`;
+  if (f.key !== undefined) line += `,"key":${q(f.key)}`;
+  if (f.upstream !== undefined) line += `,"upstream":${q(f.upstream)}`;
+  if (f.code !== undefined) line += `,"code":${q(f.code)}`;
+  if (f.faults !== undefined) line += `,"faults":${q(f.faults)}`;
+  if (f.tokensIn !== undefined) line += `,"tokensIn":${f.tokensIn}`;
+  if (f.tokensOut !== undefined) line += `,"tokensOut":${f.tokensOut}`;
+  (own[symbols.streamSym] as { write(line: string): void }).write(`${line},"ms":${f.ms},"msg":"request"}\n`);
 }

@@ -10,6 +10,7 @@ import { fastifyErrorHandler } from '../fastify-errors';
 import { type Dialect, type PoolError, badRequest, errorBody, errorHeaders, forbidden } from '../errors';
 import { fileNamesIn, uploadIdOf } from '../../keys';
 import { type PoolContext, type ProxyOutcome, type ProxyRequest, proxyRequest } from '../../proxy';
+import { writeRequestLine } from '../../log';
 
 export interface ModelCacheEntry {
   at: number;
@@ -100,24 +101,20 @@ export async function proxy(ctx: PoolContext, pr: ProxyRequest, request: Fastify
   const started = performance.now();
   const r = await proxyRequest(ctx, pr, reply.raw);
   ctx.metrics?.request(route, pr.model, r.status, (performance.now() - started) / 1000, r.tokens);
-  request.log.info(
-    {
-      method: request.method,
-      route,
-      model: pr.model,
-      status: r.status,
-      attempts: r.attempts,
-      key: r.keyFp,
-      upstream: r.upstream,
-      code: r.code,
-      // pino leaves out undefined fields: no spread of a new object per line.
-      faults: r.faults.length ? r.faults : undefined,
-      tokensIn: r.tokens?.in,
-      tokensOut: r.tokens?.out,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-    },
-    'request',
-  );
+  writeRequestLine(request.log, {
+    method: request.method,
+    route,
+    model: pr.model,
+    status: r.status,
+    attempts: r.attempts,
+    key: r.keyFp,
+    upstream: r.upstream,
+    code: r.code,
+    faults: r.faults.length ? r.faults : undefined,
+    tokensIn: r.tokens?.in,
+    tokensOut: r.tokens?.out,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+  });
   return r;
 }
 
