@@ -54,12 +54,15 @@ export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, res: Serv
         continue;
       }
       settleAnswer(ctx, a);
-      res.setHeader(ATTEMPTS_HEADER, run.trail(true));
+      // In the head's own object, not res.setHeader: one header set that way sends every other
+      // header of the answer through Node's slow path (each set and checked again).
+      const attempts = run.trail(true);
       const contentType = result.headers.get('content-type') ?? 'application/json';
       if (result.kind === 'whole') {
         pr.onBody?.(result.status, contentType, result.body);
         const headers = pr.replyHeaders ? pr.replyHeaders(result.headers) : {};
         headers['content-type'] = contentType;
+        headers[ATTEMPTS_HEADER] = attempts;
         const sent = replyWhole(res, result.status, headers, result.body);
         if (pr.tokenCount) sent.tokens = undefined;
         settleUsage(ctx, a, sent.tokens);
@@ -71,7 +74,7 @@ export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, res: Serv
           settleFailure(ctx, a, d, messageOf(Buffer.from(message)), true);
           return d.code;
         };
-        const sent = await relayStream(res, pr.dialect, { status: result.status, contentType, first: result.first, body: result.body }, { onFault: committed, onBreak: committed });
+        const sent = await relayStream(res, pr.dialect, { status: result.status, contentType, attempts, first: result.first, body: result.body }, { onFault: committed, onBreak: committed });
         if (sent.complete) settleUsage(ctx, a, sent.tokens);
         return run.end(sent);
       } finally {

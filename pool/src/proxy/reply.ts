@@ -3,7 +3,7 @@
 // byte is scrubbed of keys on its way out. Each function returns what the log line reports.
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { type ErrorCode, type Fault, type FaultCode, SSE_HEADERS, retryAfterSeconds } from '@opengemini/shared';
+import { ATTEMPTS_HEADER, type ErrorCode, type Fault, type FaultCode, SSE_HEADERS, retryAfterSeconds } from '@opengemini/shared';
 import { scrubHeldKeys } from '../keys';
 import { scanUsage, type Tokens } from '../accounting';
 import { type Dialect, type PoolError, errorBody, errorEvent, errorHeaders } from '../http';
@@ -64,8 +64,8 @@ export interface StreamHooks {
  * backpressure honoured), scanning for token counts and error events. `tokens` is undefined and
  * `code` set when it did not end well.
  */
-export async function relayStream(res: ServerResponse, dialect: Dialect, s: { status: number; contentType: string | null; first: Buffer; body: Readable }, hooks: StreamHooks): Promise<Sent & { complete: boolean }> {
-  res.writeHead(s.status, Object.assign({}, SSE_HEADERS, { 'content-type': s.contentType ?? SSE_HEADERS['content-type']! }));
+export async function relayStream(res: ServerResponse, dialect: Dialect, s: { status: number; contentType: string | null; attempts: string; first: Buffer; body: Readable }, hooks: StreamHooks): Promise<Sent & { complete: boolean }> {
+  res.writeHead(s.status, Object.assign({}, SSE_HEADERS, { 'content-type': s.contentType ?? SSE_HEADERS['content-type']!, [ATTEMPTS_HEADER]: s.attempts }));
   res.flushHeaders();
   let tokens: Tokens | undefined;
   let midFault: FaultCode | undefined;
