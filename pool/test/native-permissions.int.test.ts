@@ -134,10 +134,13 @@ describe('files stay with their key and their uploader', () => {
 
   it('a file the pool did not upload: an extra client key may not read or delete it by name (it may be the operator\'s own); an operator may', async () => {
     const before = backend.mock.requests.length;
-    for (const method of ['GET', 'DELETE']) {
-      const r = await call('/v1beta/files/uploadedelsewhere', EXTRA, { method });
-      expect(r.status).toBe(403);
-      expect(((await r.json()) as { error: { status: string } }).error.status).toBe('PERMISSION_DENIED');
+    // Any name the path may hold, not only Gemini's lower-case ids: none slips past unbound.
+    for (const name of ['uploadedelsewhere', 'Uploaded_Elsewhere', 'uploaded.elsewhere']) {
+      for (const method of ['GET', 'DELETE']) {
+        const r = await call(`/v1beta/files/${name}`, EXTRA, { method });
+        expect(r.status, `${method} files/${name}`).toBe(403);
+        expect(((await r.json()) as { error: { status: string } }).error.status).toBe('PERMISSION_DENIED');
+      }
     }
     expect(backend.mock.requests.length).toBe(before);
     await call('/v1beta/files/uploadedelsewhere', OPERATOR);

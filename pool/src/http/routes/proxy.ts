@@ -78,7 +78,9 @@ export function bindToFileKey(ctx: PoolContext, pr: ProxyRequest): ProxyRequest 
   if (!ctx.files) return pr;
   // JSON bodies only: an upload's bytes are the file itself, whatever text it holds.
   const names = (pr.headers['content-type'] ?? 'application/json').includes('json') ? fileNamesIn(pr.body) : [];
-  const own = /^\/(?:upload\/)?v1beta\/(files\/[a-z0-9-]+)/.exec(pr.path)?.[1];
+  // Whatever the path's segment holds (the access table's segment), not only Gemini's own id shape:
+  // a name of another shape must still be bound (or refused), never pass unbound.
+  const own = /^\/(?:upload\/)?v1beta\/(files\/[^/:?]+)/.exec(pr.path)?.[1];
   const session = pr.path.startsWith('/upload/') ? uploadIdOf(pr.path) : undefined;
   if (session) names.push(`upload:${session}`);
   if (names.length === 0 && !own) return pr;
@@ -129,7 +131,7 @@ export async function cachedList(
 ): Promise<void> {
   const hit = cache.get(fr.path, ctx.now());
   if (hit) {
-    request.log.info({ method: request.method, route, model: fr.model, status: hit.status, attempts: 0, cached: true }, 'request');
+    writeRequestLine(request.log, { method: request.method, route, model: fr.model, status: hit.status, attempts: 0, cached: true, ms: 0 });
     ctx.metrics?.request(route, fr.model, hit.status, 0, undefined);
     request.proxied = true;
     reply.hijack();
