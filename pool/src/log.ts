@@ -29,6 +29,8 @@ const LOG_FLUSH_BYTES = 256 * 1024;
  * each. What is pending is written at exit too (process.stdout is synchronous for files and pipes
  * on Linux), and at once past LOG_FLUSH_BYTES.
  */
+// What is lost: at most LOG_FLUSH_MS of lines when the process is killed outright (SIGKILL, an
+// out-of-memory abort); an exception or process.exit still writes them ('exit').
 class BatchedLines {
   private pending = '';
   private timer: NodeJS.Timeout | undefined;
@@ -93,6 +95,8 @@ export interface RequestLine {
   model: string;
   status: number;
   attempts: number;
+  /** Served from the pool's short-lived cache of model lists. */
+  cached?: boolean | undefined;
   key?: string | undefined;
   upstream?: string | undefined;
   code?: string | undefined;
@@ -114,10 +118,13 @@ const INFO = pino.levels.values['info']!;
  * the destination (batched, scrubbed) is the logger's own.
  */
 export function writeRequestLine(log: { level: string }, f: RequestLine): void {
-  // Fastify's request logger is a pino child (its type does not say so).
-  if (!(log as Logger).isLevelEnabled('info')) return;
   const own = log as unknown as Record<symbol, unknown>;
+  // Fastify's request logger is a pino child (its type does not say so); any other logger gets
+  // the same fields through its own info().
+  if (typeof (own[symbols.streamSym] as { write?: unknown } | undefined)?.write !== 'function') return void (log as Logger).info(f, 'request');
+  if (!(log as Logger).isLevelEnabled('info')) return;
   let line = `{"level":${INFO},"time":${Date.now()}${own[symbols.chindingsSym] as string},"method":${q(f.method)},"route":${q(f.route)},"model":${q(f.model)},"status":${f.status},"attempts":${f.attempts}`;
+  if (f.cached !== undefined) line += `,"cached":${f.cached}`;
   if (f.key !== undefined) line += `,"key":${q(f.key)}`;
   if (f.upstream !== undefined) line += `,"upstream":${q(f.upstream)}`;
   if (f.code !== undefined) line += `,"code":${q(f.code)}`;

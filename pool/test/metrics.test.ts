@@ -127,6 +127,10 @@ describe('TallyHistogram writes what prom-client\'s Histogram writes for the sam
     ours.resetMetrics();
     reference.observe({ route: '/a' }, 0.2);
     tally.observe(['/a'], 0.2);
+    // A value that is not a number is left out (prom-client throws on it): the sum stays a number.
+    tally.observe(['/a'], Number.NaN);
+    tally.observe(['/a'], Number.POSITIVE_INFINITY);
+    expect(await ours.metrics()).not.toMatch(/NaN|Inf[^"]/);
     // prom-client forgets reset series; the tally keeps them at zero: compare the /a lines only.
     const lines = (t: string) => t.split('\n').filter((l) => l.includes('route="/a"'));
     expect(lines(await ours.metrics())).toEqual(lines(await theirs.metrics()));

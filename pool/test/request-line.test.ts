@@ -13,6 +13,7 @@ describe('the request line is the bytes pino writes for log.info(fields, "reques
     ['an answered request', { method: 'POST', route: '/v1/chat/completions', model: 'gemini-2.5-flash', status: 200, attempts: 1, key: '…AAAA#a0b83a', upstream: 'https://w.example', tokensIn: 20, tokensOut: 18, ms: 12.3 }],
     ['a failed one with faults and a code, no tokens', { method: 'POST', route: '/v1/messages', model: 'gemini-3-flash-preview', status: 429, attempts: 3, key: '…BBBB#00ff00', upstream: 'direct', code: 'quota_per_minute', faults: ['quota_per_minute', 'gemini_bad_answer'], ms: 840 }],
     ['no key or Worker (refused before an attempt)', { method: 'GET', route: '/v1beta/models/*', model: '*', status: 503, attempts: 0, code: 'no_key', ms: 0.4 }],
+    ['a model list served from the cache', { method: 'GET', route: '/v1/models', model: '*', status: 200, attempts: 0, cached: true, ms: 0 }],
     ['strings that need escaping', { method: 'POST', route: '/v1/"odd"\\route', model: 'm\u0001x', status: 200, attempts: 1, ms: 1 }],
   ];
   it.each(cases)('%s', (_name, fields) => {
@@ -35,5 +36,10 @@ describe('the request line is the bytes pino writes for log.info(fields, "reques
     writeRequestLine(requestLogger('info', lines), { ...cases[0]![1], model: leaked });
     expect(lines[0]).not.toContain(leaked);
     expect(lines[0]).toMatch(/"model":"\[key [^\]]+\]"/);
+  });
+  it('a logger that is not pino (Fastify with another logger) gets the same fields through its info()', () => {
+    const seen: unknown[][] = [];
+    writeRequestLine({ level: 'info', info: (...args: unknown[]) => seen.push(args) } as unknown as { level: string }, cases[0]![1]);
+    expect(seen).toEqual([[cases[0]![1], 'request']]);
   });
 });

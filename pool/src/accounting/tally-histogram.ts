@@ -23,6 +23,8 @@ export class TallyHistogram<N extends string> {
 
   /** One observation of `value` for the label values `values` (in the cap's label order). */
   observe(values: readonly string[], value: number): void {
+    // As prom-client refuses one: a NaN would make the series' sum NaN for good.
+    if (!Number.isFinite(value)) return;
     const s = this.cap.series(values);
     const n = this.buckets.length;
     // Counts per bucket (the last for values above every bound), then the sum.
@@ -51,6 +53,7 @@ export class TallyHistogram<N extends string> {
     return { name: this.name, help: this.help, type: this.type as never, aggregator: this.aggregator, values, collect: () => undefined };
   }
 
+  /** Zeroes every series (prom-client's own reset forgets them; a series here stays, at zero). */
   reset(): void {
     this.cap.each((_labels, tally) => tally.fill(0));
   }

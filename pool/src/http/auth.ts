@@ -51,6 +51,10 @@ export function sendRefusal(request: FastifyRequest, reply: FastifyReply, dialec
   return sendError(reply, dialect, e);
 }
 
+/** What throws after the hook has handed over (a refusal being sent, the route run by done()): logged, not
+ * an unhandled rejection, and never a second done(). */
+const logged = (request: FastifyRequest) => (err: unknown) => request.log.error({ err }, 'client key check failed after it answered');
+
 /**
  * An onRequest hook accepting any client key. A wrong key counts against the caller's address
  * (guess-limit.ts); an address past its limit is refused whatever key it presents. A callback hook
@@ -63,13 +67,16 @@ export function clientAuth(keys: ClientKeys, dialect: Dialect, guesses: KeyGuess
       request.clientFp = fp;
       return done();
     }
-    guesses.failed(request, 'client').then(() => void sendRefusal(request, reply, dialect, invalidClientKey()), done);
+    guesses.failed(request, 'client').then(() => void sendRefusal(request, reply, dialect, invalidClientKey()), done).catch(logged(request));
   };
   return (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
     const presented = presentedKey(request);
     // A hook that answers does not call done: Fastify goes no further.
     if (presented === undefined) return void sendRefusal(request, reply, dialect, invalidClientKey());
     if (!guesses.anyRefused('client')) return admit(request, reply, presented, done);
-    guesses.refusedFor(request, 'client').then((wait) => (wait === undefined ? admit(request, reply, presented, done) : void sendRefusal(request, reply, dialect, tooManyKeyGuesses(wait))), done);
+    guesses
+      .refusedFor(request, 'client')
+      .then((wait) => (wait === undefined ? admit(request, reply, presented, done) : void sendRefusal(request, reply, dialect, tooManyKeyGuesses(wait))), done)
+      .catch(logged(request));
   };
 }

@@ -28,8 +28,8 @@ interface Arriving {
 }
 
 /**
- * The bodies still arriving, each failed once `timeoutMs` has passed since its parse began: one
- * sweep every tenth of the timeout (at most every second), not a timer per request. Most bodies
+ * The bodies still arriving at one data plugin, each failed once `timeoutMs` has passed since its
+ * parse began: one sweep every tenth of the timeout (at most every second), not a timer per request. Most bodies
  * arrive within the tick their headers came in, so a timer per request was set and cleared at once,
  * and Node dropped and rebuilt its timer list for that duration every time (a heap insertion each).
  */

@@ -4,7 +4,6 @@
 //   choose.ts (which key, which Worker, waits), attempt.ts (one attempt, a tagged result),
 //   settle.ts (what it does to keys, Workers, usage), reply.ts (the one writer), run.ts (state).
 import type { ServerResponse } from 'node:http';
-import { ATTEMPTS_HEADER } from '@opengemini/shared';
 import { Cancel } from '../upstreams';
 import { attempt, messageOf } from './attempt';
 import { choose, sleep } from './choose';
@@ -27,8 +26,8 @@ export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, res: Serv
       if (choice.kind === 'gone') return run.end({ status: 499, code: 'client_closed' });
       if (choice.kind === 'end') {
         const f = choice.final;
-        res.setHeader(ATTEMPTS_HEADER, run.trail(false, choice.why));
-        return run.end('error' in f ? replyError(res, pr.dialect, f.error) : replyFailure(res, pr.dialect, f.failure, f.code));
+        const attempts = run.trail(false, choice.why);
+        return run.end('error' in f ? replyError(res, pr.dialect, f.error, attempts) : replyFailure(res, pr.dialect, f.failure, f.code, attempts));
       }
       const { entry, upstream } = choice;
       const lease = ctx.keys.lease(entry, pr.model, ctx.now());
@@ -47,23 +46,19 @@ export async function proxyRequest(ctx: PoolContext, pr: ProxyRequest, res: Serv
         settleFailure(ctx, a, d, messageOf(result.failure.body));
         run.failed(a, result.failure, d);
         if (d.retry === 'answer') {
-          res.setHeader(ATTEMPTS_HEADER, run.trail(false));
-          return run.end(replyFailure(res, pr.dialect, result.failure, d.code));
+          return run.end(replyFailure(res, pr.dialect, result.failure, d.code, run.trail(false)));
         }
         await sleep(Math.min(d.backoffMs, run.left()), client);
         continue;
       }
       settleAnswer(ctx, a);
-      // In the head's own object, not res.setHeader: one header set that way sends every other
-      // header of the answer through Node's slow path (each set and checked again).
       const attempts = run.trail(true);
       const contentType = result.headers.get('content-type') ?? 'application/json';
       if (result.kind === 'whole') {
         pr.onBody?.(result.status, contentType, result.body);
         const headers = pr.replyHeaders ? pr.replyHeaders(result.headers) : {};
         headers['content-type'] = contentType;
-        headers[ATTEMPTS_HEADER] = attempts;
-        const sent = replyWhole(res, result.status, headers, result.body);
+        const sent = replyWhole(res, result.status, headers, result.body, attempts);
         if (pr.tokenCount) sent.tokens = undefined;
         settleUsage(ctx, a, sent.tokens);
         return run.end(sent);

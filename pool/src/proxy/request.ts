@@ -29,7 +29,8 @@ export interface ProxyRequest {
   tokenCount?: boolean;
   /** Sees a whole successful answer (the models cache). */
   onBody?: (status: number, contentType: string, body: Buffer) => void;
-  /** Extra headers of a whole successful answer to pass back (the upload protocol's). */
+  /** Extra headers of a whole successful answer to pass back (the upload protocol's): a fresh
+   * object each call, which the reply completes. */
   replyHeaders?: (upstream: HeaderGetter) => Record<string, string>;
   /** The only key this request may use: the Gemini files it names belong to it (keys/file-keys.ts). */
   keyFp?: string;
