@@ -73,6 +73,14 @@ describe('createWorkerHandler', () => {
   });
 });
 
+/** The Google SDK's first call of a resumable upload, to `url`. */
+const uploadStart = (url: string) =>
+  new Request(url, {
+    method: 'POST',
+    headers: { 'x-goog-api-key': KEY, 'x-goog-upload-protocol': 'resumable', 'x-goog-upload-command': 'start', 'content-type': 'application/json' },
+    body: '{"file":{"displayName":"a.pdf"}}',
+  });
+
 describe('Google SDK file uploads through the Worker', () => {
   it('forwards /upload/v1beta/files with the upload headers and points the session URL back at the Worker', async () => {
     const seen: Array<{ url: string; headers: Headers }> = [];
@@ -88,13 +96,7 @@ describe('Google SDK file uploads through the Worker', () => {
         },
       },
     );
-    const res = await handle(
-      new Request('https://w.example/gemini/upload/v1beta/files', {
-        method: 'POST',
-        headers: { 'x-goog-api-key': KEY, 'x-goog-upload-protocol': 'resumable', 'x-goog-upload-command': 'start', 'content-type': 'application/json' },
-        body: '{"file":{"displayName":"a.pdf"}}',
-      }),
-    );
+    const res = await handle(uploadStart('https://w.example/gemini/upload/v1beta/files'));
     expect(res.status).toBe(200);
     expect(seen[0]!.url).toBe('https://gemini.example/upload/v1beta/files');
     expect(seen[0]!.headers.get('x-goog-upload-command')).toBe('start');
@@ -113,13 +115,7 @@ describe('an upload session URL the Worker cannot point back at itself', () => {
       { GEMINI_BASE_URL: 'https://gemini.example' },
       { fetch: async () => new Response('', { status: 200, headers: { 'x-goog-upload-url': sessionUrl, 'x-goog-upload-status': 'active' } }) },
     );
-    const res = await handle(
-      new Request('https://w.example/upload/v1beta/files', {
-        method: 'POST',
-        headers: { 'x-goog-api-key': KEY, 'x-goog-upload-protocol': 'resumable', 'x-goog-upload-command': 'start', 'content-type': 'application/json' },
-        body: '{"file":{"displayName":"a.pdf"}}',
-      }),
-    );
+    const res = await handle(uploadStart('https://w.example/upload/v1beta/files'));
     expect(res.status).toBe(200);
     expect(res.headers.get('x-goog-upload-status')).toBe('active');
     expect(res.headers.get('x-goog-upload-url')).toBeNull();

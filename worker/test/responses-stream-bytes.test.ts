@@ -106,6 +106,7 @@ describe('StreamedTexts', () => {
     for (const [, piece] of samples) texts.sent(t, JSON.stringify(piece));
     const json = `{"text":${JSON.stringify(texts.close(t))}}`;
     expect(texts.text(json)).toBe(`{"text":${JSON.stringify(samples.map(([, p]) => p).join(''))}}`);
+    expect(str(texts.bytes(json, new Utf8Encoder()))).toBe(texts.text(json));
   });
 
   it('a step with more output after the delta frame is encoded whole, even when its length matches the frame', () => {

@@ -66,6 +66,23 @@ describe('POST /v1/responses through workerd with the openai SDK', () => {
     expectResponse(final);
   });
 
+  it('a long stream in workerd: deltas written into shared slabs arrive intact, and equal the done texts', async () => {
+    // ~450 KB of deltas (several 64 KiB slabs), non-ASCII included, one Gemini event per chunk.
+    const text = Array.from({ length: 3000 }, (_, i) => `word ${i} — ünïcödé 日本 ${'x'.repeat(i % 97)}`).join(' ');
+    stack.mock.script({ reply: { kind: 'text', text, chunks: 2000 } });
+    const stream = stack.openai.responses.stream({ model: 'gemini-2.5-flash', input: 'Write a lot' });
+    let deltas = '';
+    let done = '';
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') deltas += event.delta;
+      if (event.type === 'response.output_text.done') done = event.text;
+    }
+    expect(deltas.length).toBe(text.length);
+    expect(deltas).toBe(text);
+    expect(done).toBe(text);
+    expect((await stream.finalResponse()).output_text).toBe(text);
+  });
+
   for (const model of ['gemini-2.5-flash', 'gemini-3-flash-preview']) {
     it(`function and custom tools round trip on ${model} (store: false, encrypted_content, as Codex runs)`, async () => {
       const include: ['reasoning.encrypted_content'] = ['reasoning.encrypted_content'];

@@ -14,9 +14,9 @@
 //
 // The delta frame itself, when it is the step's whole output (nearly every step of a stream: one
 // Gemini event per network chunk), is written without building its string: its item's fixed head
-// (`event: ...` up to `"delta":`, ASCII) sits encoded once at the start of a scratch buffer, the
-// literal and the frame's tail are encoded right after it, and the frame is one copy out of the
-// scratch. Otherwise (several events in one chunk, the first step with response.created) the step
+// (`event: ...` up to `"delta":`, ASCII) is encoded once per item, and head, literal and tail are
+// written straight into a shared slab (frame-slab.ts), the frame handed out as a view of it.
+// Otherwise (several events in one chunk, the first step with response.created) the step
 // is encoded as a whole. Tokens are NUL-delimited with a random part: model text cannot forge one
 // (a NUL inside a text is written \u0000 by Gemini and by JSON.stringify).
 import { concatBytes } from '@opengemini/shared';
@@ -37,9 +37,9 @@ const MAX_PIECE = 64 * 1024;
 const MARK = `\u0000og-${Math.random().toString(36).slice(2, 10)}-`;
 /** `"\u0000og-xxxx-` : how JSON.stringify writes the start of a token. */
 const WRITTEN_MARK = JSON.stringify(MARK).slice(0, -1);
-/** A delta this long (UTF-16 units) is encoded with its step, not in the scratch (which would have
- * to be three times its size). */
-const MAX_SCRATCH_DELTA = 1 << 16;
+/** A delta this long (UTF-16 units) is encoded with its step rather than as a frame of its own
+ * (its bytes could be three times its length). */
+const MAX_FRAME_DELTA = 1 << 16;
 
 /** The fixed start of an item's delta frames, up to `"delta":`; ASCII (ids, numbers, names). */
 export class DeltaHead {
@@ -148,7 +148,7 @@ export class StreamedTexts implements StandIns {
   sent(text: number, literal: string, head?: DeltaHead, tail = ''): void {
     this.texts[text]!.add(literal);
     // A second delta in the same step: the step is more than one frame.
-    if (this.frameHead !== undefined || head === undefined || literal.length > MAX_SCRATCH_DELTA) {
+    if (this.frameHead !== undefined || head === undefined || literal.length > MAX_FRAME_DELTA) {
       this.frameHead = undefined;
       return;
     }
