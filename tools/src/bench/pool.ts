@@ -8,84 +8,9 @@
 // that reads the answer whole and writes it with its head, as the pool does, costs less).
 // Each server is its own process, as in production. The machine has 2 cores shared by client,
 // proxy and upstream, so absolute figures are modest; the comparison is what counts.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
-import { repoRoot } from '../oracles/paths';
+import { loadavg } from 'node:os';
 import { percentile, type Row } from './measure';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const ACCESS_KEY = `sk-${'b'.repeat(48)}`;
-const BODY = JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Say something short.' }] });
-
-interface Target {
-  name: string;
-  url: string;
-  client: Pool;
-  pid?: number;
-}
-
-function startProcess(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): { child: ChildProcess; port: Promise<number> } {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = new Promise<number>((ok, fail) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /^(\d+)\n/.exec(buf);
-      if (m) ok(Number(m[1]));
-    });
-    child.once('exit', (code) => fail(new Error(`${args[0]} exited with ${code}`)));
-  });
-  return { child, port };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-async function waitHealthy(url: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never became healthy`);
-}
-
-/** CPU time (user + system) a process has used so far, in ms (from /proc, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-async function chat(t: Target, body = BODY): Promise<string> {
-  const res = await t.client.request({
-    method: 'POST',
-    path: '/v1/chat/completions',
-    headers: { authorization: `Bearer ${ACCESS_KEY}`, 'content-type': 'application/json' },
-    body,
-  });
-  const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`${t.name}: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
-  return text;
-}
+import { ACCESS_KEY, chat, rssMiB, startStage, type Target, throughput } from './pool-setup';
 
 /** Per-request latency at concurrency 1 (ms). */
 async function latencies(t: Target, n: number, warmUp = 200): Promise<number[]> {
@@ -97,22 +22,6 @@ async function latencies(t: Target, n: number, warmUp = 200): Promise<number[]> 
     out.push(performance.now() - start);
   }
   return out;
-}
-
-/** Requests per second with `concurrency` callers looping for `ms`, and the proxy's CPU per request (us). */
-async function throughput(t: Target, concurrency: number, ms: number): Promise<{ perSecond: number; cpuMicros: number }> {
-  let done = 0;
-  const cpuBefore = cpuMs(t.pid!);
-  const until = performance.now() + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        await chat(t);
-        done++;
-      }
-    }),
-  );
-  return { perSecond: done / (ms / 1000), cpuMicros: ((cpuMs(t.pid!) - cpuBefore) * 1000) / done };
 }
 
 /**
@@ -180,7 +89,7 @@ async function openStreams(t: Target, n: number): Promise<number> {
   });
   await Promise.all(opened);
   await new Promise((r) => setTimeout(r, 1500)); // a second chunk on every stream
-  const rss = rssMiB(t.pid!);
+  const rss = rssMiB(t.pid);
   for (const ac of aborts) ac.abort();
   if (firstChunks !== n) throw new Error(`only ${firstChunks}/${n} streams opened`);
   return rss;
@@ -189,34 +98,9 @@ async function openStreams(t: Target, n: number): Promise<number> {
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
 export async function benchPool(): Promise<Row[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'opengemini-bench-'));
-  const children: ChildProcess[] = [];
+  const stage = await startStage();
   try {
-    const up = startProcess([resolve(here, 'servers/upstream.mjs')]);
-    children.push(up.child);
-    const upstreamUrl = `http://127.0.0.1:${await up.port}`;
-    const bare = startProcess([resolve(here, 'servers/bare-proxy.mjs'), upstreamUrl]);
-    children.push(bare.child);
-    const bareUrl = `http://127.0.0.1:${await bare.port}`;
-
-    writeFileSync(join(dir, 'key.txt'), ['A', 'B', 'C', 'D'].map((c) => `AIzaBENCH${c.repeat(30)}`).join('\n'));
-    writeFileSync(join(dir, 'upstreams.txt'), `${upstreamUrl}\n`);
-    writeFileSync(join(dir, 'access_key.txt'), ACCESS_KEY);
-    const poolPort = await freePort();
-    const pool = spawn(process.execPath, [resolve(repoRoot, 'pool/dist/main.js')], {
-      cwd: dir,
-      env: { ...process.env, PORT: String(poolPort), HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: join(dir, 'data'), UPSTREAM_CONNECTIONS: '4096' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    children.push(pool);
-    const poolUrl = `http://127.0.0.1:${poolPort}`;
-    await waitHealthy(poolUrl);
-
-    const mk = (name: string, url: string, pid?: number): Target => ({ name, url, client: new Pool(url, { connections: 1100, keepAliveTimeout: 60_000 }), ...(pid ? { pid } : {}) });
-    const direct = mk('direct', upstreamUrl, up.child.pid);
-    const bareT = mk('bare', bareUrl, bare.child.pid);
-    const poolT = mk('pool', poolUrl, pool.pid);
-
+    const { direct, bare: bareT, pool: poolT } = stage;
     const rows: Row[] = [];
     const N = 3000;
     // In six alternating slices, so that a burst of other work on the machine lands on all three.
@@ -283,7 +167,7 @@ export async function benchPool(): Promise<Row[]> {
       pass: med(cp) - med(cd) <= 2,
     });
 
-    const idle = rssMiB(pool.pid!);
+    const idle = rssMiB(poolT.pid);
     const [rb, rp] = [await openStreams(bareT, 1000), await openStreams(poolT, 1000)];
     rows.push({
       name: '1,000 open streams: proxy RSS',
@@ -293,10 +177,8 @@ export async function benchPool(): Promise<Row[]> {
       target: '< 200 MB',
       pass: rp * 1.048576 < 200,
     });
-    await Promise.all([direct, bareT, poolT].map((t) => t.client.destroy()));
     return rows;
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await stage.close();
   }
 }
