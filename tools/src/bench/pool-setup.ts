@@ -75,6 +75,19 @@ async function waitHealthy(url: string): Promise<void> {
   throw new Error(`${url} never became healthy`);
 }
 
+/** Sends SIGTERM and waits for the exit (SIGKILL after `ms`). */
+function exited(child: ChildProcess, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((ok) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      ok();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
 /** CPU time (user + system) a process has used so far, in ms (from /proc, in clock ticks of 10 ms). */
 export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -94,7 +107,9 @@ export async function startStage(nodeArgs: { bare?: string[]; pool?: string[] } 
   const dir = mkdtempSync(join(tmpdir(), 'opengemini-bench-'));
   const children: ChildProcess[] = [];
   const close = async () => {
-    for (const c of children) c.kill('SIGTERM');
+    // Each is let exit (the pool saves its state into `dir`, a profiled one writes its profile)
+    // before the folder goes; one that takes more than 10 s is killed.
+    await Promise.all(children.map((c) => exited(c, 10_000)));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
