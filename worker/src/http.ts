@@ -10,8 +10,13 @@ export const CORS_HEADERS: Record<string, string> = {
   'access-control-max-age': '86400',
 };
 
+/** JSON text made by the dialect itself (responses/response-json.ts), sent by json() as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(data), {
+  return new Response(data instanceof JsonText ? data.text : JSON.stringify(data), {
     status,
     headers: { 'content-type': 'application/json', ...CORS_HEADERS, ...headers },
   });

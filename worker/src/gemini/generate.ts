@@ -12,7 +12,8 @@ import type { GeminiRequest } from './request';
 export type AnswerShape =
   /** A stream: Gemini's events through the dialect's converter, with keep-alives per `timing`. */
   | { stream: StreamConverter; timing?: StreamTiming | undefined }
-  /** One answer: generateContent's body mapped to the dialect's JSON. */
+  /** One answer: generateContent's body mapped to the dialect's JSON (a JsonText when the dialect
+   * writes the text itself). */
   | { answer: (res: Gemini.GenerateContentResponse) => unknown };
 
 /**

@@ -24,8 +24,10 @@ import { type CarriedCall, encodeToolCallId, nonce } from '../../gemini/signatur
 import { readUsage } from '../../gemini/usage';
 import { carrySignature } from '../../gemini/signatures';
 import { mapLogprobs } from '../openai-chat/parts';
+import { type ToolEcho, instructionsJson, toolEcho } from './echo';
 import type { ToolNames } from './request';
-import type { ItemStatus, OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, TokenLogprob, ToolParam } from './types';
+import { responseJson } from './response-json';
+import type { OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, TokenLogprob, ToolParam } from './types';
 
 export interface ResponseContext {
   /** resp_<random>; item ids are minted from the same random part (responseIds). */
@@ -40,6 +42,13 @@ export interface ResponseContext {
   /** Tests pin ids; production mints random ones that carry Gemini's id and signature. */
   mintId?: (carried: CarriedCall) => string;
   itemId: (prefix: string) => string;
+  /** The echo of the request's tools: looked up on first use (echoedTools). */
+  toolEcho?: ToolEcho;
+}
+
+/** The request's tools as every Response of it echoes them, looked up once per response (echo.ts). */
+export function echoedTools(ctx: ResponseContext): ToolEcho {
+  return (ctx.toolEcho ??= toolEcho(ctx.req.tools));
 }
 
 /**
@@ -75,7 +84,8 @@ export function responseObject(ctx: ResponseContext, status: ResponseStatus, out
     max_output_tokens: req.max_output_tokens ?? null,
     text: { format: echoFormat(req.text?.format) },
     tool_choice: req.tool_choice ?? 'auto',
-    tools: (req.tools ?? []).map(echoTool),
+    // Shared and frozen (echo.ts); typed as the mutable list the Response type declares.
+    tools: echoedTools(ctx).tools as ToolParam[],
     truncation: 'disabled',
     metadata: req.metadata ?? {},
   };
@@ -84,13 +94,6 @@ export function responseObject(ctx: ResponseContext, status: ResponseStatus, out
   if (typeof req.user === 'string') res.user = req.user;
   if (typeof req.prompt_cache_key === 'string') res.prompt_cache_key = req.prompt_cache_key;
   return res;
-}
-
-/** OpenAI echoes function tools with every field its schema requires (strict defaults to true). */
-function echoTool(tool: ToolParam): ToolParam {
-  if (tool.type !== 'function' || !('name' in tool)) return tool;
-  const t = tool as Extract<ToolParam, { type: 'function' }>;
-  return { type: 'function', name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? true };
 }
 
 function echoFormat(format: TextFormat | undefined): TextFormat {
@@ -161,6 +164,11 @@ export function callItem(call: OutputCall, ctx: ResponseContext): OutputItem {
 /** The reasoning item that carries a thought signature (only with include reasoning.encrypted_content). */
 export function signatureItem(ctx: ResponseContext, signature: string): OutputReasoning {
   return { id: (ctx.itemId)('rs'), type: 'reasoning', summary: [], encrypted_content: carrySignature(signature) };
+}
+
+/** toResponse as the client's JSON text, the echo spliced in as made once (response-json.ts). */
+export function toResponseJson(res: Gemini.GenerateContentResponse, ctx: ResponseContext): string {
+  return responseJson(toResponse(res, ctx), { instructions: instructionsJson(ctx.req.instructions), tools: echoedTools(ctx).json });
 }
 
 export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseContext): ResponseObject {

@@ -6,11 +6,11 @@ import { readJsonBody } from '../../body';
 import { fetchRequestMedia } from '../../media';
 import { callGemini, type GeminiTarget, modelPath, readJson } from '../../gemini/client';
 import { generate } from '../../gemini/generate';
-import { json } from '../../http';
+import { JsonText, json } from '../../http';
 import type { StreamTiming } from '../../sse-stream';
 import { responsesLogprobsRefused } from './errors';
 import { remoteMediaRefs, toGeminiBody } from './request';
-import { type ResponseContext, responseIds, toResponse } from './response';
+import { type ResponseContext, responseIds, toResponseJson } from './response';
 import { ResponsesStreamConverter } from './stream';
 import type { ResponsesRequest } from './types';
 import { parseResponsesRequest } from './validate';
@@ -25,7 +25,7 @@ export async function handleResponses(request: Request, target: GeminiTarget, ti
     toolNames: gemini.toolNames,
     includeEncrypted: req.include?.includes('reasoning.encrypted_content') === true,
   };
-  const shape = req.stream ? { stream: new ResponsesStreamConverter(ctx), timing } : { answer: (res: Gemini.GenerateContentResponse) => toResponse(res, ctx) };
+  const shape = req.stream ? { stream: new ResponsesStreamConverter(ctx), timing } : { answer: (res: Gemini.GenerateContentResponse) => new JsonText(toResponseJson(res, ctx)) };
   return generate(target, gemini, shape, (err) => responsesLogprobsRefused(err, req));
 }
 

@@ -1,0 +1,115 @@
+// The echo of a request's instructions and tools (echo.ts) and the Response written around it
+// (response-json.ts): the JSON is exactly what JSON.stringify of the Response object writes, made
+// once per isolate for a tool list or instructions sent again, and never shared with a request.
+import type { Gemini } from '@opengemini/shared';
+import { describe, expect, it } from 'vitest';
+import { validateOpenAI } from '../../tools/src/oracles/openai-validator';
+import { oraclesPresent } from '../../tools/src/oracles/paths';
+import { echoTool, instructionsJson, toolEcho } from '../src/dialects/responses/echo';
+import { echoedTools, toResponse, toResponseJson } from '../src/dialects/responses/response';
+import { responseJson } from '../src/dialects/responses/response-json';
+import type { ToolParam } from '../src/dialects/responses/types';
+import { pinnedContext } from './support/responses';
+
+const fn = (name: string, extra: Record<string, unknown> = {}) => ({ type: 'function', name, ...extra });
+const TOOL_LISTS: Array<[string, unknown[]]> = [
+  ['a bare function tool (description, parameters and strict filled in)', [fn('f')]],
+  ['a full function tool, its fields in the client order', [{ strict: false, parameters: { type: 'object', properties: { p: { type: 'string' } } }, description: 'd', name: 'g', type: 'function' }]],
+  ['custom, namespace and hosted tools (echoed as sent)', [
+    { type: 'custom', name: 'apply_patch', format: { type: 'grammar', syntax: 'lark', definition: 'start: "x"' } },
+    { type: 'namespace', name: 'ns', description: 'n', tools: [fn('inner', { parameters: {} })] },
+    { type: 'web_search' },
+  ]],
+  ['non-ASCII and escapes', [fn('h', { description: 'naïve “quotes” \\ \n\t \u0001 ✓' })]],
+];
+
+/** A copy as a new request would bring it: the same JSON, parsed again. */
+const again = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+describe('toolEcho', () => {
+  it.each(TOOL_LISTS)('%s: the JSON of the echoed tools, made once for a list sent again', (_name, tools) => {
+    const first = toolEcho(again(tools) as ToolParam[]);
+    expect(first.json).toBe(JSON.stringify((tools as ToolParam[]).map(echoTool)));
+    expect(first.tools).toEqual(JSON.parse(first.json));
+    const second = toolEcho(again(tools) as ToolParam[]);
+    expect(second).toBe(first);
+  });
+
+  it('a list that differs in anything JSON shows gets its own echo', () => {
+    const base = [fn('f', { description: 'one' })];
+    const echo = toolEcho(again(base) as ToolParam[]);
+    for (const other of [[fn('f', { description: 'two' })], [fn('f', { description: 'one' }), fn('g')], [{ description: 'one', ...fn('f') }]]) {
+      const otherEcho = toolEcho(again(other) as ToolParam[]);
+      expect(otherEcho).not.toBe(echo);
+      expect(otherEcho.json).toBe(JSON.stringify((other as ToolParam[]).map(echoTool)));
+    }
+  });
+
+  it('the cached echo is frozen and shares no object with the request it was made from', () => {
+    const tools = again([{ type: 'custom', name: 'shared_check', format: { type: 'text' } }]) as ToolParam[];
+    const echo = toolEcho(tools);
+    expect(echo.tools[0]).not.toBe(tools[0]);
+    expect(Object.isFrozen(echo.tools)).toBe(true);
+    expect(Object.isFrozen((echo.tools[0] as { format: object }).format)).toBe(true);
+    (tools[0] as { name: string }).name = 'changed_after';
+    expect(echo.json).toContain('"shared_check"');
+  });
+
+  it('a list too large to keep is echoed for its request only', () => {
+    const big = [fn('big', { description: 'x'.repeat(300 * 1024) })];
+    const first = toolEcho(again(big) as ToolParam[]);
+    expect(first.json).toBe(JSON.stringify((big as ToolParam[]).map(echoTool)));
+    expect(toolEcho(again(big) as ToolParam[])).not.toBe(first);
+  });
+
+  it('no tools: an empty list', () => {
+    expect(toolEcho(undefined).json).toBe('[]');
+    expect(toolEcho([]).json).toBe('[]');
+  });
+});
+
+describe('instructionsJson', () => {
+  it.each([['plain'], ['naïve “quotes” \\ \n \u0000 ✓'], ['x'.repeat(300 * 1024)]])('is JSON.stringify of %#, the same again', (text) => {
+    expect(instructionsJson(text)).toBe(JSON.stringify(text));
+    expect(instructionsJson(again(text))).toBe(JSON.stringify(text));
+  });
+
+  it('none: null', () => {
+    expect(instructionsJson(undefined)).toBe('null');
+    expect(instructionsJson(null)).toBe('null');
+  });
+});
+
+const usage: Gemini.UsageMetadata = { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 };
+const answer = (parts: Gemini.Part[], finishReason: Gemini.Candidate['finishReason'] = 'STOP'): Gemini.GenerateContentResponse => ({
+  candidates: [{ content: { role: 'model', parts }, finishReason, index: 0 }],
+  usageMetadata: usage,
+});
+
+describe('responseJson', () => {
+  it.each<[string, Gemini.GenerateContentResponse, Record<string, unknown>]>([
+    ['a text answer, no instructions, no tools', answer([{ text: 'Hello' }]), {}],
+    ['every echoed field set', answer([{ text: 'é ✓ "q"' }]), {
+      instructions: 'Be brief.\n"Always".', tools: TOOL_LISTS.flatMap(([, t]) => t), tool_choice: 'required', reasoning: { effort: 'low', summary: 'auto' },
+      text: { format: { type: 'json_schema', name: 'x', schema: { type: 'object' } } }, max_output_tokens: 100, temperature: 0.5, top_p: 0.9,
+      parallel_tool_calls: false, metadata: { a: 'b' }, user: 'u', prompt_cache_key: 'k',
+    }],
+    ['calls and thoughts', answer([{ text: 'hmm', thought: true }, { functionCall: { name: 'f', args: { a: 1 } } }]), { tools: [fn('f')] }],
+    ['incomplete (MAX_TOKENS)', answer([{ text: 'Hal' }], 'MAX_TOKENS'), { instructions: '' }],
+    ['a blocked prompt', { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: usage }, { tool_choice: { type: 'function', name: 'f' }, tools: [fn('f')] }],
+  ])('%s: exactly JSON.stringify of the Response object, valid against the Response schema', (_name, gemini, body) => {
+    const res = toResponse(gemini, pinnedContext(body));
+    const text = responseJson(res, { instructions: JSON.stringify(res.instructions), tools: JSON.stringify(res.tools) });
+    expect(text).toBe(JSON.stringify(res));
+    const written = toResponseJson(gemini, pinnedContext(body));
+    expect(written).toBe(JSON.stringify(toResponse(gemini, pinnedContext(body))));
+    if (oraclesPresent) expect(validateOpenAI('Response', JSON.parse(written))).toEqual([]);
+  });
+
+  it('the stream form (in_progress, no output_text) is written the same way', () => {
+    const ctx = pinnedContext({ instructions: 'i', tools: [fn('f')] });
+    const res = toResponse(answer([{ text: 'x' }]), ctx);
+    const { output_text: _omitted, ...streamed } = { ...res, status: 'in_progress' as const, completed_at: null, output: [] };
+    expect(responseJson(streamed, { instructions: '"i"', tools: echoedTools(ctx).json })).toBe(JSON.stringify(streamed));
+  });
+});
