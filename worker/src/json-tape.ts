@@ -19,10 +19,17 @@ export class JsonTape {
    * key and its value; an array as ARRAY, its length, then each element. */
   private readonly tape: unknown[] = [];
   private at = 0;
+  private cost = 0;
 
   /** `value` must be JSON data (what JSON.parse returns): no functions, undefined or cycles. */
   constructor(value: unknown) {
     this.record(value);
+    this.cost += this.tape.length;
+  }
+
+  /** What keeping the tape costs, roughly: its cells plus the lengths of its strings. */
+  get weight(): number {
+    return this.cost;
   }
 
   /** Whether `value` (JSON data) is the recorded value. */
@@ -35,6 +42,7 @@ export class JsonTape {
     const tape = this.tape;
     if (typeof v !== 'object' || v === null) {
       tape.push(v);
+      if (typeof v === 'string') this.cost += v.length;
     } else if (Array.isArray(v)) {
       tape.push(ARRAY, v.length);
       for (const item of v) this.record(item);
@@ -43,6 +51,7 @@ export class JsonTape {
       tape.push(OBJECT, keys.length);
       for (const key of keys) {
         tape.push(key);
+        this.cost += key.length;
         this.record((v as Record<string, unknown>)[key]);
       }
     }

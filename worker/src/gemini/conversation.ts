@@ -13,7 +13,9 @@ export interface Conversation {
   /** System text, in order; empty texts are dropped. */
   system: string[];
   turns: Turn[];
-  tools: Tool[];
+  /** Frozen when the dialect keeps the list for every request that declares it (its Gemini form is
+   * then kept with it, request.ts). */
+  tools: readonly Tool[];
   toolChoice?: ToolChoice | undefined;
   options: GenerationOptions;
   /** Google's safety settings as the client gave them; default: every filter off. */

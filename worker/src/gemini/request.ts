@@ -13,7 +13,8 @@
 //   safety         every filter off unless the client set its own
 import type { Gemini } from '@opengemini/shared';
 import type { Conversation, GenerationOptions, Part, Tool, ToolChoice, Turn } from './conversation';
-import { isGemini3, isGemma, isLatestAlias, normalizeModel } from './models';
+import { deepFreeze } from '../deep-freeze';
+import { isGemini3, isGemma, isLatestAlias, normalizeModel, supportsJsonSchema } from './models';
 import { convertSchemas, isEmptyObjectSchema } from './schema';
 import { SKIP_SIGNATURE } from './signatures';
 import { toThinkingConfig } from './thinking';
@@ -137,7 +138,48 @@ function prependToFirstUserTurn(contents: Gemini.Content[], parts: Gemini.Part[]
 // Tools
 // ---------------------------------------------------------------------------------------------
 
+/** A tool list's Gemini form: the tools, and whether functions are among them. */
+interface GeminiTools {
+  tools: readonly Gemini.Tool[];
+  hasFunctions: boolean;
+}
+
+/**
+ * The Gemini forms of frozen tool lists: a dialect freezes a list it keeps for every request that
+ * declares it (Codex's tools, every turn), so its form is converted once, not per request. Per
+ * list, one form for each way a model changes it (JSON Schema or the subset; Gemini 3 or not):
+ * at most four. Ordinary lists are made per request, and keeping their form would only cost.
+ */
+const keptForms = new WeakMap<readonly Tool[], Map<string, GeminiTools>>();
+
 function mapTools(requested: readonly Tool[], choice: ToolChoice | undefined, model: string): { tools: Gemini.Tool[]; toolConfig?: Gemini.ToolConfig } {
+  const form = geminiTools(requested, model);
+  // Shared when kept (frozen all the way down); the body only serialises it.
+  const tools = form.tools as Gemini.Tool[];
+  if (!form.hasFunctions || !choice) return { tools };
+
+  // Gemini has no REQUIRED mode: ANY is "must call a function", restricted to `only` if given.
+  const config: Gemini.FunctionCallingConfig = { mode: choice.mode === 'any' ? 'ANY' : choice.mode === 'none' ? 'NONE' : 'AUTO' };
+  if (choice.mode === 'any' && choice.only !== undefined) config.allowedFunctionNames = [choice.only];
+  else if (choice.allowed && choice.mode !== 'none') {
+    // Names with AUTO are not allowed; VALIDATED is "a call to one of these, or text".
+    config.allowedFunctionNames = [...choice.allowed];
+    if (choice.mode === 'auto') config.mode = 'VALIDATED';
+  }
+  return { tools, toolConfig: { functionCallingConfig: config } };
+}
+
+function geminiTools(requested: readonly Tool[], model: string): GeminiTools {
+  if (!Object.isFrozen(requested)) return convertTools(requested, model);
+  let forms = keptForms.get(requested);
+  if (!forms) keptForms.set(requested, (forms = new Map()));
+  const variant = `${supportsJsonSchema(model)} ${isGemini3(model)}`;
+  let form = forms.get(variant);
+  if (!form) forms.set(variant, (form = deepFreeze(convertTools(requested, model))));
+  return form;
+}
+
+function convertTools(requested: readonly Tool[], model: string): GeminiTools {
   const declarations: Gemini.FunctionDeclaration[] = [];
   const builtins: Gemini.Tool[] = [];
   const schemas: unknown[] = [];
@@ -176,17 +218,7 @@ function mapTools(requested: readonly Tool[], choice: ToolChoice | undefined, mo
   // with function calling is unsupported"): the functions win, since the client's own agent
   // loop depends on them while search only enriches an answer.
   if (declarations.length === 0 || isGemini3(model)) tools.push(...builtins);
-  if (declarations.length === 0 || !choice) return { tools };
-
-  // Gemini has no REQUIRED mode: ANY is "must call a function", restricted to `only` if given.
-  const config: Gemini.FunctionCallingConfig = { mode: choice.mode === 'any' ? 'ANY' : choice.mode === 'none' ? 'NONE' : 'AUTO' };
-  if (choice.mode === 'any' && choice.only !== undefined) config.allowedFunctionNames = [choice.only];
-  else if (choice.allowed && choice.mode !== 'none') {
-    // Names with AUTO are not allowed; VALIDATED is "a call to one of these, or text".
-    config.allowedFunctionNames = [...choice.allowed];
-    if (choice.mode === 'auto') config.mode = 'VALIDATED';
-  }
-  return { tools, toolConfig: { functionCallingConfig: config } };
+  return { tools, hasFunctions: declarations.length > 0 };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,12 +3,11 @@
 // each non-streamed answer and three times in each stream (created, in_progress, completed), and
 // Codex sends the same ones every turn: tens of kilobytes of tool schemas and instructions. So
 // their JSON is made once per isolate and reused while the client keeps sending the same:
-// - tools: recognised by a JsonTape of the request's list (one walk, no serialising; about a
-//   quarter of what JSON.stringify of the echo costs);
-// - instructions: by the string itself (=== compares the characters, without escaping them).
-// Each cache is small and bounded in entries and size, the most recently used first; a value
-// too large to keep is made for its request only.
-import { JsonTape } from '../../json-tape';
+// - tools: kept with the tool list (known-tools.ts: recognised without serialising it);
+// - instructions: recognised by the string itself (=== compares the characters, without escaping
+//   them), the most recently used few kept; longer ones are made for their request only.
+import { deepFreeze } from '../../deep-freeze';
+import { knownTools } from './known-tools';
 import type { ToolParam } from './types';
 
 /** The echo as JSON text, as JSON.stringify writes the Response's `instructions` and `tools`. */
@@ -23,9 +22,9 @@ export interface ToolEcho {
   json: string;
 }
 
-/** Entries per cache: a few clients (or agents of one client) with different tool lists. */
+/** Instructions kept: a few clients (or agents of one client) with different ones. */
 const MAX_ENTRIES = 8;
-/** Larger JSON is not kept (each cache then holds at most MAX_ENTRIES times this). */
+/** Longer instructions are not kept (the cache then holds at most MAX_ENTRIES times this). */
 const MAX_KEPT_CHARS = 256 * 1024;
 
 const NO_TOOLS: ToolEcho = Object.freeze({ tools: Object.freeze([]) as readonly ToolParam[], json: '[]' });
@@ -37,56 +36,29 @@ export function echoTool(tool: ToolParam): ToolParam {
   return { type: 'function', name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? true };
 }
 
-/** A most-recently-used list of at most MAX_ENTRIES entries. */
-class RecentList<T> {
-  private readonly entries: T[] = [];
-
-  find(test: (entry: T) => boolean): T | undefined {
-    const i = this.entries.findIndex(test);
-    if (i < 0) return undefined;
-    const entry = this.entries[i]!;
-    if (i > 0) {
-      this.entries.splice(i, 1);
-      this.entries.unshift(entry);
-    }
-    return entry;
-  }
-
-  add(entry: T): void {
-    if (this.entries.unshift(entry) > MAX_ENTRIES) this.entries.pop();
-  }
-}
-
-const toolEchoes = new RecentList<{ tape: JsonTape; echo: ToolEcho }>();
-const instructionEchoes = new RecentList<{ text: string; json: string }>();
-
 /** The echo of a request's tools (validated: JSON data as parsed from the request). */
 export function toolEcho(tools: readonly ToolParam[] | undefined): ToolEcho {
   if (!tools || tools.length === 0) return NO_TOOLS;
-  const known = toolEchoes.find((e) => e.tape.matches(tools));
-  if (known) return known.echo;
+  const known = knownTools.entry(tools);
+  if (known.echo) return known.echo;
   const json = JSON.stringify(tools.map(echoTool));
-  if (json.length > MAX_KEPT_CHARS) return { tools: tools.map(echoTool), json };
-  // Parsed back from the JSON: the cached objects share nothing with this request's body.
-  const echo: ToolEcho = { tools: deepFreeze(JSON.parse(json) as ToolParam[]), json };
-  toolEchoes.add({ tape: new JsonTape(tools), echo });
-  return echo;
+  // Parsed back from the JSON: the kept objects share nothing with this request's body.
+  return (known.echo = { tools: deepFreeze(JSON.parse(json) as ToolParam[]), json });
 }
+
+/** Instructions seen lately and their JSON, the most recently used first. */
+const instructionEchoes: Array<{ text: string; json: string }> = [];
 
 /** The JSON of the echoed `instructions` (`null` when there are none). */
 export function instructionsJson(instructions: string | null | undefined): string {
   if (instructions === null || instructions === undefined) return 'null';
-  const known = instructionEchoes.find((e) => e.text === instructions);
-  if (known) return known.json;
-  const json = JSON.stringify(instructions);
-  if (json.length <= MAX_KEPT_CHARS) instructionEchoes.add({ text: instructions, json });
-  return json;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
+  const i = instructionEchoes.findIndex((e) => e.text === instructions);
+  if (i >= 0) {
+    const known = instructionEchoes[i]!;
+    if (i > 0) instructionEchoes.unshift(...instructionEchoes.splice(i, 1));
+    return known.json;
   }
-  return value;
+  const json = JSON.stringify(instructions);
+  if (json.length <= MAX_KEPT_CHARS && instructionEchoes.unshift({ text: instructions, json }) > MAX_ENTRIES) instructionEchoes.pop();
+  return json;
 }

@@ -35,7 +35,9 @@ import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
 import { decodeToolCallId } from '../../gemini/signatures';
 import { parseArguments } from '../openai-chat/request';
 import { carriedSignature } from '../../gemini/signatures';
-import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest } from './types';
+import { deepFreeze } from '../../deep-freeze';
+import { knownTools } from './known-tools';
+import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest, ToolParam } from './types';
 
 export const WEB_SEARCH_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11']);
 
@@ -58,27 +60,7 @@ export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiReq
 export function toConversation(req: ResponsesRequest, media?: MediaMap): { conversation: Conversation; toolNames: ToolNames } {
   const system: string[] = req.instructions ? [req.instructions] : [];
   const turns = mapItems(req.input, system, media);
-  const custom = new Set<string>();
-  const namespaces = new Set<string>();
-  const tools: Tool[] = [];
-  const declare = (tool: FunctionToolParam | CustomToolParam, prefix: string) => {
-    const name = prefix + tool.name;
-    if (tool.type === 'custom') {
-      custom.add(name);
-      tools.push({ kind: 'function', name, description: tool.description, parameters: customParameters(tool) });
-    } else {
-      tools.push({ kind: 'function', name, description: tool.description ?? undefined, parameters: tool.parameters ?? undefined });
-    }
-  };
-  for (const tool of req.tools ?? []) {
-    if (WEB_SEARCH_TOOLS.has(tool.type)) tools.push({ kind: 'google_search' });
-    else if (tool.type === 'code_interpreter') tools.push({ kind: 'code_execution' });
-    else if (tool.type === 'namespace') {
-      const ns = tool as NamespaceToolParam;
-      namespaces.add(ns.name);
-      for (const inner of ns.tools) declare(inner, `${ns.name}.`);
-    } else if (tool.type === 'function' || tool.type === 'custom') declare(tool as FunctionToolParam | CustomToolParam, '');
-  }
+  const { tools, toolNames } = declaredTools(req.tools);
   const format = req.text?.format;
   const effort = req.reasoning?.effort;
   const conversation: Conversation = {
@@ -98,7 +80,49 @@ export function toConversation(req: ResponsesRequest, media?: MediaMap): { conve
       thinking: { effort: effort === 'max' ? 'xhigh' : effort, includeThoughts: req.reasoning?.summary ? undefined : false },
     },
   };
-  return { conversation, toolNames: { custom, namespaces } };
+  return { conversation, toolNames };
+}
+
+/** A request's tools in the conversation's terms, and the names its answer is read with. */
+export interface DeclaredTools {
+  /** Frozen: kept with the tool list, and its Gemini form with it (gemini/request.ts). */
+  tools: readonly Tool[];
+  toolNames: ToolNames;
+}
+
+const NO_TOOLS: DeclaredTools = deepFreeze({ tools: [], toolNames: { custom: new Set<string>(), namespaces: new Set<string>() } });
+
+/** The declarations of a validated tool list: made once per list this isolate knows (known-tools.ts). */
+export function declaredTools(list: readonly ToolParam[] | undefined): DeclaredTools {
+  if (!list || list.length === 0) return NO_TOOLS;
+  const known = knownTools.entry(list);
+  // From a copy: what is kept shares nothing with this request's body.
+  return (known.declared ??= deepFreeze(declare(JSON.parse(JSON.stringify(list)) as ToolParam[])));
+}
+
+function declare(list: readonly ToolParam[]): DeclaredTools {
+  const custom = new Set<string>();
+  const namespaces = new Set<string>();
+  const tools: Tool[] = [];
+  const add = (tool: FunctionToolParam | CustomToolParam, prefix: string) => {
+    const name = prefix + tool.name;
+    if (tool.type === 'custom') {
+      custom.add(name);
+      tools.push({ kind: 'function', name, description: tool.description, parameters: customParameters(tool) });
+    } else {
+      tools.push({ kind: 'function', name, description: tool.description ?? undefined, parameters: tool.parameters ?? undefined });
+    }
+  };
+  for (const tool of list) {
+    if (WEB_SEARCH_TOOLS.has(tool.type)) tools.push({ kind: 'google_search' });
+    else if (tool.type === 'code_interpreter') tools.push({ kind: 'code_execution' });
+    else if (tool.type === 'namespace') {
+      const ns = tool as NamespaceToolParam;
+      namespaces.add(ns.name);
+      for (const inner of ns.tools) add(inner, `${ns.name}.`);
+    } else if (tool.type === 'function' || tool.type === 'custom') add(tool as FunctionToolParam | CustomToolParam, '');
+  }
+  return { tools, toolNames: { custom, namespaces } };
 }
 
 /**
