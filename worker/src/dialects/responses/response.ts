@@ -39,7 +39,7 @@ export interface ResponseContext {
   toolNames: ToolNames;
   /** include: ["reasoning.encrypted_content"] was asked for. */
   includeEncrypted: boolean;
-  /** Tests pin ids; production mints random ones that carry Gemini's id and signature. */
+  /** Call ids that carry Gemini's id and signature (responseIds; tests pin them). */
   mintId?: (carried: CarriedCall) => string;
   itemId: (prefix: string) => string;
   /** The echo of the request's tools: looked up on first use (echoedTools). */
@@ -52,13 +52,17 @@ export function echoedTools(ctx: ResponseContext): ToolEcho {
 }
 
 /**
- * A response id and its item ids (`msg_`, `fc_`, `rs_`, `ctc_`): one random part for all, and a
- * counter, since each random draw costs more CPU than the rest of minting an id.
+ * A response id, its item ids (`msg_`, `fc_`, `rs_`, `ctc_`) and its call ids (`call_`, carrying
+ * Gemini's id and signature: signatures.ts): one random part for all, and a counter, since each
+ * random draw costs more CPU than the rest of minting an id (in Node about as much as building a
+ * whole function_call item). Unique within the response by the counter, across responses by
+ * the random part.
  */
-export function responseIds(): { id: string; itemId: (prefix: string) => string } {
+export function responseIds(): { id: string; itemId: (prefix: string) => string; mintId: (carried: CarriedCall) => string } {
   const base = nonce(24);
   let n = 0;
-  return { id: `resp_${base}`, itemId: (prefix) => `${prefix}_${base}${(++n).toString(36)}` };
+  const next = () => `${base}${(++n).toString(36)}`;
+  return { id: `resp_${base}`, itemId: (prefix) => `${prefix}_${next()}`, mintId: (carried) => encodeToolCallId(carried, next) };
 }
 
 /** The Response object around `output`: every field OpenAI's schema requires, echoed from the request. */
