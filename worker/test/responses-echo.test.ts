@@ -96,6 +96,11 @@ describe('responseJson', () => {
     }],
     ['calls and thoughts', answer([{ text: 'hmm', thought: true }, { functionCall: { name: 'f', args: { a: 1 } } }]), { tools: [fn('f')] }],
     ['incomplete (MAX_TOKENS)', answer([{ text: 'Hal' }], 'MAX_TOKENS'), { instructions: '' }],
+    ['json_object format, allowed_tools choice, numbers as the client wrote them', answer([{ text: '{}' }]), {
+      text: { format: { type: 'json_object' } }, tools: [fn('f'), fn('g')], tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'function', name: 'f' }] },
+      temperature: 1e-7, top_p: 1, max_output_tokens: 2147483647,
+    }],
+    ['the text format given as text, tool_choice none', answer([{ text: 'x' }]), { text: { format: { type: 'text' } }, tool_choice: 'none' }],
     ['a blocked prompt', { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: usage }, { tool_choice: { type: 'function', name: 'f' }, tools: [fn('f')] }],
   ])('%s: exactly JSON.stringify of the Response object, valid against the Response schema', (_name, gemini, body) => {
     const res = toResponse(gemini, pinnedContext(body));
