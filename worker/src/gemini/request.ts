@@ -151,6 +151,13 @@ interface GeminiTools {
  * at most four. Ordinary lists are made per request, and keeping their form would only cost.
  */
 const keptForms = new WeakMap<readonly Tool[], Map<string, GeminiTools>>();
+/** The JSON of each kept form's tools, written once: the body is then written around it (body-json.ts). */
+const keptToolsJson = new WeakMap<readonly Gemini.Tool[], string>();
+
+/** The JSON of a body's tools when they are a kept form's (written once), or undefined. */
+export function keptJsonOfTools(tools: readonly Gemini.Tool[] | undefined): string | undefined {
+  return tools === undefined ? undefined : keptToolsJson.get(tools);
+}
 
 function mapTools(requested: readonly Tool[], choice: ToolChoice | undefined, model: string): { tools: Gemini.Tool[]; toolConfig?: Gemini.ToolConfig } {
   const form = geminiTools(requested, model);
@@ -175,7 +182,10 @@ function geminiTools(requested: readonly Tool[], model: string): GeminiTools {
   if (!forms) keptForms.set(requested, (forms = new Map()));
   const variant = `${supportsJsonSchema(model)} ${isGemini3(model)}`;
   let form = forms.get(variant);
-  if (!form) forms.set(variant, (form = deepFreeze(convertTools(requested, model))));
+  if (!form) {
+    forms.set(variant, (form = deepFreeze(convertTools(requested, model))));
+    keptToolsJson.set(form.tools, JSON.stringify(form.tools));
+  }
   return form;
 }
 

@@ -160,9 +160,15 @@ export function callItem(call: OutputCall, ctx: ResponseContext): OutputItem {
   if (ctx.toolNames.custom.has(call.name)) {
     // Asked for as {"input": "..."}; anything else the model sent is the input as JSON.
     const input = typeof call.args.input === 'string' ? call.args.input : JSON.stringify(call.args);
-    return { id: mint('ctc'), type: 'custom_tool_call', call_id: callId, name, ...(namespace ? { namespace } : {}), input };
+    // Two literals rather than a spread of the optional field (a spread costs V8 more than the item).
+    const id = mint('ctc');
+    return namespace ? { id, type: 'custom_tool_call', call_id: callId, name, namespace, input } : { id, type: 'custom_tool_call', call_id: callId, name, input };
   }
-  return { id: mint('fc'), type: 'function_call', status: 'completed', call_id: callId, name, ...(namespace ? { namespace } : {}), arguments: JSON.stringify(call.args) };
+  const id = mint('fc');
+  const args = JSON.stringify(call.args);
+  return namespace
+    ? { id, type: 'function_call', status: 'completed', call_id: callId, name, namespace, arguments: args }
+    : { id, type: 'function_call', status: 'completed', call_id: callId, name, arguments: args };
 }
 
 /** The reasoning item that carries a thought signature (only with include reasoning.encrypted_content). */
