@@ -1,8 +1,10 @@
 // What is derived from a piece of JSON that clients send again and again (Codex sends the same
 // tool list every turn), kept per isolate: an entry per distinct value, where each user keeps
 // its own derivations (`entry.echo ??= ...`). A value is recognised by a JsonTape, one walk that
-// allocates nothing, so recognising costs far less than the derivations it saves; within one
-// request the same parsed object is found by identity, without a walk.
+// allocates nothing, so recognising costs far less than the derivations it saves; the object
+// looked up last is found again by identity, without a walk (the users of one request ask one
+// after the other). Not a WeakMap of every request's object: each entry of one is work for
+// every garbage collection until its key dies.
 //
 // Bounded: at most `entries` values, the most recently used kept, and none larger than
 // `maxWeight` (its tape's cells plus its strings' lengths); a larger value gets an entry for its
@@ -17,8 +19,9 @@ export interface JsonMemoLimits {
 
 export class JsonMemo<E extends object> {
   private readonly recent: Array<{ tape: JsonTape; entry: E }> = [];
-  /** This request's value -> its entry, so a second user in the same request does not walk it. */
-  private readonly byObject = new WeakMap<object, E>();
+  /** The object looked up last and its entry (held until the next lookup). */
+  private lastObject: object | undefined;
+  private lastEntry: E | undefined;
 
   constructor(
     private readonly fresh: () => E,
@@ -27,8 +30,7 @@ export class JsonMemo<E extends object> {
 
   /** The entry of `value` (JSON data as parsed): the one of an equal value seen before, or a new one. */
   entry(value: object): E {
-    const own = this.byObject.get(value);
-    if (own) return own;
+    if (value === this.lastObject) return this.lastEntry!;
     const recent = this.recent;
     let entry: E | undefined;
     for (let i = 0; i < recent.length; i++) {
@@ -46,7 +48,8 @@ export class JsonMemo<E extends object> {
       const tape = new JsonTape(value);
       if (tape.weight <= this.limits.maxWeight && recent.unshift({ tape, entry }) > this.limits.entries) recent.pop();
     }
-    this.byObject.set(value, entry);
+    this.lastObject = value;
+    this.lastEntry = entry;
     return entry;
   }
 }

@@ -16,7 +16,7 @@ describe('JsonMemo', () => {
     expect(m.entry(parsed([{ parameters: { type: 'object' }, name: 'f' }]))).not.toBe(a);
   });
 
-  it('the same object is found again by identity, even when too large to keep', () => {
+  it('the object looked up last is found again by identity, even when too large to keep', () => {
     const m = memo(3, 10);
     const big = parsed({ text: 'x'.repeat(100) });
     const entry = m.entry(big);
