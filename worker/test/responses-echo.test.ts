@@ -8,7 +8,7 @@ import { oraclesPresent } from '../../tools/src/oracles/paths';
 import { echoTool, instructionsJson, toolEcho } from '../src/dialects/responses/echo';
 import { echoedTools, toResponse, toResponseJson } from '../src/dialects/responses/response';
 import { responseJson } from '../src/dialects/responses/response-json';
-import type { ToolParam } from '../src/dialects/responses/types';
+import type { OutputItem, ToolParam } from '../src/dialects/responses/types';
 import { pinnedContext } from './support/responses';
 
 const fn = (name: string, extra: Record<string, unknown> = {}) => ({ type: 'function', name, ...extra });
@@ -101,14 +101,42 @@ describe('responseJson', () => {
       temperature: 1e-7, top_p: 1, max_output_tokens: 2147483647,
     }],
     ['the text format given as text, tool_choice none', answer([{ text: 'x' }]), { text: { format: { type: 'text' } }, tool_choice: 'none' }],
+    ['url_citation annotations (Google Search grounding)', {
+      candidates: [{ content: { role: 'model', parts: [{ text: 'Paris is the capital.' }] }, finishReason: 'STOP', index: 0, groundingMetadata: {
+        groundingChunks: [{ web: { uri: 'https://example.org/paris', title: 'example.org' } }],
+        groundingSupports: [{ segment: { startIndex: 0, endIndex: 5, text: 'Paris' }, groundingChunkIndices: [0] }],
+      } }],
+    }, { tools: [{ type: 'web_search' }] }],
+    ['token logprobs', {
+      candidates: [{ content: { role: 'model', parts: [{ text: 'Hé' }] }, finishReason: 'STOP', index: 0, logprobsResult: {
+        chosenCandidates: [{ token: 'H', logProbability: -0.1 }, { token: 'é', logProbability: -0.2 }],
+        topCandidates: [{ candidates: [{ token: 'H', logProbability: -0.1 }] }, { candidates: [{ token: 'é', logProbability: -0.2 }] }],
+      } }],
+    }, { include: ['message.output_text.logprobs'] }],
+    ['thoughts, text and a call: two items besides the message', answer([{ text: 'think', thought: true }, { text: 'Done "x".\n' }, { functionCall: { name: 'f', args: {} } }]), { tools: [fn('f')] }],
     ['a blocked prompt', { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: usage }, { tool_choice: { type: 'function', name: 'f' }, tools: [fn('f')] }],
   ])('%s: exactly JSON.stringify of the Response object, valid against the Response schema', (_name, gemini, body) => {
     const res = toResponse(gemini, pinnedContext(body));
     const text = responseJson(res, { instructions: JSON.stringify(res.instructions), tools: JSON.stringify(res.tools) });
     expect(text).toBe(JSON.stringify(res));
+    // The stream's form: no output_text.
+    const { output_text: _omitted, ...streamed } = res;
+    expect(responseJson(streamed, { instructions: JSON.stringify(res.instructions), tools: JSON.stringify(res.tools) })).toBe(JSON.stringify(streamed));
     const written = toResponseJson(gemini, pinnedContext(body));
     expect(written).toBe(JSON.stringify(toResponse(gemini, pinnedContext(body))));
     if (oraclesPresent) expect(validateOpenAI('Response', JSON.parse(written))).toEqual([]);
+  });
+
+  it('output_text is the text of every message joined: written anew when it is not one part\'s text', () => {
+    const res = toResponse(answer([{ text: 'one' }]), pinnedContext());
+    const message = res.output[0] as Extract<OutputItem, { type: 'message' }>;
+    const second = { ...message, id: 'msg_2', content: [{ ...message.content[0]!, text: ' two "2"' }, { type: 'refusal' as const, refusal: 'no' }] };
+    for (const output of [[message, second], [second]]) {
+      const many = { ...res, output, output_text: output.length === 2 ? 'one two "2"' : ' two "2"' };
+      expect(responseJson(many, { instructions: 'null', tools: '[]' })).toBe(JSON.stringify(many));
+    }
+    const changed = { ...res, output_text: 'not the part' };
+    expect(responseJson(changed, { instructions: 'null', tools: '[]' })).toBe(JSON.stringify(changed));
   });
 
   it('the stream form (in_progress, no output_text) is written the same way', () => {
