@@ -52,9 +52,9 @@ const instructionEchoes: Array<{ text: string; json: string }> = [];
 /** The JSON of the echoed `instructions` (`null` when there are none). */
 export function instructionsJson(instructions: string | null | undefined): string {
   if (instructions === null || instructions === undefined) return 'null';
-  const i = instructionEchoes.findIndex((e) => e.text === instructions);
-  if (i >= 0) {
+  for (let i = 0; i < instructionEchoes.length; i++) {
     const known = instructionEchoes[i]!;
+    if (known.text !== instructions) continue;
     if (i > 0) instructionEchoes.unshift(...instructionEchoes.splice(i, 1));
     return known.json;
   }

@@ -212,7 +212,7 @@ export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseCon
   const output: OutputItem[] = [];
   if (thoughts !== undefined) output.push({ id: mint('rs'), type: 'reasoning', summary: [{ type: 'summary_text', text: thoughts }] });
   if (text !== '' || calls.length === 0) {
-    const annotations = text ? groundingCitations(candidate.groundingMetadata, parts, text, offsets).map((c) => ({ type: 'url_citation' as const, url: c.url, title: c.title, start_index: c.start, end_index: c.end })) : [];
+    const annotations = text && candidate.groundingMetadata ? groundingCitations(candidate.groundingMetadata, parts, text, offsets).map((c) => ({ type: 'url_citation' as const, url: c.url, title: c.title, start_index: c.start, end_index: c.end })) : [];
     output.push({ id: mint('msg'), type: 'message', role: 'assistant', status: status === 'completed' ? 'completed' : 'incomplete', content: [{ type: 'output_text', text, annotations, logprobs: tokenLogprobs(candidate.logprobsResult) }] });
   }
   // Where the stream puts it too: before the calls when a call brought it, else last.
