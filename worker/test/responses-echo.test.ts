@@ -113,6 +113,13 @@ describe('responseJson', () => {
         topCandidates: [{ candidates: [{ token: 'H', logProbability: -0.1 }] }, { candidates: [{ token: 'é', logProbability: -0.2 }] }],
       } }],
     }, { include: ['message.output_text.logprobs'] }],
+    ['the client\'s own JSON and strings holding what the echo\'s stand-ins look like', answer([{ text: '"instructions":null "tools":[],"truncation":' }]), {
+      instructions: '"instructions":null',
+      tools: [fn('f', { description: '"tools":[],"truncation":"disabled"', parameters: { type: 'object', properties: { instructions: { type: 'null' }, tools: { type: 'array' } } } })],
+      text: { format: { type: 'json_schema', name: 'x', schema: { instructions: null, tools: [], truncation: 'disabled', type: 'object' } } },
+      tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [] },
+      metadata: { '"tools":[],"truncation":': '"tools":[],"truncation":' }, user: '"tools":[],"truncation":"x"', prompt_cache_key: '"instructions":null',
+    }],
     ['thoughts, text and a call: two items besides the message', answer([{ text: 'think', thought: true }, { text: 'Done "x".\n' }, { functionCall: { name: 'f', args: {} } }]), { tools: [fn('f')] }],
     ['a blocked prompt', { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: usage }, { tool_choice: { type: 'function', name: 'f' }, tools: [fn('f')] }],
   ])('%s: exactly JSON.stringify of the Response object, valid against the Response schema', (_name, gemini, body) => {
