@@ -12,5 +12,10 @@ export interface KnownTools {
   declared?: DeclaredTools;
 }
 
-/** A few lists (clients, or agents of one client, with different tools); none above 256K characters. */
-export const knownTools = new JsonMemo<KnownTools>(() => ({}), { entries: 8, maxWeight: 256 * 1024 });
+/**
+ * A few lists (clients, or agents of one client, with different tools), none weighing above 64K
+ * (Codex 0.171's ten tools weigh about 16K): what each keeps (its tape, echo, declarations and up
+ * to four Gemini forms) is a few times its weight, so the whole stays within a few megabytes
+ * whatever clients send.
+ */
+export const knownTools = new JsonMemo<KnownTools>(() => ({}), { entries: 8, maxWeight: 64 * 1024 });
