@@ -19,42 +19,59 @@ export class JsonTape {
    * key and its value; an array as ARRAY, its length, then each element. */
   private readonly tape: unknown[] = [];
   private at = 0;
-  private cost = 0;
+  private chars = 0;
+  /** Whether the whole value was recorded (it weighs at most the limit given). */
+  readonly complete: boolean;
 
-  /** `value` must be JSON data (what JSON.parse returns): no functions, undefined or cycles. */
-  constructor(value: unknown) {
-    this.record(value);
-    this.cost += this.tape.length;
+  /**
+   * `value` must be JSON data (what JSON.parse returns): no functions, undefined or cycles.
+   * Recording stops as soon as the weight passes `maxWeight`: a value too large to keep costs at
+   * most that much to look at, whatever its size, and leaves nothing recorded (complete false).
+   */
+  constructor(value: unknown, private readonly maxWeight = Infinity) {
+    this.complete = this.record(value);
+    if (!this.complete) {
+      this.tape.length = 0;
+      this.chars = 0;
+    }
   }
 
   /** What keeping the tape costs, roughly: its cells plus the lengths of its strings. */
   get weight(): number {
-    return this.cost;
+    return this.tape.length + this.chars;
   }
 
-  /** Whether `value` (JSON data) is the recorded value. */
+  /** The tape's memory, estimated: 8 bytes a cell, 2 a character (two-byte strings). */
+  get bytes(): number {
+    return this.tape.length * 8 + this.chars * 2;
+  }
+
+  /** Whether `value` (JSON data) is the recorded value (never, for a value not recorded whole). */
   matches(value: unknown): boolean {
+    if (!this.complete) return false;
     this.at = 0;
     return this.match(value) && this.at === this.tape.length;
   }
 
-  private record(v: unknown): void {
+  /** Records `v`; false as soon as the weight passes the limit. */
+  private record(v: unknown): boolean {
     const tape = this.tape;
     if (typeof v !== 'object' || v === null) {
       tape.push(v);
-      if (typeof v === 'string') this.cost += v.length;
+      if (typeof v === 'string') this.chars += v.length;
     } else if (Array.isArray(v)) {
       tape.push(ARRAY, v.length);
-      for (const item of v) this.record(item);
+      for (const item of v) if (!this.record(item)) return false;
     } else {
       const keys = Object.keys(v);
       tape.push(OBJECT, keys.length);
       for (const key of keys) {
         tape.push(key);
-        this.cost += key.length;
-        this.record((v as Record<string, unknown>)[key]);
+        this.chars += key.length;
+        if (!this.record((v as Record<string, unknown>)[key])) return false;
       }
     }
+    return tape.length + this.chars <= this.maxWeight;
   }
 
   private match(v: unknown): boolean {

@@ -22,6 +22,7 @@ describe('keptBodyJson', () => {
     ['gemini-2.0-flash (the schema subset), options set', { model: 'gemini-2.0-flash', temperature: 0.3, max_output_tokens: 50, reasoning: { effort: 'low' } }],
     ['no instructions, a function named', { instructions: undefined, tool_choice: { type: 'function', name: 'shell' } }],
   ])('%s: exactly JSON.stringify of the body', (_name, extra) => {
+    toGeminiBody(body(extra)); // seen once: kept from the second time on
     const { body: first } = toGeminiBody(body(extra));
     const { body: again } = toGeminiBody(body(extra));
     expect(again.tools).toBe(first.tools); // kept
@@ -30,8 +31,12 @@ describe('keptBodyJson', () => {
 
   it('a body whose tools are not kept (made per request) is left to JSON.stringify', () => {
     const { conversation } = toConversation(body({}));
-    const perRequest = toGenerateContent({ ...conversation, tools: [...conversation.tools] }).body;
+    const perRequest = toGenerateContent({ ...conversation, tools: [...conversation.tools], keptTools: undefined }).body;
     expect(keptBodyJson(perRequest)).toBeUndefined();
+    // A list seen for the first time: converted for its request, nothing kept.
+    const once = toGeminiBody(body({ tools: [{ type: 'function', name: 'seen_once' }] }));
+    expect(once.knownTools).toBeUndefined();
+    expect(keptBodyJson(once.body)).toBeUndefined();
     expect(keptBodyJson(toGeminiBody(parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi' })).body)).toBeUndefined();
   });
 });

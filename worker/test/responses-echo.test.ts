@@ -5,8 +5,11 @@ import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { validateOpenAI } from '../../tools/src/oracles/openai-validator';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
-import { echoTool, instructionsJson, toolEcho } from '../src/dialects/responses/echo';
-import { echoedTools, toResponse, toResponseJson } from '../src/dialects/responses/response';
+import { echoTool, instructionsJson, toolEchoJson } from '../src/dialects/responses/echo';
+import { knownTools } from '../src/dialects/responses/known-tools';
+import { toGeminiBody } from '../src/dialects/responses/request';
+import { echoedToolsJson, toResponse, toResponseJson } from '../src/dialects/responses/response';
+import { parseResponsesRequest } from '../src/dialects/responses/validate';
 import { responseJson } from '../src/dialects/responses/response-json';
 import type { OutputItem, ToolParam } from '../src/dialects/responses/types';
 import { pinnedContext } from './support/responses';
@@ -26,45 +29,62 @@ const TOOL_LISTS: Array<[string, unknown[]]> = [
 /** A copy as a new request would bring it: the same JSON, parsed again. */
 const again = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-describe('toolEcho', () => {
-  it.each(TOOL_LISTS)('%s: the JSON of the echoed tools, made once for a list sent again', (_name, tools) => {
-    const first = toolEcho(again(tools) as ToolParam[]);
-    expect(first.json).toBe(JSON.stringify((tools as ToolParam[]).map(echoTool)));
-    expect(first.tools).toEqual(JSON.parse(first.json));
-    const second = toolEcho(again(tools) as ToolParam[]);
-    expect(second).toBe(first);
+/** The known-tools entry of a list seen twice (the first sighting keeps nothing). */
+const keptEntry = (tools: unknown) => {
+  expect(knownTools.entry(again(tools) as object)).toBeUndefined();
+  return knownTools.entry(again(tools) as object)!;
+};
+
+describe('toolEchoJson', () => {
+  it.each(TOOL_LISTS)('%s: the JSON of the echoed tools, made once for a kept list', (_name, tools) => {
+    const known = keptEntry(tools);
+    const first = toolEchoJson(again(tools) as ToolParam[], known);
+    expect(first).toBe(JSON.stringify((tools as ToolParam[]).map(echoTool)));
+    expect(known.echo).toBe(first);
+    expect(toolEchoJson(again(tools) as ToolParam[], known)).toBe(first);
   });
 
-  it('a list that differs in anything JSON shows gets its own echo', () => {
+  it('a list not kept (seen for the first time) is echoed for its request only: nothing kept', () => {
+    const tools = [fn('once_only', { description: 'seen once' })];
+    const known = knownTools.entry(again(tools));
+    expect(known).toBeUndefined();
+    expect(toolEchoJson(again(tools) as ToolParam[], known)).toBe(JSON.stringify((tools as ToolParam[]).map(echoTool)));
+    // The second sighting's entry starts empty: nothing was kept from the first request.
+    expect(knownTools.entry(again(tools))!.echo).toBeUndefined();
+  });
+
+  it('a list that differs in anything JSON shows gets its own entry', () => {
     const base = [fn('f', { description: 'one' })];
-    const echo = toolEcho(again(base) as ToolParam[]);
+    const known = keptEntry(base);
     for (const other of [[fn('f', { description: 'two' })], [fn('f', { description: 'one' }), fn('g')], [{ description: 'one', ...fn('f') }]]) {
-      const otherEcho = toolEcho(again(other) as ToolParam[]);
-      expect(otherEcho).not.toBe(echo);
-      expect(otherEcho.json).toBe(JSON.stringify((other as ToolParam[]).map(echoTool)));
+      expect(keptEntry(other)).not.toBe(known);
+      expect(toolEchoJson(again(other) as ToolParam[], undefined)).toBe(JSON.stringify((other as ToolParam[]).map(echoTool)));
     }
   });
 
-  it('the cached echo is frozen and shares no object with the request it was made from', () => {
-    const tools = again([{ type: 'custom', name: 'shared_check', format: { type: 'text' } }]) as ToolParam[];
-    const echo = toolEcho(tools);
-    expect(echo.tools[0]).not.toBe(tools[0]);
-    expect(Object.isFrozen(echo.tools)).toBe(true);
-    expect(Object.isFrozen((echo.tools[0] as { format: object }).format)).toBe(true);
-    (tools[0] as { name: string }).name = 'changed_after';
-    expect(echo.json).toContain('"shared_check"');
-  });
-
-  it('a list too large to keep is echoed for its request only', () => {
-    const big = [fn('big', { description: 'x'.repeat(300 * 1024) })];
-    const first = toolEcho(again(big) as ToolParam[]);
-    expect(first.json).toBe(JSON.stringify((big as ToolParam[]).map(echoTool)));
-    expect(toolEcho(again(big) as ToolParam[])).not.toBe(first);
+  it('the declarations kept share no object with the request they were made from: changing it later changes nothing kept', () => {
+    const list = [{ type: 'function', name: 'shared_check', parameters: { type: 'object', properties: { p: { type: 'string' } } } }];
+    keptEntry(list);
+    const req = parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: again(list) });
+    const { knownTools: known, body } = toGeminiBody(req);
+    expect(known?.declared).toBeDefined();
+    const before = JSON.stringify(body.tools);
+    // The client's objects are its own: neither frozen nor shared with what is kept.
+    const params = (req.tools![0] as unknown as { parameters: { properties: Record<string, unknown> } }).parameters;
+    expect(() => {
+      params.properties.q = { type: 'number' };
+      (req.tools![0] as { name: string }).name = 'changed_after';
+    }).not.toThrow();
+    const next = toGeminiBody(parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: again(list) }));
+    expect(next.knownTools).toBe(known);
+    expect(JSON.stringify(next.body.tools)).toBe(before);
+    expect(JSON.stringify(known!.declared!.tools)).not.toContain('changed_after');
+    expect(JSON.stringify(known!.declared!.tools)).not.toContain('"q"');
   });
 
   it('no tools: an empty list', () => {
-    expect(toolEcho(undefined).json).toBe('[]');
-    expect(toolEcho([]).json).toBe('[]');
+    expect(toolEchoJson(undefined, undefined)).toBe('[]');
+    expect(toolEchoJson([], undefined)).toBe('[]');
   });
 });
 
@@ -150,6 +170,6 @@ describe('responseJson', () => {
     const ctx = pinnedContext({ instructions: 'i', tools: [fn('f')] });
     const res = toResponse(answer([{ text: 'x' }]), ctx);
     const { output_text: _omitted, ...streamed } = { ...res, status: 'in_progress' as const, completed_at: null, output: [] };
-    expect(responseJson(streamed, { instructions: '"i"', tools: echoedTools(ctx).json })).toBe(JSON.stringify(streamed));
+    expect(responseJson(streamed, { instructions: '"i"', tools: echoedToolsJson(ctx) })).toBe(JSON.stringify(streamed));
   });
 });

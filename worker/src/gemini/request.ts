@@ -13,7 +13,7 @@
 //   safety         every filter off unless the client set its own
 import type { Gemini } from '@opengemini/shared';
 import type { Conversation, GenerationOptions, Part, Tool, ToolChoice, Turn } from './conversation';
-import { deepFreeze } from '../deep-freeze';
+import { type GeminiTools, type KeptToolForms, type ToolTraits } from './kept-tools';
 import { isGemini3, isGemma, isLatestAlias, normalizeModel, supportsJsonSchema } from './models';
 import { convertSchemas, isEmptyObjectSchema } from './schema';
 import { SKIP_SIGNATURE } from './signatures';
@@ -51,7 +51,7 @@ export function toGenerateContent(conv: Conversation): GeminiRequest {
     else body.systemInstruction = { parts: system };
   }
 
-  const { tools, toolConfig } = mapTools(conv.tools, conv.toolChoice, model);
+  const { tools, toolConfig } = mapTools(conv.tools, conv.keptTools, conv.toolChoice, model);
   if (conv.cachedContent) {
     // Gemini rejects system_instruction, tools and tool_config beside cachedContent: they must
     // live in the cache itself.
@@ -138,29 +138,9 @@ function prependToFirstUserTurn(contents: Gemini.Content[], parts: Gemini.Part[]
 // Tools
 // ---------------------------------------------------------------------------------------------
 
-/** A tool list's Gemini form: the tools, and whether functions are among them. */
-interface GeminiTools {
-  tools: readonly Gemini.Tool[];
-  hasFunctions: boolean;
-}
-
-/**
- * The Gemini forms of frozen tool lists: a dialect freezes a list it keeps for every request that
- * declares it (Codex's tools, every turn), so its form is converted once, not per request. Per
- * list, one form for each way a model changes it (JSON Schema or the subset; Gemini 3 or not):
- * at most four. Ordinary lists are made per request, and keeping their form would only cost.
- */
-const keptForms = new WeakMap<readonly Tool[], Map<string, GeminiTools>>();
-/** The JSON of each kept form's tools, written once: the body is then written around it (body-json.ts). */
-const keptToolsJson = new WeakMap<readonly Gemini.Tool[], string>();
-
-/** The JSON of a body's tools when they are a kept form's (written once), or undefined. */
-export function keptJsonOfTools(tools: readonly Gemini.Tool[] | undefined): string | undefined {
-  return tools === undefined ? undefined : keptToolsJson.get(tools);
-}
-
-function mapTools(requested: readonly Tool[], choice: ToolChoice | undefined, model: string): { tools: Gemini.Tool[]; toolConfig?: Gemini.ToolConfig } {
-  const form = geminiTools(requested, model);
+function mapTools(requested: readonly Tool[], kept: KeptToolForms | undefined, choice: ToolChoice | undefined, model: string): { tools: Gemini.Tool[]; toolConfig?: Gemini.ToolConfig } {
+  const traits: ToolTraits = { jsonSchema: supportsJsonSchema(model), gemini3: isGemini3(model) };
+  const form = kept ? kept.form(traits, (t) => convertTools(requested, t)) : convertTools(requested, traits);
   // Shared when kept (frozen all the way down); the body only serialises it.
   const tools = form.tools as Gemini.Tool[];
   if (!form.hasFunctions || !choice) return { tools };
@@ -176,20 +156,8 @@ function mapTools(requested: readonly Tool[], choice: ToolChoice | undefined, mo
   return { tools, toolConfig: { functionCallingConfig: config } };
 }
 
-function geminiTools(requested: readonly Tool[], model: string): GeminiTools {
-  if (!Object.isFrozen(requested)) return convertTools(requested, model);
-  let forms = keptForms.get(requested);
-  if (!forms) keptForms.set(requested, (forms = new Map()));
-  const variant = `${supportsJsonSchema(model)} ${isGemini3(model)}`;
-  let form = forms.get(variant);
-  if (!form) {
-    forms.set(variant, (form = deepFreeze(convertTools(requested, model))));
-    keptToolsJson.set(form.tools, JSON.stringify(form.tools));
-  }
-  return form;
-}
-
-function convertTools(requested: readonly Tool[], model: string): GeminiTools {
+/** Everything a list's conversion depends on is in `traits` (kept-tools.ts keys its forms by them). */
+function convertTools(requested: readonly Tool[], traits: ToolTraits): GeminiTools {
   const declarations: Gemini.FunctionDeclaration[] = [];
   const builtins: Gemini.Tool[] = [];
   const schemas: unknown[] = [];
@@ -215,7 +183,7 @@ function convertTools(requested: readonly Tool[], model: string): GeminiTools {
     }
   }
   if (schemas.length > 0) {
-    const converted = convertSchemas(schemas, model);
+    const converted = convertSchemas(schemas, traits);
     converted.schemas.forEach((schema, k) => {
       if (converted.mode === 'json') withSchema[k]!.parametersJsonSchema = schema;
       else withSchema[k]!.parameters = schema as Gemini.Schema;
@@ -227,7 +195,7 @@ function convertTools(requested: readonly Tool[], model: string): GeminiTools {
   // Before Gemini 3, built-in tools and function declarations cannot share a request ("Tool use
   // with function calling is unsupported"): the functions win, since the client's own agent
   // loop depends on them while search only enriches an answer.
-  if (declarations.length === 0 || isGemini3(model)) tools.push(...builtins);
+  if (declarations.length === 0 || traits.gemini3) tools.push(...builtins);
   return { tools, hasFunctions: declarations.length > 0 };
 }
 

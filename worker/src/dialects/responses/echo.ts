@@ -3,11 +3,11 @@
 // each non-streamed answer and three times in each stream (created, in_progress, completed), and
 // Codex sends the same ones every turn: tens of kilobytes of tool schemas and instructions. So
 // their JSON is made once per isolate and reused while the client keeps sending the same:
-// - tools: kept with the tool list (known-tools.ts: recognised without serialising it);
+// - tools: kept with the tool list (known-tools.ts: recognised without serialising it, kept when
+//   seen a second time);
 // - instructions: recognised by the string itself (=== compares the characters, without escaping
 //   them), the most recently used few kept; longer ones are made for their request only.
-import { deepFreeze } from '../../deep-freeze';
-import { knownTools } from './known-tools';
+import { type KnownTools, knownTools } from './known-tools';
 import type { ToolParam } from './types';
 
 /** The echo as JSON text, as JSON.stringify writes the Response's `instructions` and `tools`. */
@@ -16,18 +16,10 @@ export interface EchoJson {
   tools: string;
 }
 
-/** The echoed tools (shared, frozen: never changed once made) and their JSON. */
-export interface ToolEcho {
-  tools: readonly ToolParam[];
-  json: string;
-}
-
 /** Instructions kept: a few clients (or agents of one client) with different ones. */
 const MAX_ENTRIES = 8;
 /** Longer instructions are not kept (the cache then holds at most MAX_ENTRIES times this). */
 const MAX_KEPT_CHARS = 256 * 1024;
-
-const NO_TOOLS: ToolEcho = Object.freeze({ tools: Object.freeze([]) as readonly ToolParam[], json: '[]' });
 
 /** OpenAI echoes function tools with every field its schema requires (strict defaults to true). */
 export function echoTool(tool: ToolParam): ToolParam {
@@ -36,14 +28,18 @@ export function echoTool(tool: ToolParam): ToolParam {
   return { type: 'function', name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? true };
 }
 
-/** The echo of a request's tools (validated: JSON data as parsed from the request). */
-export function toolEcho(tools: readonly ToolParam[] | undefined): ToolEcho {
-  if (!tools || tools.length === 0) return NO_TOOLS;
-  const known = knownTools.entry(tools);
-  if (known.echo) return known.echo;
+/**
+ * The JSON of the echo of a request's tools (validated: JSON data as parsed from the request):
+ * made once for a list this isolate keeps (`known`, known-tools.ts, charged to it), else for
+ * this request alone. Only the JSON is kept: it is all a Response's writer needs.
+ */
+export function toolEchoJson(tools: readonly ToolParam[] | undefined, known: KnownTools | undefined): string {
+  if (!tools || tools.length === 0) return '[]';
+  if (!known) return JSON.stringify(tools.map(echoTool));
+  if (known.echo !== undefined) return known.echo;
   const json = JSON.stringify(tools.map(echoTool));
-  // Parsed back from the JSON: the kept objects share nothing with this request's body.
-  return (known.echo = { tools: deepFreeze(JSON.parse(json) as ToolParam[]), json });
+  knownTools.charge(known, json.length * 2);
+  return (known.echo = json);
 }
 
 /** Instructions seen lately and their JSON, the most recently used first. */

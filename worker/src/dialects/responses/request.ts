@@ -36,7 +36,7 @@ import { decodeToolCallId } from '../../gemini/signatures';
 import { parseArguments } from '../openai-chat/request';
 import { carriedSignature } from '../../gemini/signatures';
 import { deepFreeze } from '../../deep-freeze';
-import { knownTools } from './known-tools';
+import { type KnownTools, knownTools } from './known-tools';
 import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest, ToolParam } from './types';
 
 export const WEB_SEARCH_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11']);
@@ -49,18 +49,21 @@ export interface ToolNames {
   namespaces: ReadonlySet<string>;
 }
 
-/** The generateContent body, and the names the answer is read with. */
-export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiRequest & { toolNames: ToolNames } {
-  const { conversation, toolNames } = toConversation(req, media);
+/** The generateContent body, the names the answer is read with, and the request's known tool
+ * list (looked up once here, carried to the answer: ResponseContext.knownTools). */
+export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiRequest & { toolNames: ToolNames; knownTools: KnownTools | undefined } {
+  const { conversation, toolNames, knownTools: known } = toConversation(req, media);
   const out = toGenerateContent(conversation);
   if (out.body.contents!.length === 0) throw badRequest('`input` holds no content: every item is empty.', 'input');
-  return { ...out, toolNames };
+  return { model: out.model, body: out.body, toolNames, knownTools: known };
 }
 
-export function toConversation(req: ResponsesRequest, media?: MediaMap): { conversation: Conversation; toolNames: ToolNames } {
+export function toConversation(req: ResponsesRequest, media?: MediaMap): { conversation: Conversation; toolNames: ToolNames; knownTools: KnownTools | undefined } {
   const system: string[] = req.instructions ? [req.instructions] : [];
   const turns = mapItems(req.input, system, media);
-  const { tools, toolNames } = declaredTools(req.tools);
+  // The one lookup of this request's tool list: undefined the first time a list is seen.
+  const known = req.tools && req.tools.length > 0 ? knownTools.entry(req.tools) : undefined;
+  const { tools, toolNames } = declaredTools(req.tools, known);
   const format = req.text?.format;
   const effort = req.reasoning?.effort;
   const conversation: Conversation = {
@@ -68,6 +71,7 @@ export function toConversation(req: ResponsesRequest, media?: MediaMap): { conve
     system,
     turns,
     tools,
+    keptTools: known?.gemini,
     toolChoice: toolChoice(req.tool_choice),
     options: {
       temperature: req.temperature,
@@ -80,24 +84,32 @@ export function toConversation(req: ResponsesRequest, media?: MediaMap): { conve
       thinking: { effort: effort === 'max' ? 'xhigh' : effort, includeThoughts: req.reasoning?.summary ? undefined : false },
     },
   };
-  return { conversation, toolNames };
+  return { conversation, toolNames, knownTools: known };
 }
 
 /** A request's tools in the conversation's terms, and the names its answer is read with. */
 export interface DeclaredTools {
-  /** Frozen: kept with the tool list, and its Gemini form with it (gemini/request.ts). */
+  /** Frozen when kept with the tool list (its Gemini forms are then kept too: gemini/kept-tools.ts). */
   tools: readonly Tool[];
   toolNames: ToolNames;
 }
 
 const NO_TOOLS: DeclaredTools = deepFreeze({ tools: [], toolNames: { custom: new Set<string>(), namespaces: new Set<string>() } });
 
-/** The declarations of a validated tool list: made once per list this isolate knows (known-tools.ts). */
-export function declaredTools(list: readonly ToolParam[] | undefined): DeclaredTools {
+/**
+ * The declarations of a validated tool list: made once for a list this isolate keeps (`known`,
+ * known-tools.ts), else for this request alone, from the request's own objects (nothing of it is
+ * kept, so nothing is copied or frozen).
+ */
+export function declaredTools(list: readonly ToolParam[] | undefined, known: KnownTools | undefined): DeclaredTools {
   if (!list || list.length === 0) return NO_TOOLS;
-  const known = knownTools.entry(list);
-  // From a copy: what is kept shares nothing with this request's body.
-  return (known.declared ??= deepFreeze(declare(JSON.parse(JSON.stringify(list)) as ToolParam[])));
+  if (!known) return declare(list);
+  if (known.declared) return known.declared;
+  // From a copy: what is kept shares nothing with this request's body (which stays the client's).
+  const text = JSON.stringify(list);
+  known.declared = deepFreeze(declare(JSON.parse(text) as ToolParam[]));
+  knownTools.charge(known, text.length * 2);
+  return known.declared;
 }
 
 function declare(list: readonly ToolParam[]): DeclaredTools {

@@ -24,7 +24,8 @@ import { type CarriedCall, encodeToolCallId, nonce } from '../../gemini/signatur
 import { readUsage } from '../../gemini/usage';
 import { carrySignature } from '../../gemini/signatures';
 import { mapLogprobs } from '../openai-chat/parts';
-import { type ToolEcho, instructionsJson, toolEcho } from './echo';
+import { echoTool, instructionsJson, toolEchoJson } from './echo';
+import type { KnownTools } from './known-tools';
 import type { ToolNames } from './request';
 import { responseJson } from './response-json';
 import type { OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, TokenLogprob, ToolParam } from './types';
@@ -42,13 +43,16 @@ export interface ResponseContext {
   /** Call ids that carry Gemini's id and signature (responseIds; tests pin them). */
   mintId?: (carried: CarriedCall) => string;
   itemId: (prefix: string) => string;
-  /** The echo of the request's tools: looked up on first use (echoedTools). */
-  toolEcho?: ToolEcho;
+  /** The request's tool list as this isolate keeps it (looked up once, by toGeminiBody), or
+   * undefined: a list seen for the first time, or none (the echo is then made for this request). */
+  knownTools?: KnownTools | undefined;
+  /** The JSON of the echo of the request's tools: made on first use (echoedToolsJson). */
+  toolEchoJson?: string;
 }
 
-/** The request's tools as every Response of it echoes them, looked up once per response (echo.ts). */
-export function echoedTools(ctx: ResponseContext): ToolEcho {
-  return (ctx.toolEcho ??= toolEcho(ctx.req.tools));
+/** The JSON of the request's tools as every Response of it echoes them, made once per response (echo.ts). */
+export function echoedToolsJson(ctx: ResponseContext): string {
+  return (ctx.toolEchoJson ??= toolEchoJson(ctx.req.tools, ctx.knownTools));
 }
 
 /**
@@ -88,8 +92,9 @@ export function responseObject(ctx: ResponseContext, status: ResponseStatus, out
     max_output_tokens: req.max_output_tokens ?? null,
     text: { format: echoFormat(req.text?.format) },
     tool_choice: req.tool_choice ?? 'auto',
-    // Shared and frozen (echo.ts); typed as the mutable list the Response type declares.
-    tools: echoedTools(ctx).tools as ToolParam[],
+    // The object form, for whoever reads it (tests); the writers splice in the JSON made once
+    // (echoedToolsJson), so this is a shallow map of the request's own objects.
+    tools: (req.tools ?? []).map(echoTool),
     truncation: 'disabled',
     metadata: req.metadata ?? {},
   };
@@ -178,7 +183,7 @@ export function signatureItem(ctx: ResponseContext, signature: string): OutputRe
 
 /** toResponse as the client's JSON text, the echo spliced in as made once (response-json.ts). */
 export function toResponseJson(res: Gemini.GenerateContentResponse, ctx: ResponseContext): string {
-  return responseJson(toResponse(res, ctx), { instructions: instructionsJson(ctx.req.instructions), tools: echoedTools(ctx).json });
+  return responseJson(toResponse(res, ctx), { instructions: instructionsJson(ctx.req.instructions), tools: echoedToolsJson(ctx) });
 }
 
 export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseContext): ResponseObject {

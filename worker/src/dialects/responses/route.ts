@@ -29,6 +29,7 @@ export async function handleResponses(request: Request, target: GeminiTarget, ti
     createdAt: Math.floor(Date.now() / 1000),
     req,
     toolNames: gemini.toolNames,
+    knownTools: gemini.knownTools,
     includeEncrypted: req.include?.includes('reasoning.encrypted_content') === true,
   };
   const shape = req.stream ? { stream: new ResponsesStreamConverter(ctx), timing } : { answer: (res: Gemini.GenerateContentResponse) => new JsonText(toResponseJson(res, ctx)) };

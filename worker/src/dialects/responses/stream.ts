@@ -36,7 +36,7 @@ import { errorBody } from '../../http';
 import { SSE_KEEPALIVE_TEXT } from '../../sse';
 import { type StandIns, type StreamEncoder, StreamConverter } from '../../sse-stream';
 import { type EchoJson, instructionsJson } from './echo';
-import { type ResponseContext, callItem, echoedTools, outcome, oneCallPerTurn, responseObject, signatureItem, toResponseUsage, tokenLogprobs } from './response';
+import { type ResponseContext, callItem, echoedToolsJson, outcome, oneCallPerTurn, responseObject, signatureItem, toResponseUsage, tokenLogprobs } from './response';
 import { responseJson } from './response-json';
 import { DeltaHead, StreamedTexts } from './streamed-texts';
 import type { OutputItem, OutputReasoning, TokenLogprob } from './types';
@@ -286,7 +286,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private echoing(): EchoJson {
     if (this.echo) return this.echo;
     const instructions = instructionsJson(this.ctx.req.instructions);
-    const tools = echoedTools(this.ctx).json;
+    const tools = echoedToolsJson(this.ctx);
     return (this.echo = {
       instructions: instructions === 'null' ? instructions : JSON.stringify(this.texts.json(instructions)),
       tools: tools === '[]' ? tools : JSON.stringify(this.texts.json(tools)),
