@@ -8,7 +8,7 @@
 // The body is checked in place, not copied, and normalised on the way (the parsed body is ours):
 // a string `input` becomes one user message, and a message item without `type` gets one.
 import { badRequest, unsupported } from '../../errors';
-import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, checkStop, isObject } from '../field-checks';
+import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, checkNesting, checkStop, isObject } from '../field-checks';
 import type { ResponsesRequest } from './types';
 
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
@@ -190,6 +190,7 @@ function checkText(text: unknown): void {
   if (f.type !== 'json_schema') throw badRequest('`text.format.type` must be text, json_object or json_schema.', 'text.format.type');
   if (typeof f.name !== 'string' || f.name === '') throw badRequest('`text.format.name` is required for json_schema.', 'text.format.name');
   if (!isObject(f.schema)) throw badRequest('`text.format.schema` must be a JSON Schema object.', 'text.format.schema');
+  checkNesting(f.schema, 'text.format.schema');
 }
 
 /** Checks `tools`; returns the function and custom tool names declared (`namespace.name` inside a namespace). */
@@ -228,6 +229,7 @@ function checkTool(tool: unknown, p: string, names: Set<string>, prefix: string)
   if (!absent(tool.description) && typeof tool.description !== 'string') throw badRequest('`description` must be a string.', `${p}.description`);
   if (tool.type === 'function') {
     if (!absent(tool.parameters) && !isObject(tool.parameters)) throw badRequest('`parameters` must be a JSON Schema object.', `${p}.parameters`);
+    checkNesting(tool.parameters, `${p}.parameters`);
     checkBoolean(tool, 'strict', `${p}.`);
   } else if (!absent(tool.format)) {
     const f = tool.format;
