@@ -166,6 +166,14 @@ describe('responseJson', () => {
     expect(responseJson(changed, { instructions: 'null', tools: '[]' })).toBe(JSON.stringify(changed));
   });
 
+  it('a number that is not finite is written as JSON.stringify writes it (null), should one get past validation', () => {
+    const res = toResponse(answer([{ text: 'x' }]), pinnedContext());
+    for (const odd of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const r = { ...res, temperature: odd, top_p: odd };
+      expect(responseJson(r, { instructions: 'null', tools: '[]' })).toBe(JSON.stringify(r));
+    }
+  });
+
   it('the stream form (in_progress, no output_text) is written the same way', () => {
     const ctx = pinnedContext({ instructions: 'i', tools: [fn('f')] });
     const res = toResponse(answer([{ text: 'x' }]), ctx);

@@ -18,8 +18,9 @@ import type { OutputItem, OutputMessage, ResponseObject } from './types';
 
 const json = JSON.stringify;
 
-/** A number, null or boolean as JSON writes it (a finite number: validation refused the rest). */
-const scalar = (v: number | boolean | null): string => `${v}`;
+/** A number, null or boolean as JSON writes it. Validation refuses non-finite numbers; should one
+ * come anyway, it is written as JSON.stringify writes it (null), never as NaN or Infinity. */
+const scalar = (v: number | boolean | null): string => (typeof v === 'number' && !Number.isFinite(v) ? 'null' : `${v}`);
 /** An object or null, as JSON writes it. */
 const orNull = (v: object | null): string => (v === null ? 'null' : json(v));
 
