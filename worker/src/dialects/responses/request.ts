@@ -154,7 +154,8 @@ function customParameters(tool: CustomToolParam): Record<string, unknown> {
 }
 
 function toolChoice(choice: ResponsesRequest['tool_choice']): ToolChoice | undefined {
-  if (choice === undefined) return undefined;
+  // null (which validation lets through, as OpenAI does) is the default, as absent.
+  if (choice === undefined || choice === null) return undefined;
   if (choice === 'none') return { mode: 'none' };
   if (choice === 'auto') return { mode: 'auto' };
   if (choice === 'required') return { mode: 'any' };
