@@ -52,9 +52,14 @@ export function checkNesting(schema: unknown, param: string): void {
   if (nestsDeeper(schema, MAX_SCHEMA_NESTING)) throw badRequest(`\`${param.slice(param.lastIndexOf('.') + 1)}\` nests objects and arrays deeper than ${MAX_SCHEMA_NESTING} levels.`, param);
 }
 
+/** Whether `v` nests objects and arrays more than `levels` deep (a call per container only: the
+ * check runs on every request's tools, in both dialects). */
 function nestsDeeper(v: unknown, levels: number): boolean {
   if (typeof v !== 'object' || v === null) return false;
   if (levels === 0) return true;
-  for (const key in v) if (nestsDeeper((v as Record<string, unknown>)[key], levels - 1)) return true;
+  for (const key in v) {
+    const child = (v as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && nestsDeeper(child, levels - 1)) return true;
+  }
   return false;
 }
