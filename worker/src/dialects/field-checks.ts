@@ -53,10 +53,18 @@ export function checkNesting(schema: unknown, param: string): void {
 }
 
 /** Whether `v` nests objects and arrays more than `levels` deep (a call per container only: the
- * check runs on every request's tools, in both dialects). */
+ * check runs on every request's tools, in both dialects). Arrays by index: for-in over an array
+ * makes a string of every index (a 2-million-entry enum: 60 MB of garbage). */
 function nestsDeeper(v: unknown, levels: number): boolean {
   if (typeof v !== 'object' || v === null) return false;
   if (levels === 0) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const child: unknown = v[i];
+      if (typeof child === 'object' && child !== null && nestsDeeper(child, levels - 1)) return true;
+    }
+    return false;
+  }
   for (const key in v) {
     const child = (v as Record<string, unknown>)[key];
     if (typeof child === 'object' && child !== null && nestsDeeper(child, levels - 1)) return true;
