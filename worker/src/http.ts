@@ -1,6 +1,7 @@
 // Responses: JSON, OpenAI's error envelope (the one place it is rendered), CORS, SSE headers.
 import { FAULT_HEADER, type OpenAI, SSE_HEADERS as SHARED_SSE_HEADERS, encodeFaultHeader, faultCode, openaiErrorEnvelope, retryAfterSeconds } from '@opengemini/shared';
 import { ApiError } from './errors';
+import { jsonOf } from './json-text';
 
 export const CORS_HEADERS: Record<string, string> = {
   'access-control-allow-origin': '*',
@@ -11,7 +12,7 @@ export const CORS_HEADERS: Record<string, string> = {
 };
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(data), {
+  return new Response(jsonOf(data), {
     status,
     headers: { 'content-type': 'application/json', ...CORS_HEADERS, ...headers },
   });

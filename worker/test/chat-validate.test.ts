@@ -63,6 +63,7 @@ describe('parseChatRequest rejects what the converter cannot read, naming the fi
     ['a function name starting with a digit', ok({ tools: [fnTool('1up')] }), 'tools[0].function.name'],
     ['a duplicate function name', ok({ tools: [fnTool('a'), fnTool('b'), fnTool('a')] }), 'tools[2].function.name'],
     ['parameters that are an array', ok({ tools: [fnTool('a', [])] }), 'tools[0].function.parameters'],
+    ['parameters nested 65 levels deep (refused as the Responses dialect refuses them)', ok({ tools: [fnTool('a', JSON.parse('{"a":'.repeat(64) + '{}' + '}'.repeat(64)))] }), 'tools[0].function.parameters'],
     ['tool_choice naming an unknown function', ok({ tools: [fnTool('a')], tool_choice: { type: 'function', function: { name: 'b' } } }), 'tool_choice.function.name'],
     ['tool_choice of an unknown mode', ok({ tools: [fnTool('a')], tool_choice: 'any' }), 'tool_choice'],
     ['google that is a string', ok({ google: 'x' }), 'google'],

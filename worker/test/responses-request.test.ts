@@ -184,6 +184,7 @@ describe('tools and tool_choice', () => {
     ['allowed_tools auto: VALIDATED, text still allowed', { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'custom', name: 'apply_patch' }] }, { mode: 'VALIDATED', allowedFunctionNames: ['apply_patch'] }],
     ['allowed_tools with two of three', { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'shell' }, { type: 'custom', name: 'apply_patch' }] }, { mode: 'ANY', allowedFunctionNames: ['shell', 'apply_patch'] }],
     ['a hosted tool: the model decides', { type: 'web_search_preview' }, { mode: 'AUTO' }],
+    ['null, as absent: no tool config (it was a TypeError, a 500)', null, undefined],
   ])('tool_choice %s', (_name, choice, config) => {
     expect(map({ input: 'Go', tools: [fn, patch], tool_choice: choice }).toolConfig?.functionCallingConfig).toEqual(config);
   });

@@ -4,7 +4,8 @@ import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { validateOpenAI } from '../../tools/src/oracles/openai-validator';
 import { oraclesPresent } from '../../tools/src/oracles/paths';
-import { toResponse } from '../src/dialects/responses/response';
+import { responseIds, toResponse } from '../src/dialects/responses/response';
+import { decodeToolCallId } from '../src/gemini/signatures';
 import { pinnedContext } from './support/responses';
 
 
@@ -122,5 +123,22 @@ describe('toResponse', () => {
       previous_response_id: null,
     });
     expectSpec(res);
+  });
+});
+
+describe('responseIds', () => {
+  it('one random part for the response, its items and its calls: every id distinct, call ids carry what Gemini sent', () => {
+    const ids = responseIds();
+    const base = ids.id.slice('resp_'.length);
+    expect(base).toMatch(/^[A-Za-z0-9]{24}$/);
+    const carried = [{}, { geminiId: 'g1' }, { signature: 'c2ln' }, { geminiId: 'g2', signature: 'c2lnMg==' }];
+    const calls = carried.map((c) => ids.mintId(c));
+    const items = ['msg', 'fc', 'rs', 'ctc'].map((p) => ids.itemId(p));
+    expect(new Set([...calls, ...items]).size).toBe(8);
+    for (const [k, id] of calls.entries()) {
+      expect(id.startsWith(`call_${base}`)).toBe(true);
+      expect(decodeToolCallId(id)).toEqual(carried[k]);
+    }
+    expect(responseIds().id).not.toBe(ids.id);
   });
 });

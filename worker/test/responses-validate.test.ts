@@ -6,6 +6,15 @@ import { parseResponsesRequest } from '../src/dialects/responses/validate';
 
 type Json = Record<string, unknown>;
 
+/** A schema whose objects nest `levels` deep (the schema itself is level 1). */
+const nested = (levels: number): Json => {
+  let schema: Json = { type: 'string' };
+  for (let i = 1; i < levels; i++) schema = { type: 'object', properties: { p: schema } };
+  return schema;
+};
+/** Objects nested `levels` deep, as a hostile client can send them (the stack would not survive 5,000). */
+const deep = (levels: number): Json => JSON.parse('{"a":'.repeat(levels - 1) + '{}' + '}'.repeat(levels - 1)) as Json;
+
 function reject(body: Json): ApiError {
   try {
     parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', ...body });
@@ -46,6 +55,9 @@ describe('parseResponsesRequest refuses, naming the field', () => {
     ['a bad function name', { tools: [{ type: 'function', name: 'my tool', parameters: {} }] }, 'tools[0].name', /letter or underscore/],
     ['a duplicate tool name', { tools: [{ type: 'function', name: 'f' }, { type: 'custom', name: 'f' }] }, 'tools[1].name', /Duplicate/],
     ['parameters that are not an object', { tools: [{ type: 'function', name: 'f', parameters: 'x' }] }, 'tools[0].parameters', /JSON Schema/],
+    ['parameters nested 5,000 deep (the echo would exhaust the stack: a 500)', { tools: [{ type: 'function', name: 'f', parameters: deep(5000) }] }, 'tools[0].parameters', /deeper than 64 levels/],
+    ['parameters nested 65 deep, inside a namespace', { tools: [{ type: 'namespace', name: 'ns', description: 'd', tools: [{ type: 'function', name: 'f', parameters: deep(65) }] }] }, 'tools[0].tools[0].parameters', /deeper than 64/],
+    ['a json_schema format nested 5,000 deep (echoed in the Response)', { text: { format: { type: 'json_schema', name: 'x', schema: deep(5000) } } }, 'text.format.schema', /deeper than 64/],
     ['a custom tool format of another kind', { tools: [{ type: 'custom', name: 'f', format: { type: 'regex' } }] }, 'tools[0].format', /grammar/],
     ['tool_choice naming an absent tool', { tools: [{ type: 'function', name: 'f' }], tool_choice: { type: 'function', name: 'g' } }, 'tool_choice.name', /not among the tools/],
     ['a bad tool_choice', { tool_choice: 'always' }, 'tool_choice', /none, auto, required/],
@@ -61,6 +73,11 @@ describe('parseResponsesRequest refuses, naming the field', () => {
 });
 
 describe('parseResponsesRequest accepts and normalises', () => {
+  it('parameters nested exactly 64 levels (objects and arrays counted alike)', () => {
+    expect(() => parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: [{ type: 'function', name: 'f', parameters: deep(64) }] })).not.toThrow();
+    expect(() => parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: [{ type: 'function', name: 'f', parameters: nested(20) }] })).not.toThrow();
+  });
+
   it('a string input becomes one user message; a message without type gets one', () => {
     expect(parseResponsesRequest({ model: 'm', input: 'hi' }).input).toEqual([{ type: 'message', role: 'user', content: 'hi' }]);
     expect(parseResponsesRequest({ model: 'm', input: [{ role: 'developer', content: 'x' }] }).input).toEqual([{ type: 'message', role: 'developer', content: 'x' }]);

@@ -38,3 +38,36 @@ export function checkStop(stop: unknown, param = 'stop'): void {
   if (!Array.isArray(stop) || !stop.every((s) => typeof s === 'string')) throw badRequest(`\`${param}\` must be a string or an array of strings.`, param);
   if (stop.length > 5) throw badRequest(`\`${param}\` may hold at most 5 sequences (Gemini's limit).`, param);
 }
+
+/**
+ * How deep a client's JSON Schema may nest objects and arrays (the schema object itself is level
+ * 1). Real tool schemas stay far below it; far deeper ones only exhaust the stack of whatever
+ * walks them later (the Responses echo, the tool list's recognition: json-tape.ts), a 500 instead
+ * of the client's error. The chat dialect checks the same, so both refuse what one refuses.
+ */
+export const MAX_SCHEMA_NESTING = 64;
+
+/** A 400 naming `param` when `schema` nests deeper than MAX_SCHEMA_NESTING (looks no deeper). */
+export function checkNesting(schema: unknown, param: string): void {
+  if (nestsDeeper(schema, MAX_SCHEMA_NESTING)) throw badRequest(`\`${param.slice(param.lastIndexOf('.') + 1)}\` nests objects and arrays deeper than ${MAX_SCHEMA_NESTING} levels.`, param);
+}
+
+/** Whether `v` nests objects and arrays more than `levels` deep (a call per container only: the
+ * check runs on every request's tools, in both dialects). Arrays by index: for-in over an array
+ * makes a string of every index (a 2-million-entry enum: 60 MB of garbage). */
+function nestsDeeper(v: unknown, levels: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (levels === 0) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const child: unknown = v[i];
+      if (typeof child === 'object' && child !== null && nestsDeeper(child, levels - 1)) return true;
+    }
+    return false;
+  }
+  for (const key in v) {
+    const child = (v as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && nestsDeeper(child, levels - 1)) return true;
+  }
+  return false;
+}

@@ -2,6 +2,7 @@
 // The only module of the converter that performs I/O against Google; fetch is passed in.
 import { checkModelName } from '@opengemini/shared';
 import { ApiError, badRequest } from '../errors';
+import { jsonOf } from '../json-text';
 import { errorFromResponse } from './errors';
 
 export const DEFAULT_GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -31,7 +32,8 @@ export function modelPath(model: string, param = 'model'): string {
 
 /**
  * Sends one request to Gemini v1beta. Resolves with the Response when it is 2xx; otherwise
- * throws an ApiError labelled by the contract (the error body is read and classified).
+ * throws an ApiError labelled by the contract (the error body is read and classified). The body
+ * is serialised here, or sent as it is when it is a JsonText.
  */
 export async function callGemini(target: GeminiTarget, path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
   const url = `${target.baseUrl}/v1beta/${path}`;
@@ -40,7 +42,7 @@ export async function callGemini(target: GeminiTarget, path: string, init: { met
     res = await target.fetch(url, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       headers: { 'x-goog-api-key': target.key, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      ...(init.body === undefined ? {} : { body: jsonOf(init.body) }),
       ...(target.signal ? { signal: target.signal } : {}),
     });
   } catch (err) {

@@ -3,6 +3,7 @@
 // any client format in it and without Gemini's wire rules (turn merging, signatures, which tools
 // may share a request...), which the core applies once for every dialect.
 import type { Gemini } from '@opengemini/shared';
+import type { KeptToolForms } from './kept-tools';
 
 /** How hard the model should think, in OpenAI's words (the core maps it per model family). */
 export type Effort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
@@ -13,7 +14,10 @@ export interface Conversation {
   /** System text, in order; empty texts are dropped. */
   system: string[];
   turns: Turn[];
-  tools: Tool[];
+  tools: readonly Tool[];
+  /** Given when the dialect keeps `tools` (frozen) for every request that declares it: their
+   * Gemini forms are then kept there too (kept-tools.ts), made once per list and model traits. */
+  keptTools?: KeptToolForms | undefined;
   toolChoice?: ToolChoice | undefined;
   options: GenerationOptions;
   /** Google's safety settings as the client gave them; default: every filter off. */

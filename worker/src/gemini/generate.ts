@@ -5,6 +5,7 @@ import type { Gemini } from '@opengemini/shared';
 import { SSE_HEADERS, json } from '../http';
 import { type StreamConverter, type StreamTiming, convertSse } from '../sse-stream';
 import { confirmStream, readAnswer } from './answer';
+import { keptBodyJson } from './body-json';
 import { callGemini, type GeminiTarget, modelPath } from './client';
 import type { GeminiRequest } from './request';
 
@@ -12,7 +13,8 @@ import type { GeminiRequest } from './request';
 export type AnswerShape =
   /** A stream: Gemini's events through the dialect's converter, with keep-alives per `timing`. */
   | { stream: StreamConverter; timing?: StreamTiming | undefined }
-  /** One answer: generateContent's body mapped to the dialect's JSON. */
+  /** One answer: generateContent's body mapped to the dialect's JSON (a JsonText when the dialect
+   * writes the text itself). */
   | { answer: (res: Gemini.GenerateContentResponse) => unknown };
 
 /**
@@ -25,7 +27,8 @@ export async function generate(target: GeminiTarget, { model, body }: GeminiRequ
   const path = `${modelPath(model)}:${streamed ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
   let res: Response;
   try {
-    res = await callGemini(target, path, { body });
+    // A kept tool list's JSON is written once, not with every request (body-json.ts).
+    res = await callGemini(target, path, { body: keptBodyJson(body) ?? body });
   } catch (err) {
     throw explain ? explain(err) : err;
   }

@@ -13,7 +13,8 @@
 //   safety         every filter off unless the client set its own
 import type { Gemini } from '@opengemini/shared';
 import type { Conversation, GenerationOptions, Part, Tool, ToolChoice, Turn } from './conversation';
-import { isGemini3, isGemma, isLatestAlias, normalizeModel } from './models';
+import { type GeminiTools, type KeptToolForms, type ToolTraits } from './kept-tools';
+import { isGemini3, isGemma, isLatestAlias, normalizeModel, supportsJsonSchema } from './models';
 import { convertSchemas, isEmptyObjectSchema } from './schema';
 import { SKIP_SIGNATURE } from './signatures';
 import { toThinkingConfig } from './thinking';
@@ -50,7 +51,7 @@ export function toGenerateContent(conv: Conversation): GeminiRequest {
     else body.systemInstruction = { parts: system };
   }
 
-  const { tools, toolConfig } = mapTools(conv.tools, conv.toolChoice, model);
+  const { tools, toolConfig } = mapTools(conv.tools, conv.keptTools, conv.toolChoice, model);
   if (conv.cachedContent) {
     // Gemini rejects system_instruction, tools and tool_config beside cachedContent: they must
     // live in the cache itself.
@@ -137,7 +138,26 @@ function prependToFirstUserTurn(contents: Gemini.Content[], parts: Gemini.Part[]
 // Tools
 // ---------------------------------------------------------------------------------------------
 
-function mapTools(requested: readonly Tool[], choice: ToolChoice | undefined, model: string): { tools: Gemini.Tool[]; toolConfig?: Gemini.ToolConfig } {
+function mapTools(requested: readonly Tool[], kept: KeptToolForms | undefined, choice: ToolChoice | undefined, model: string): { tools: Gemini.Tool[]; toolConfig?: Gemini.ToolConfig } {
+  const traits: ToolTraits = { jsonSchema: supportsJsonSchema(model), gemini3: isGemini3(model) };
+  const form = kept ? kept.form(traits, (t) => convertTools(requested, t)) : convertTools(requested, traits);
+  // Shared when kept (frozen all the way down); the body only serialises it.
+  const tools = form.tools as Gemini.Tool[];
+  if (!form.hasFunctions || !choice) return { tools };
+
+  // Gemini has no REQUIRED mode: ANY is "must call a function", restricted to `only` if given.
+  const config: Gemini.FunctionCallingConfig = { mode: choice.mode === 'any' ? 'ANY' : choice.mode === 'none' ? 'NONE' : 'AUTO' };
+  if (choice.mode === 'any' && choice.only !== undefined) config.allowedFunctionNames = [choice.only];
+  else if (choice.allowed && choice.mode !== 'none') {
+    // Names with AUTO are not allowed; VALIDATED is "a call to one of these, or text".
+    config.allowedFunctionNames = [...choice.allowed];
+    if (choice.mode === 'auto') config.mode = 'VALIDATED';
+  }
+  return { tools, toolConfig: { functionCallingConfig: config } };
+}
+
+/** Everything a list's conversion depends on is in `traits` (kept-tools.ts keys its forms by them). */
+function convertTools(requested: readonly Tool[], traits: ToolTraits): GeminiTools {
   const declarations: Gemini.FunctionDeclaration[] = [];
   const builtins: Gemini.Tool[] = [];
   const schemas: unknown[] = [];
@@ -163,7 +183,7 @@ function mapTools(requested: readonly Tool[], choice: ToolChoice | undefined, mo
     }
   }
   if (schemas.length > 0) {
-    const converted = convertSchemas(schemas, model);
+    const converted = convertSchemas(schemas, traits);
     converted.schemas.forEach((schema, k) => {
       if (converted.mode === 'json') withSchema[k]!.parametersJsonSchema = schema;
       else withSchema[k]!.parameters = schema as Gemini.Schema;
@@ -175,18 +195,8 @@ function mapTools(requested: readonly Tool[], choice: ToolChoice | undefined, mo
   // Before Gemini 3, built-in tools and function declarations cannot share a request ("Tool use
   // with function calling is unsupported"): the functions win, since the client's own agent
   // loop depends on them while search only enriches an answer.
-  if (declarations.length === 0 || isGemini3(model)) tools.push(...builtins);
-  if (declarations.length === 0 || !choice) return { tools };
-
-  // Gemini has no REQUIRED mode: ANY is "must call a function", restricted to `only` if given.
-  const config: Gemini.FunctionCallingConfig = { mode: choice.mode === 'any' ? 'ANY' : choice.mode === 'none' ? 'NONE' : 'AUTO' };
-  if (choice.mode === 'any' && choice.only !== undefined) config.allowedFunctionNames = [choice.only];
-  else if (choice.allowed && choice.mode !== 'none') {
-    // Names with AUTO are not allowed; VALIDATED is "a call to one of these, or text".
-    config.allowedFunctionNames = [...choice.allowed];
-    if (choice.mode === 'auto') config.mode = 'VALIDATED';
-  }
-  return { tools, toolConfig: { functionCallingConfig: config } };
+  if (declarations.length === 0 || traits.gemini3) tools.push(...builtins);
+  return { tools, hasFunctions: declarations.length > 0 };
 }
 
 // ---------------------------------------------------------------------------------------------

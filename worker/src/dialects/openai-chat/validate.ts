@@ -8,7 +8,7 @@
 // as an object, and the pre-tools function calling API (`functions`, `function_call`).
 import type { OpenAI } from '@opengemini/shared';
 import { badRequest } from '../../errors';
-import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, checkStop, isNumber, isObject } from '../field-checks';
+import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, checkNesting, checkStop, isNumber, isObject } from '../field-checks';
 
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
@@ -215,6 +215,7 @@ function checkTools(tools: unknown): Set<string> {
     names.add(fn.name);
     if (!absent(fn.description) && typeof fn.description !== 'string') throw badRequest('`function.description` must be a string.', `${p}.function.description`);
     if (!absent(fn.parameters) && !isObject(fn.parameters)) throw badRequest('`function.parameters` must be a JSON Schema object.', `${p}.function.parameters`);
+    checkNesting(fn.parameters, `${p}.function.parameters`);
   }
   return names;
 }

@@ -28,14 +28,16 @@
 // | max_output_tokens, temperature, top_p, stop| the same                                        |
 // Call ids carry Gemini's call id and signature (gemini/signatures.ts), as in the chat dialect.
 import { badRequest } from '../../errors';
-import { type MediaMap, type RemoteMediaRef, readMedia, remoteMediaRef } from '../../media';
+import { type MediaMap, type RemoteMediaRef, isHttpUrl, readMedia, remoteMediaRef } from '../../media';
 import { CallLedger, type RecordedCall, type ToolResult, resultResponse } from '../../gemini/calls';
 import type { Conversation, MediaPart, Part, Tool, ToolChoice, Turn } from '../../gemini/conversation';
 import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
 import { decodeToolCallId } from '../../gemini/signatures';
 import { parseArguments } from '../openai-chat/request';
 import { carriedSignature } from '../../gemini/signatures';
-import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest } from './types';
+import { deepFreeze } from '../../deep-freeze';
+import { type KnownTools, knownTools } from './known-tools';
+import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest, ToolParam } from './types';
 
 export const WEB_SEARCH_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11']);
 
@@ -47,38 +49,21 @@ export interface ToolNames {
   namespaces: ReadonlySet<string>;
 }
 
-/** The generateContent body, and the names the answer is read with. */
-export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiRequest & { toolNames: ToolNames } {
-  const { conversation, toolNames } = toConversation(req, media);
+/** The generateContent body, the names the answer is read with, and the request's known tool
+ * list (looked up once here, carried to the answer: ResponseContext.knownTools). */
+export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiRequest & { toolNames: ToolNames; knownTools: KnownTools | undefined } {
+  const { conversation, toolNames, knownTools: known } = toConversation(req, media);
   const out = toGenerateContent(conversation);
   if (out.body.contents!.length === 0) throw badRequest('`input` holds no content: every item is empty.', 'input');
-  return { ...out, toolNames };
+  return { model: out.model, body: out.body, toolNames, knownTools: known };
 }
 
-export function toConversation(req: ResponsesRequest, media?: MediaMap): { conversation: Conversation; toolNames: ToolNames } {
+export function toConversation(req: ResponsesRequest, media?: MediaMap): { conversation: Conversation; toolNames: ToolNames; knownTools: KnownTools | undefined } {
   const system: string[] = req.instructions ? [req.instructions] : [];
   const turns = mapItems(req.input, system, media);
-  const custom = new Set<string>();
-  const namespaces = new Set<string>();
-  const tools: Tool[] = [];
-  const declare = (tool: FunctionToolParam | CustomToolParam, prefix: string) => {
-    const name = prefix + tool.name;
-    if (tool.type === 'custom') {
-      custom.add(name);
-      tools.push({ kind: 'function', name, description: tool.description, parameters: customParameters(tool) });
-    } else {
-      tools.push({ kind: 'function', name, description: tool.description ?? undefined, parameters: tool.parameters ?? undefined });
-    }
-  };
-  for (const tool of req.tools ?? []) {
-    if (WEB_SEARCH_TOOLS.has(tool.type)) tools.push({ kind: 'google_search' });
-    else if (tool.type === 'code_interpreter') tools.push({ kind: 'code_execution' });
-    else if (tool.type === 'namespace') {
-      const ns = tool as NamespaceToolParam;
-      namespaces.add(ns.name);
-      for (const inner of ns.tools) declare(inner, `${ns.name}.`);
-    } else if (tool.type === 'function' || tool.type === 'custom') declare(tool as FunctionToolParam | CustomToolParam, '');
-  }
+  // The one lookup of this request's tool list: undefined the first time a list is seen.
+  const known = req.tools && req.tools.length > 0 ? knownTools.entry(req.tools) : undefined;
+  const { tools, toolNames } = declaredTools(req.tools, known);
   const format = req.text?.format;
   const effort = req.reasoning?.effort;
   const conversation: Conversation = {
@@ -86,6 +71,7 @@ export function toConversation(req: ResponsesRequest, media?: MediaMap): { conve
     system,
     turns,
     tools,
+    keptTools: known?.gemini,
     toolChoice: toolChoice(req.tool_choice),
     options: {
       temperature: req.temperature,
@@ -98,7 +84,57 @@ export function toConversation(req: ResponsesRequest, media?: MediaMap): { conve
       thinking: { effort: effort === 'max' ? 'xhigh' : effort, includeThoughts: req.reasoning?.summary ? undefined : false },
     },
   };
-  return { conversation, toolNames: { custom, namespaces } };
+  return { conversation, toolNames, knownTools: known };
+}
+
+/** A request's tools in the conversation's terms, and the names its answer is read with. */
+export interface DeclaredTools {
+  /** Frozen when kept with the tool list (its Gemini forms are then kept too: gemini/kept-tools.ts). */
+  tools: readonly Tool[];
+  toolNames: ToolNames;
+}
+
+const NO_TOOLS: DeclaredTools = deepFreeze({ tools: [], toolNames: { custom: new Set<string>(), namespaces: new Set<string>() } });
+
+/**
+ * The declarations of a validated tool list: made once for a list this isolate keeps (`known`,
+ * known-tools.ts), else for this request alone, from the request's own objects (nothing of it is
+ * kept, so nothing is copied or frozen).
+ */
+export function declaredTools(list: readonly ToolParam[] | undefined, known: KnownTools | undefined): DeclaredTools {
+  if (!list || list.length === 0) return NO_TOOLS;
+  if (!known) return declare(list);
+  if (known.declared) return known.declared;
+  // From a copy: what is kept shares nothing with this request's body (which stays the client's).
+  const text = JSON.stringify(list);
+  known.declared = deepFreeze(declare(JSON.parse(text) as ToolParam[]));
+  knownTools.charge(known, text.length * 2);
+  return known.declared;
+}
+
+function declare(list: readonly ToolParam[]): DeclaredTools {
+  const custom = new Set<string>();
+  const namespaces = new Set<string>();
+  const tools: Tool[] = [];
+  const add = (tool: FunctionToolParam | CustomToolParam, prefix: string) => {
+    const name = prefix + tool.name;
+    if (tool.type === 'custom') {
+      custom.add(name);
+      tools.push({ kind: 'function', name, description: tool.description, parameters: customParameters(tool) });
+    } else {
+      tools.push({ kind: 'function', name, description: tool.description ?? undefined, parameters: tool.parameters ?? undefined });
+    }
+  };
+  for (const tool of list) {
+    if (WEB_SEARCH_TOOLS.has(tool.type)) tools.push({ kind: 'google_search' });
+    else if (tool.type === 'code_interpreter') tools.push({ kind: 'code_execution' });
+    else if (tool.type === 'namespace') {
+      const ns = tool as NamespaceToolParam;
+      namespaces.add(ns.name);
+      for (const inner of ns.tools) add(inner, `${ns.name}.`);
+    } else if (tool.type === 'function' || tool.type === 'custom') add(tool as FunctionToolParam | CustomToolParam, '');
+  }
+  return { tools, toolNames: { custom, namespaces } };
 }
 
 /**
@@ -118,7 +154,8 @@ function customParameters(tool: CustomToolParam): Record<string, unknown> {
 }
 
 function toolChoice(choice: ResponsesRequest['tool_choice']): ToolChoice | undefined {
-  if (choice === undefined) return undefined;
+  // null (which validation lets through, as OpenAI does) is the default, as absent.
+  if (choice === undefined || choice === null) return undefined;
   if (choice === 'none') return { mode: 'none' };
   if (choice === 'auto') return { mode: 'auto' };
   if (choice === 'required') return { mode: 'any' };
@@ -134,19 +171,21 @@ function toolChoice(choice: ResponsesRequest['tool_choice']): ToolChoice | undef
  * that named it (for the error's `param`). */
 export function remoteMediaRefs(req: ResponsesRequest): RemoteMediaRef[] {
   const refs: RemoteMediaRef[] = [];
-  const add = (url: string | null | undefined, field: string, at: string) => {
-    const ref = url ? remoteMediaRef(url, `${at}.${field}`, `${field} at ${at}`) : undefined;
-    if (ref) refs.push(ref);
-  };
-  req.input.forEach((item, i) => {
+  const input = req.input;
+  for (let i = 0; i < input.length; i++) {
+    const item = input[i]!;
     const list = item.type === 'message' ? item.content : item.type === 'function_call_output' || item.type === 'custom_tool_call_output' ? item.output : undefined;
-    if (!Array.isArray(list)) return;
-    const key = item.type === 'message' ? 'content' : 'output';
-    list.forEach((p, j) => {
-      if (p.type === 'input_image') add(p.image_url, 'image_url', `input[${i}].${key}[${j}]`);
-      else if (p.type === 'input_file' && !p.file_data) add(p.file_url, 'file_url', `input[${i}].${key}[${j}]`);
-    });
-  });
+    if (!Array.isArray(list)) continue;
+    for (let j = 0; j < list.length; j++) {
+      const p = list[j]!;
+      const [url, field] = p.type === 'input_image' ? [p.image_url, 'image_url'] : p.type === 'input_file' && !p.file_data ? [p.file_url, 'file_url'] : [];
+      // The names are written only for a URL to fetch (a data: URL, the usual image, is read in place).
+      if (!url || !isHttpUrl(url)) continue;
+      const at = `input[${i}].${item.type === 'message' ? 'content' : 'output'}[${j}]`;
+      const ref = remoteMediaRef(url, `${at}.${field}`, `${field} at ${at}`);
+      if (ref) refs.push(ref);
+    }
+  }
   return refs;
 }
 
@@ -155,45 +194,18 @@ export function remoteMediaRefs(req: ResponsesRequest): RemoteMediaRef[] {
 // ---------------------------------------------------------------------------------------------
 
 function mapItems(items: readonly InputItem[], system: string[], media: MediaMap | undefined): Turn[] {
-  const turns: Turn[] = [];
-  const ledger = new CallLedger();
-  /** The model turn being gathered: assistant text, reasoning and calls until the next other item. */
-  let model: { parts: Part[]; calls: RecordedCall[]; signature: string | undefined } | undefined;
-  /** The tool results being gathered, and the images they carried. */
-  let results: { items: ToolResult[]; media: Part[] } | undefined;
-
-  const flushModel = () => {
-    if (!model) return;
-    // A signature no call took belongs to the turn's last text (Gemini 3 gives one there).
-    if (model.signature) {
-      const last = model.parts.findLast((p) => p.kind === 'text');
-      if (last && !last.signature) last.signature = model.signature;
-    }
-    ledger.addTurn(model.calls);
-    turns.push({ role: 'model', parts: model.parts });
-    model = undefined;
-  };
-  const flushResults = () => {
-    if (!results) return;
-    turns.push({ role: 'user', parts: [...ledger.results(results.items), ...results.media] });
-    results = undefined;
-  };
-  const modelTurn = () => {
-    flushResults();
-    return (model ??= { parts: [], calls: [], signature: undefined });
-  };
-
-  items.forEach((item, i) => {
-    const p = `input[${i}]`;
+  const turns = new TurnGatherer();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     switch (item.type) {
       case 'reasoning': {
         const signature = carriedSignature(item.encrypted_content);
-        if (signature) modelTurn().signature = signature;
-        return;
+        if (signature) turns.modelTurn().signature = signature;
+        break;
       }
       case 'function_call':
       case 'custom_tool_call': {
-        const turn = modelTurn();
+        const turn = turns.modelTurn();
         const carried = decodeToolCallId(item.call_id);
         const signature = carried.signature ?? turn.signature;
         turn.signature = undefined;
@@ -201,31 +213,82 @@ function mapItems(items: readonly InputItem[], system: string[], media: MediaMap
         const name = item.type === 'function_call' && item.namespace ? `${item.namespace}.${item.name}` : item.name;
         turn.parts.push({ kind: 'call', name, args, geminiId: carried.geminiId, signature });
         turn.calls.push({ id: item.call_id, name, geminiId: carried.geminiId });
-        return;
+        break;
       }
       case 'function_call_output':
       case 'custom_tool_call_output': {
-        flushModel();
-        results ??= { items: [], media: [] };
-        results.items.push({ id: item.call_id, response: resultResponse(outputText(item.output, `${p}.output`, media, results.media)) });
-        return;
+        const results = turns.results();
+        results.items.push({ id: item.call_id, response: resultResponse(outputText(item.output, i, media, results.media)) });
+        break;
       }
       case 'message':
         if (item.role === 'assistant') {
-          const turn = modelTurn();
+          const turn = turns.modelTurn();
           for (const text of texts(item.content)) turn.parts.push({ kind: 'text', text });
-          return;
+        } else if (item.role === 'user') turns.userTurn(userParts(item.content, i, media));
+        else {
+          turns.flush();
+          system.push(...texts(item.content));
         }
-        flushModel();
-        flushResults();
-        if (item.role === 'user') turns.push({ role: 'user', parts: userParts(item.content, `${p}.content`, media) });
-        else system.push(...texts(item.content));
-        return;
+        break;
     }
-  });
-  flushModel();
-  flushResults();
-  return turns;
+  }
+  turns.flush();
+  return turns.turns;
+}
+
+/**
+ * The turns as the items build them: a model turn gathers assistant text, reasoning and calls
+ * until another kind of item comes; tool results gather into one user turn, in the order of the
+ * calls they answer (CallLedger), the media they carried after them.
+ */
+class TurnGatherer {
+  readonly turns: Turn[] = [];
+  private readonly ledger = new CallLedger();
+  private model: { parts: Part[]; calls: RecordedCall[]; signature: string | undefined } | undefined;
+  private gathered: { items: ToolResult[]; media: Part[] } | undefined;
+
+  /** The model turn being gathered (tool results before it are closed). */
+  modelTurn(): { parts: Part[]; calls: RecordedCall[]; signature: string | undefined } {
+    this.flushResults();
+    return (this.model ??= { parts: [], calls: [], signature: undefined });
+  }
+
+  /** The tool results being gathered (the model turn before them is closed). */
+  results(): { items: ToolResult[]; media: Part[] } {
+    this.flushModel();
+    return (this.gathered ??= { items: [], media: [] });
+  }
+
+  userTurn(parts: Part[]): void {
+    this.flush();
+    this.turns.push({ role: 'user', parts });
+  }
+
+  flush(): void {
+    this.flushModel();
+    this.flushResults();
+  }
+
+  private flushModel(): void {
+    const model = this.model;
+    if (!model) return;
+    // A signature no call took belongs to the turn's last text (Gemini 3 gives one there).
+    if (model.signature) {
+      const last = model.parts.findLast((p) => p.kind === 'text');
+      if (last && !last.signature) last.signature = model.signature;
+    }
+    this.ledger.addTurn(model.calls);
+    this.turns.push({ role: 'model', parts: model.parts });
+    this.model = undefined;
+  }
+
+  private flushResults(): void {
+    const results = this.gathered;
+    if (!results) return;
+    this.turns.push({ role: 'user', parts: [...this.ledger.results(results.items), ...results.media] });
+    this.gathered = undefined;
+  }
 }
 
 /** The texts of a string or of text and refusal parts; empty ones dropped. */
@@ -239,20 +302,23 @@ function texts(content: string | InputContent[]): string[] {
   return out;
 }
 
-function userParts(content: string | InputContent[], p: string, media: MediaMap | undefined): Part[] {
+// Items are named by their index: the path a media part's errors name (`input[3].content[0]`) is
+// written only for a media part, not for every item of a long conversation.
+
+function userParts(content: string | InputContent[], i: number, media: MediaMap | undefined): Part[] {
   if (typeof content === 'string') return [{ kind: 'text', text: content }];
   return content.map((part, j): Part => {
-    if (part.type === 'input_image' || part.type === 'input_file') return mediaOf(part, `${p}[${j}]`, media);
+    if (part.type === 'input_image' || part.type === 'input_file') return mediaOf(part, `input[${i}].content[${j}]`, media);
     return { kind: 'text', text: part.type === 'refusal' ? part.refusal : part.text };
   });
 }
 
 /** A tool output's text; its images and files are appended to `out`. */
-function outputText(output: string | InputContent[], p: string, media: MediaMap | undefined, out: Part[]): string {
+function outputText(output: string | InputContent[], i: number, media: MediaMap | undefined, out: Part[]): string {
   if (typeof output === 'string') return output;
   const lines: string[] = [];
   output.forEach((part, j) => {
-    if (part.type === 'input_image' || part.type === 'input_file') out.push(mediaOf(part, `${p}[${j}]`, media));
+    if (part.type === 'input_image' || part.type === 'input_file') out.push(mediaOf(part, `input[${i}].output[${j}]`, media));
     else lines.push(part.type === 'refusal' ? part.refusal : part.text);
   });
   return lines.join('\n');

@@ -24,8 +24,11 @@ import { type CarriedCall, encodeToolCallId, nonce } from '../../gemini/signatur
 import { readUsage } from '../../gemini/usage';
 import { carrySignature } from '../../gemini/signatures';
 import { mapLogprobs } from '../openai-chat/parts';
+import { echoTool, instructionsJson, toolEchoJson } from './echo';
+import type { KnownTools } from './known-tools';
 import type { ToolNames } from './request';
-import type { ItemStatus, OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, TokenLogprob, ToolParam } from './types';
+import { responseJson } from './response-json';
+import type { OutputItem, OutputMessage, OutputReasoning, ResponseObject, ResponseStatus, ResponseUsage, ResponsesRequest, TextFormat, TokenLogprob, ToolParam } from './types';
 
 export interface ResponseContext {
   /** resp_<random>; item ids are minted from the same random part (responseIds). */
@@ -37,19 +40,33 @@ export interface ResponseContext {
   toolNames: ToolNames;
   /** include: ["reasoning.encrypted_content"] was asked for. */
   includeEncrypted: boolean;
-  /** Tests pin ids; production mints random ones that carry Gemini's id and signature. */
+  /** Call ids that carry Gemini's id and signature (responseIds; tests pin them). */
   mintId?: (carried: CarriedCall) => string;
   itemId: (prefix: string) => string;
+  /** The request's tool list as this isolate keeps it (looked up once, by toGeminiBody), or
+   * undefined: a list seen for the first time, or none (the echo is then made for this request). */
+  knownTools?: KnownTools | undefined;
+  /** The JSON of the echo of the request's tools: made on first use (echoedToolsJson). */
+  toolEchoJson?: string;
+}
+
+/** The JSON of the request's tools as every Response of it echoes them, made once per response (echo.ts). */
+export function echoedToolsJson(ctx: ResponseContext): string {
+  return (ctx.toolEchoJson ??= toolEchoJson(ctx.req.tools, ctx.knownTools));
 }
 
 /**
- * A response id and its item ids (`msg_`, `fc_`, `rs_`, `ctc_`): one random part for all, and a
- * counter, since each random draw costs more CPU than the rest of minting an id.
+ * A response id, its item ids (`msg_`, `fc_`, `rs_`, `ctc_`) and its call ids (`call_`, carrying
+ * Gemini's id and signature: signatures.ts): one random part for all, and a counter, since each
+ * random draw costs more CPU than the rest of minting an id (in Node about as much as building a
+ * whole function_call item). Unique within the response by the counter, across responses by
+ * the random part.
  */
-export function responseIds(): { id: string; itemId: (prefix: string) => string } {
+export function responseIds(): { id: string; itemId: (prefix: string) => string; mintId: (carried: CarriedCall) => string } {
   const base = nonce(24);
   let n = 0;
-  return { id: `resp_${base}`, itemId: (prefix) => `${prefix}_${base}${(++n).toString(36)}` };
+  const next = () => `${base}${(++n).toString(36)}`;
+  return { id: `resp_${base}`, itemId: (prefix) => `${prefix}_${next()}`, mintId: (carried) => encodeToolCallId(carried, next) };
 }
 
 /** The Response object around `output`: every field OpenAI's schema requires, echoed from the request. */
@@ -75,6 +92,8 @@ export function responseObject(ctx: ResponseContext, status: ResponseStatus, out
     max_output_tokens: req.max_output_tokens ?? null,
     text: { format: echoFormat(req.text?.format) },
     tool_choice: req.tool_choice ?? 'auto',
+    // The object form, for whoever reads it (tests); the writers splice in the JSON made once
+    // (echoedToolsJson), so this is a shallow map of the request's own objects.
     tools: (req.tools ?? []).map(echoTool),
     truncation: 'disabled',
     metadata: req.metadata ?? {},
@@ -84,13 +103,6 @@ export function responseObject(ctx: ResponseContext, status: ResponseStatus, out
   if (typeof req.user === 'string') res.user = req.user;
   if (typeof req.prompt_cache_key === 'string') res.prompt_cache_key = req.prompt_cache_key;
   return res;
-}
-
-/** OpenAI echoes function tools with every field its schema requires (strict defaults to true). */
-function echoTool(tool: ToolParam): ToolParam {
-  if (tool.type !== 'function' || !('name' in tool)) return tool;
-  const t = tool as Extract<ToolParam, { type: 'function' }>;
-  return { type: 'function', name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? true };
 }
 
 function echoFormat(format: TextFormat | undefined): TextFormat {
@@ -153,14 +165,25 @@ export function callItem(call: OutputCall, ctx: ResponseContext): OutputItem {
   if (ctx.toolNames.custom.has(call.name)) {
     // Asked for as {"input": "..."}; anything else the model sent is the input as JSON.
     const input = typeof call.args.input === 'string' ? call.args.input : JSON.stringify(call.args);
-    return { id: mint('ctc'), type: 'custom_tool_call', call_id: callId, name, ...(namespace ? { namespace } : {}), input };
+    // Two literals rather than a spread of the optional field (a spread costs V8 more than the item).
+    const id = mint('ctc');
+    return namespace ? { id, type: 'custom_tool_call', call_id: callId, name, namespace, input } : { id, type: 'custom_tool_call', call_id: callId, name, input };
   }
-  return { id: mint('fc'), type: 'function_call', status: 'completed', call_id: callId, name, ...(namespace ? { namespace } : {}), arguments: JSON.stringify(call.args) };
+  const id = mint('fc');
+  const args = JSON.stringify(call.args);
+  return namespace
+    ? { id, type: 'function_call', status: 'completed', call_id: callId, name, namespace, arguments: args }
+    : { id, type: 'function_call', status: 'completed', call_id: callId, name, arguments: args };
 }
 
 /** The reasoning item that carries a thought signature (only with include reasoning.encrypted_content). */
 export function signatureItem(ctx: ResponseContext, signature: string): OutputReasoning {
   return { id: (ctx.itemId)('rs'), type: 'reasoning', summary: [], encrypted_content: carrySignature(signature) };
+}
+
+/** toResponse as the client's JSON text, the echo spliced in as made once (response-json.ts). */
+export function toResponseJson(res: Gemini.GenerateContentResponse, ctx: ResponseContext): string {
+  return responseJson(toResponse(res, ctx), { instructions: instructionsJson(ctx.req.instructions), tools: echoedToolsJson(ctx) });
 }
 
 export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseContext): ResponseObject {
@@ -194,7 +217,7 @@ export function toResponse(res: Gemini.GenerateContentResponse, ctx: ResponseCon
   const output: OutputItem[] = [];
   if (thoughts !== undefined) output.push({ id: mint('rs'), type: 'reasoning', summary: [{ type: 'summary_text', text: thoughts }] });
   if (text !== '' || calls.length === 0) {
-    const annotations = text ? groundingCitations(candidate.groundingMetadata, parts, text, offsets).map((c) => ({ type: 'url_citation' as const, url: c.url, title: c.title, start_index: c.start, end_index: c.end })) : [];
+    const annotations = text && candidate.groundingMetadata ? groundingCitations(candidate.groundingMetadata, parts, text, offsets).map((c) => ({ type: 'url_citation' as const, url: c.url, title: c.title, start_index: c.start, end_index: c.end })) : [];
     output.push({ id: mint('msg'), type: 'message', role: 'assistant', status: status === 'completed' ? 'completed' : 'incomplete', content: [{ type: 'output_text', text, annotations, logprobs: tokenLogprobs(candidate.logprobsResult) }] });
   }
   // Where the stream puts it too: before the calls when a call brought it, else last.

@@ -35,9 +35,11 @@ import { usageComment } from '../../gemini/usage';
 import { errorBody } from '../../http';
 import { SSE_KEEPALIVE_TEXT } from '../../sse';
 import { type StandIns, type StreamEncoder, StreamConverter } from '../../sse-stream';
-import { type ResponseContext, callItem, outcome, oneCallPerTurn, responseObject, signatureItem, toResponseUsage, tokenLogprobs } from './response';
+import { type EchoJson, instructionsJson } from './echo';
+import { type ResponseContext, callItem, echoedToolsJson, outcome, oneCallPerTurn, responseObject, signatureItem, toResponseUsage, tokenLogprobs } from './response';
+import { responseJson } from './response-json';
 import { DeltaHead, StreamedTexts } from './streamed-texts';
-import type { OutputItem, OutputReasoning, ResponseObject, TokenLogprob } from './types';
+import type { OutputItem, OutputReasoning, TokenLogprob } from './types';
 
 /** The item being streamed: its text is gathered as bytes from its deltas (StreamedTexts). */
 interface OpenItem {
@@ -65,8 +67,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   /** A signature that came with text, waiting for the end (a call's goes out before the call). */
   private textSignature: string | undefined;
   private signatureSent = false;
-  /** The stand-ins of the echoed instructions and tools, made at the first echo. */
-  private echo: { instructions: string | null; tools: unknown } | undefined;
+  /** The echoed instructions and tools as stand-ins (their JSON written as tokens), made at the first echo. */
+  private echo: EchoJson | undefined;
   private readonly texts = new StreamedTexts();
   /** The frames that carry an item's whole text hold a token for it (StreamedTexts). */
   readonly standIns: StandIns = this.texts;
@@ -81,7 +83,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     switch (ev.type) {
       case 'start': {
         // The same response in both: serialised once.
-        const response = JSON.stringify(this.echoing(responseObject(this.ctx, 'in_progress', [])));
+        const response = responseJson(responseObject(this.ctx, 'in_progress', []), this.echoing());
         return this.responseEvent('response.created', response) + this.responseEvent('response.in_progress', response);
       }
       case 'calls': {
@@ -174,13 +176,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if (!item) return '';
     this.open = undefined;
     const text = this.texts.close(item.text);
-    const at = { item_id: item.id, output_index: item.index };
+    // Each event's fields written out, not spread from a shared object (a spread costs V8 more
+    // than writing the event).
     if (item.kind === 'reasoning') {
       const done: OutputReasoning = { id: item.id, type: 'reasoning', summary: [{ type: 'summary_text', text }] };
       this.output.push(done);
       return (
-        this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text }) +
-        this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: { type: 'summary_text', text } }) +
+        this.event('response.reasoning_summary_text.done', { item_id: item.id, output_index: item.index, summary_index: 0, text }) +
+        this.event('response.reasoning_summary_part.done', { item_id: item.id, output_index: item.index, summary_index: 0, part: { type: 'summary_text', text } }) +
         this.event('response.output_item.done', { output_index: item.index, item: done })
       );
     }
@@ -191,8 +194,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const done: OutputItem = { id: item.id, type: 'message', role: 'assistant', status, content: [part] };
     this.output.push(done);
     return (
-      this.event('response.output_text.done', { ...at, content_index: 0, text, logprobs }) +
-      this.event('response.content_part.done', { ...at, content_index: 0, part }) +
+      this.event('response.output_text.done', { item_id: item.id, output_index: item.index, content_index: 0, text, logprobs }) +
+      this.event('response.content_part.done', { item_id: item.id, output_index: item.index, content_index: 0, part }) +
       this.event('response.output_item.done', { output_index: item.index, item: done })
     );
   }
@@ -213,7 +216,6 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const out = this.signature(call.signature);
     const made = callItem(call, this.ctx);
     const index = this.output.length;
-    const at = { item_id: made.id, output_index: index };
     // The arguments (an apply_patch can be many kilobytes) are written four times: serialised once.
     if (made.type === 'custom_tool_call') {
       const input = this.texts.value(made.input);
@@ -222,8 +224,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       return (
         out +
         this.event('response.output_item.added', { output_index: index, item: { ...item, input: '' } }) +
-        this.event('response.custom_tool_call_input.delta', { ...at, delta: input }) +
-        this.event('response.custom_tool_call_input.done', { ...at, input }) +
+        this.event('response.custom_tool_call_input.delta', { item_id: made.id, output_index: index, delta: input }) +
+        this.event('response.custom_tool_call_input.done', { item_id: made.id, output_index: index, input }) +
         this.event('response.output_item.done', { output_index: index, item })
       );
     }
@@ -237,8 +239,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     return (
       out +
       this.event('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress', arguments: '' } }) +
-      this.event('response.function_call_arguments.delta', { ...at, delta: args }) +
-      this.event('response.function_call_arguments.done', { ...at, name: item.name, arguments: args }) +
+      this.event('response.function_call_arguments.delta', { item_id: made.id, output_index: index, delta: args }) +
+      this.event('response.function_call_arguments.done', { item_id: made.id, output_index: index, name: item.name, arguments: args }) +
       this.event('response.output_item.done', { output_index: index, item })
     );
   }
@@ -269,24 +271,26 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const { status, incomplete } = outcome(this.finishReason, this.blocked);
     // No output_text: it is an SDK convenience the SDKs compute themselves, and the items hold tokens.
     const counts = toResponseUsage(usage);
-    const response = this.echoing(responseObject(this.ctx, status, this.output, { usage: counts, incomplete, outputText: false }));
+    const response = responseJson(responseObject(this.ctx, status, this.output, { usage: counts, incomplete, outputText: false }), this.echoing());
     // The same `: usage` comment as chat and Messages streams (clients skip comments), so the pool
     // counts every dialect's streams alike.
     out += usageComment(usage);
-    return out + this.event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
+    return out + this.responseEvent(status === 'completed' ? 'response.completed' : 'response.incomplete', response);
   }
 
   /**
-   * The response with its echo of the request's instructions and tools as stand-ins: written in
-   * response.created, response.in_progress and response.completed, and Codex's are tens of
-   * kilobytes, so they are serialised and encoded once (StreamedTexts.value).
+   * The echo of the request's instructions and tools, as stand-ins: written in response.created,
+   * response.in_progress and response.completed, and Codex's are tens of kilobytes, so their JSON
+   * (made once per isolate, echo.ts) is encoded once per stream (StreamedTexts.json).
    */
-  private echoing(response: ResponseObject): ResponseObject {
-    this.echo ??= {
-      instructions: response.instructions === null ? null : this.texts.value(response.instructions),
-      tools: response.tools.length === 0 ? response.tools : this.texts.value(response.tools),
-    };
-    return { ...response, ...(this.echo as Pick<ResponseObject, 'instructions' | 'tools'>) };
+  private echoing(): EchoJson {
+    if (this.echo) return this.echo;
+    const instructions = instructionsJson(this.ctx.req.instructions);
+    const tools = echoedToolsJson(this.ctx);
+    return (this.echo = {
+      instructions: instructions === 'null' ? instructions : JSON.stringify(this.texts.json(instructions)),
+      tools: tools === '[]' ? tools : JSON.stringify(this.texts.json(tools)),
+    });
   }
 
   /** A frame around an already serialised response (as event() writes it). */
@@ -304,7 +308,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
    * One SSE frame: `event:` names the type, as OpenAI sends it; JSON.stringify output is one
    * line. Whole texts stay tokens here: standIns splices them in (as bytes, for the client).
    */
-  private event(type: string, fields: Record<string, unknown> | { response: ResponseObject }): string {
+  private event(type: string, fields: Record<string, unknown>): string {
     // The fields' members between `type` and `sequence_number`, without copying them into a new
     // object first (every event has at least one field).
     const inner = JSON.stringify(fields);

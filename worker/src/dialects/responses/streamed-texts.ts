@@ -173,7 +173,12 @@ export class StreamedTexts implements StandIns {
    * tools): serialised once here, encoded once, copied into every frame that holds the stand-in.
    */
   value(value: unknown): string {
-    return this.token(new Spliced(undefined, JSON.stringify(value)));
+    return this.json(JSON.stringify(value));
+  }
+
+  /** value() for a value already serialised: `json` is its JSON text. */
+  json(json: string): string {
+    return this.token(new Spliced(undefined, json));
   }
 
   private token(spliced: Spliced): string {

@@ -8,7 +8,7 @@
 // The body is checked in place, not copied, and normalised on the way (the parsed body is ours):
 // a string `input` becomes one user message, and a message item without `type` gets one.
 import { badRequest, unsupported } from '../../errors';
-import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, checkStop, isObject } from '../field-checks';
+import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, checkNesting, checkStop, isObject } from '../field-checks';
 import type { ResponsesRequest } from './types';
 
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
@@ -74,85 +74,97 @@ function checkInput(body: Json): void {
     return;
   }
   if (!Array.isArray(body.input) || body.input.length === 0) throw badRequest('`input` must be a string or a non-empty array of input items.', 'input');
-  body.input.forEach((item: unknown, i) => checkItem(item, `input[${i}]`));
+  for (let i = 0; i < body.input.length; i++) checkItem(body.input[i], i);
 }
 
-function checkItem(item: unknown, p: string): void {
-  if (!isObject(item)) throw badRequest('Each input item must be an object with a `type`.', p);
+// Items and parts are named by their index, their path (`input[3].content[0]`) written only for
+// an error: a request is dozens of items, and building each one's path cost more than checking it.
+
+/** `input[i]`, the path of an item for an error. */
+const itemPath = (i: number): string => `input[${i}]`;
+/** `input[i].content[j]`, the path of a part for an error. */
+const partPath = (i: number, field: string, j: number): string => `${itemPath(i)}.${field}[${j}]`;
+
+function checkItem(item: unknown, i: number): void {
+  if (!isObject(item)) throw badRequest('Each input item must be an object with a `type`.', itemPath(i));
   if (absent(item.type) && !absent(item.role)) item.type = 'message';
   switch (item.type) {
     case 'message': {
       if (typeof item.role !== 'string' || !ROLES.has(item.role)) {
-        throw badRequest(`Unknown role ${JSON.stringify(item.role ?? null)}: expected user, assistant, system or developer.`, `${p}.role`);
+        throw badRequest(`Unknown role ${JSON.stringify(item.role ?? null)}: expected user, assistant, system or developer.`, `${itemPath(i)}.role`);
       }
-      checkContent(item.content, PART_TYPES[item.role]!, `${p}.content`, `a ${item.role} message`);
+      checkContent(item.content, PART_TYPES[item.role]!, i, 'content', item.role);
       return;
     }
     case 'function_call':
-      requireString(item, 'call_id', p);
-      requireString(item, 'name', p);
-      if (!absent(item.namespace) && typeof item.namespace !== 'string') throw badRequest('`namespace` must be a string.', `${p}.namespace`);
+      requireString(item, 'call_id', i);
+      requireString(item, 'name', i);
+      if (!absent(item.namespace) && typeof item.namespace !== 'string') throw badRequest('`namespace` must be a string.', `${itemPath(i)}.namespace`);
       if (isObject(item.arguments)) item.arguments = JSON.stringify(item.arguments);
       else if (absent(item.arguments)) item.arguments = '';
-      else if (typeof item.arguments !== 'string') throw badRequest('`arguments` must be a JSON string.', `${p}.arguments`);
+      else if (typeof item.arguments !== 'string') throw badRequest('`arguments` must be a JSON string.', `${itemPath(i)}.arguments`);
       return;
     case 'custom_tool_call':
-      requireString(item, 'call_id', p);
-      requireString(item, 'name', p);
-      if (typeof item.input !== 'string') throw badRequest('`input` must be a string.', `${p}.input`);
+      requireString(item, 'call_id', i);
+      requireString(item, 'name', i);
+      if (typeof item.input !== 'string') throw badRequest('`input` must be a string.', `${itemPath(i)}.input`);
       return;
     case 'function_call_output':
     case 'custom_tool_call_output':
-      requireString(item, 'call_id', p);
-      if (typeof item.output !== 'string') checkContent(item.output, OUTPUT_PART_TYPES, `${p}.output`, 'a tool output');
+      requireString(item, 'call_id', i);
+      if (typeof item.output !== 'string') checkContent(item.output, OUTPUT_PART_TYPES, i, 'output', undefined);
       return;
     case 'reasoning':
-      if (!absent(item.encrypted_content) && typeof item.encrypted_content !== 'string') throw badRequest('`encrypted_content` must be a string.', `${p}.encrypted_content`);
-      if (!absent(item.summary) && !Array.isArray(item.summary)) throw badRequest('`summary` must be an array.', `${p}.summary`);
+      if (!absent(item.encrypted_content) && typeof item.encrypted_content !== 'string') throw badRequest('`encrypted_content` must be a string.', `${itemPath(i)}.encrypted_content`);
+      if (!absent(item.summary) && !Array.isArray(item.summary)) throw badRequest('`summary` must be an array.', `${itemPath(i)}.summary`);
       return;
     case 'item_reference':
-      throw badRequest(`An item_reference points at an item stored by OpenAI. ${STATELESS}`, `${p}.type`);
+      throw badRequest(`An item_reference points at an item stored by OpenAI. ${STATELESS}`, `${itemPath(i)}.type`);
     default:
-      if (typeof item.type !== 'string') throw badRequest('Each input item needs a string `type`.', `${p}.type`);
+      if (typeof item.type !== 'string') throw badRequest('Each input item needs a string `type`.', `${itemPath(i)}.type`);
       throw unsupported(
         `Input item type '${item.type}' is not supported: use message, function_call, function_call_output, custom_tool_call, custom_tool_call_output or reasoning.`,
-        `${p}.type`,
+        `${itemPath(i)}.type`,
       );
   }
 }
 
-function requireString(o: Json, key: string, p: string): void {
-  if (typeof o[key] !== 'string' || o[key] === '') throw badRequest(`\`${key}\` must be a non-empty string.`, `${p}.${key}`);
+function requireString(o: Json, key: string, i: number): void {
+  if (typeof o[key] !== 'string' || o[key] === '') throw badRequest(`\`${key}\` must be a non-empty string.`, `${itemPath(i)}.${key}`);
 }
 
-function checkContent(content: unknown, allowed: ReadonlySet<string>, p: string, what: string): void {
+/** A message's content or a tool output (`field`) of item `i`; `role` names the message's role. */
+function checkContent(content: unknown, allowed: ReadonlySet<string>, i: number, field: 'content' | 'output', role: string | undefined): void {
   if (typeof content === 'string') return;
-  if (!Array.isArray(content)) throw badRequest('`content` must be a string or an array of content parts.', p);
-  content.forEach((part: unknown, j) => {
-    const pp = `${p}[${j}]`;
-    if (!isObject(part) || typeof part.type !== 'string') throw badRequest('Each content part must be an object with a `type`.', pp);
-    if (!allowed.has(part.type)) throw badRequest(`Content part type '${part.type}' is not allowed in ${what} (allowed: ${[...allowed].join(', ')}).`, `${pp}.type`);
+  if (!Array.isArray(content)) throw badRequest('`content` must be a string or an array of content parts.', `${itemPath(i)}.${field}`);
+  for (let j = 0; j < content.length; j++) {
+    const part: unknown = content[j];
+    if (!isObject(part) || typeof part.type !== 'string') throw badRequest('Each content part must be an object with a `type`.', partPath(i, field, j));
+    if (!allowed.has(part.type)) {
+      const what = role === undefined ? 'a tool output' : `a ${role} message`;
+      throw badRequest(`Content part type '${part.type}' is not allowed in ${what} (allowed: ${[...allowed].join(', ')}).`, `${partPath(i, field, j)}.type`);
+    }
     switch (part.type) {
       case 'input_text':
       case 'output_text':
-        if (typeof part.text !== 'string') throw badRequest('A text part needs a string `text`.', `${pp}.text`);
-        return;
+        if (typeof part.text !== 'string') throw badRequest('A text part needs a string `text`.', `${partPath(i, field, j)}.text`);
+        break;
       case 'refusal':
-        if (typeof part.refusal !== 'string') throw badRequest('A refusal part needs a string `refusal`.', `${pp}.refusal`);
-        return;
+        if (typeof part.refusal !== 'string') throw badRequest('A refusal part needs a string `refusal`.', `${partPath(i, field, j)}.refusal`);
+        break;
       case 'input_image':
         if (!(typeof part.image_url === 'string' && part.image_url) && !(typeof part.file_id === 'string' && part.file_id)) {
-          throw badRequest('An input_image part needs `image_url` (an http(s) or data: URL) or `file_id` (a Gemini file).', `${pp}.image_url`);
+          throw badRequest('An input_image part needs `image_url` (an http(s) or data: URL) or `file_id` (a Gemini file).', `${partPath(i, field, j)}.image_url`);
         }
-        return;
+        break;
       case 'input_file':
         for (const k of ['file_data', 'file_id', 'file_url', 'filename']) {
-          if (!absent(part[k]) && typeof part[k] !== 'string') throw badRequest(`\`${k}\` must be a string.`, `${pp}.${k}`);
+          if (!absent(part[k]) && typeof part[k] !== 'string') throw badRequest(`\`${k}\` must be a string.`, `${partPath(i, field, j)}.${k}`);
         }
-        if (!part.file_data && !part.file_id && !part.file_url) throw badRequest('An input_file part needs `file_data`, `file_url` or `file_id`.', pp);
-        return;
+        if (!part.file_data && !part.file_id && !part.file_url) throw badRequest('An input_file part needs `file_data`, `file_url` or `file_id`.', partPath(i, field, j));
+        break;
     }
-  });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,6 +190,7 @@ function checkText(text: unknown): void {
   if (f.type !== 'json_schema') throw badRequest('`text.format.type` must be text, json_object or json_schema.', 'text.format.type');
   if (typeof f.name !== 'string' || f.name === '') throw badRequest('`text.format.name` is required for json_schema.', 'text.format.name');
   if (!isObject(f.schema)) throw badRequest('`text.format.schema` must be a JSON Schema object.', 'text.format.schema');
+  checkNesting(f.schema, 'text.format.schema');
 }
 
 /** Checks `tools`; returns the function and custom tool names declared (`namespace.name` inside a namespace). */
@@ -216,6 +229,7 @@ function checkTool(tool: unknown, p: string, names: Set<string>, prefix: string)
   if (!absent(tool.description) && typeof tool.description !== 'string') throw badRequest('`description` must be a string.', `${p}.description`);
   if (tool.type === 'function') {
     if (!absent(tool.parameters) && !isObject(tool.parameters)) throw badRequest('`parameters` must be a JSON Schema object.', `${p}.parameters`);
+    checkNesting(tool.parameters, `${p}.parameters`);
     checkBoolean(tool, 'strict', `${p}.`);
   } else if (!absent(tool.format)) {
     const f = tool.format;

@@ -40,9 +40,11 @@ export type ConvertedSchemas =
  * schema) through one door: JSON Schema when any of them needs it and the model takes it, the
  * subset otherwise. One door per group keeps a request uniform.
  */
-export function convertSchemas(schemas: readonly unknown[], model: string, options: SubsetOptions = {}): ConvertedSchemas {
+export function convertSchemas(schemas: readonly unknown[], model: string | { jsonSchema: boolean }, options: SubsetOptions = {}): ConvertedSchemas {
   const results = schemas.map((s) => convertToSubset(s, options));
-  if (chooseSchemaMode(results.some((r) => r.lossy), model) === 'json') {
+  // The model, or just what of it matters here: whether it takes JSON Schema.
+  const jsonSchema = typeof model === 'string' ? supportsJsonSchema(model) : model.jsonSchema;
+  if (results.some((r) => r.lossy) && jsonSchema) {
     return { mode: 'json', schemas: schemas.map((s) => toGeminiJsonSchema(s)) };
   }
   return { mode: 'subset', schemas: results.map((r) => r.schema) };

@@ -1,0 +1,99 @@
+// JsonMemo: a value is kept the second time it is seen (the first time its request derives what
+// it needs alone), found again for an equal value parsed anew, bounded in entries, in the weight
+// of one value and in the bytes of all; it remembers no request's object.
+import { describe, expect, it } from 'vitest';
+import { JsonMemo } from '../src/json-memo';
+import { JsonTape } from '../src/json-tape';
+
+const parsed = <T = object>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const memo = (entries = 3, maxWeight = 1000, maxBytes = 1 << 20) => new JsonMemo<{ made?: number }>(() => ({}), { entries, maxWeight, maxBytes });
+/** Seen once, then the entry of the second sighting. */
+const kept = (m: ReturnType<typeof memo>, value: object) => {
+  expect(m.entry(parsed(value))).toBeUndefined();
+  const entry = m.entry(parsed(value));
+  expect(entry).toBeDefined();
+  return entry!;
+};
+
+describe('JsonMemo', () => {
+  it('a value seen for the first time gets no entry; the second time it does, and keeps it', () => {
+    const m = memo();
+    const list = [{ name: 'f', parameters: { type: 'object' } }];
+    expect(m.entry(parsed(list))).toBeUndefined();
+    const a = m.entry(parsed(list))!;
+    expect(a).toBeDefined();
+    a.made = 1;
+    expect(m.entry(parsed(list))).toBe(a);
+  });
+
+  it('an equal value parsed again finds the same entry; a different one (key order too) does not', () => {
+    const m = memo();
+    const a = kept(m, [{ name: 'f', parameters: { type: 'object' } }]);
+    expect(m.entry(parsed([{ name: 'f', parameters: { type: 'object' } }]))).toBe(a);
+    expect(m.entry(parsed([{ name: 'g', parameters: { type: 'object' } }]))).toBeUndefined();
+    expect(m.entry(parsed([{ parameters: { type: 'object' }, name: 'f' }]))).toBeUndefined();
+  });
+
+  it('a value too large is never kept, however often it is seen, and holds nothing', () => {
+    const m = memo(3, 10);
+    const big = parsed({ text: 'x'.repeat(100) });
+    for (let i = 0; i < 3; i++) expect(m.entry(big)).toBeUndefined();
+    expect(m.heldBytes).toBe(0);
+  });
+
+  it('keeps the most recently used entries, at most `entries` of them', () => {
+    const m = memo(2);
+    const a = kept(m, ['a']);
+    kept(m, ['b']);
+    expect(m.entry(parsed(['a']))).toBe(a); // a is now the most recent
+    kept(m, ['c']); // b, the least recent, goes
+    expect(m.entry(parsed(['a']))).toBe(a);
+    expect(m.entry(parsed(['b']))).toBeUndefined(); // seen once again
+  });
+
+  it('what users charge counts against the byte budget: past it the least recently used entry goes', () => {
+    const m = memo(8, 1000, 10_000);
+    const a = kept(m, ['a']);
+    m.charge(a, 4000);
+    const b = kept(m, ['b']);
+    m.charge(b, 4000);
+    expect(m.heldBytes).toBeGreaterThan(8000);
+    expect(m.heldBytes).toBeLessThanOrEqual(10_000);
+    const c = kept(m, ['c']);
+    m.charge(c, 4000); // over 10,000: a, the least recently used, goes
+    expect(m.heldBytes).toBeLessThanOrEqual(10_000);
+    expect(m.entry(parsed(['c']))).toBe(c);
+    expect(m.entry(parsed(['b']))).toBe(b);
+    expect(m.entry(parsed(['a']))).toBeUndefined();
+  });
+
+  it('an entry dropped from the budget frees what it was charged', () => {
+    const m = memo(8, 1000, 10_000);
+    const a = kept(m, ['a']);
+    const before = m.heldBytes;
+    m.charge(a, 20_000); // more than the whole budget: dropped at once
+    expect(m.heldBytes).toBeLessThan(before);
+    expect(m.entry(parsed(['a']))).toBeUndefined();
+  });
+});
+
+describe('JsonTape with a weight limit', () => {
+  it('stops recording past the limit: incomplete, weighing nothing, matching nothing', () => {
+    const value = parsed(Array.from({ length: 1000 }, (_, i) => ({ i })));
+    const tape = new JsonTape(value, 100);
+    expect(tape.complete).toBe(false);
+    expect(tape.weight).toBe(0);
+    expect(tape.matches(value)).toBe(false);
+    const whole = new JsonTape(value);
+    expect(whole.complete).toBe(true);
+    expect(whole.matches(parsed(value))).toBe(true);
+  });
+
+  it('never reads what lies past the limit (a huge list costs the limit to look at, not its size)', () => {
+    const value: unknown[] = Array.from({ length: 1000 }, (_, i) => ({ i }));
+    let reads = 0;
+    Object.defineProperty(value, 999, { get: () => (reads++, { i: 999 }), enumerable: true });
+    expect(new JsonTape(value, 100).complete).toBe(false);
+    expect(reads).toBe(0);
+  });
+});

@@ -1,0 +1,82 @@
+// A tool list sent again (Codex: every turn) is recognised, and what is derived from it is made
+// once: the declarations (frozen, shared with nothing of the request) and their Gemini forms in
+// the core, the same as made per request for a list not kept. The first sighting keeps nothing.
+import { describe, expect, it } from 'vitest';
+import { declaredTools, toConversation, toGeminiBody } from '../src/dialects/responses/request';
+import { toGenerateContent } from '../src/gemini/request';
+import type { ToolParam } from '../src/dialects/responses/types';
+import { parseResponsesRequest } from '../src/dialects/responses/validate';
+import { knownTools } from '../src/dialects/responses/known-tools';
+
+const TOOLS = [
+  { type: 'function', name: 'shell', description: 'Runs a command.', strict: false, parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'], additionalProperties: false } },
+  { type: 'custom', name: 'apply_patch', description: 'Patches files.', format: { type: 'grammar', syntax: 'lark', definition: 'start: "x"' } },
+  { type: 'namespace', name: 'agents', description: 'Sub-agents.', tools: [{ type: 'function', name: 'spawn', parameters: { type: 'object', properties: { task: { type: 'string' } } } }] },
+  { type: 'web_search' },
+];
+const again = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const request = (model: string, tools: unknown[] = again(TOOLS)) => parseResponsesRequest({ model, input: 'hi', tools, tool_choice: 'auto' });
+
+describe('known tool lists', () => {
+  it('a list seen for the first time is declared from the request itself: nothing copied, frozen or kept', () => {
+    const list = again([{ type: 'function', name: 'first_time', parameters: { type: 'object', properties: { a: { type: 'string' } } } }]) as ToolParam[];
+    const { conversation, knownTools: known } = toConversation(parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: list }));
+    expect(known).toBeUndefined();
+    expect(conversation.keptTools).toBeUndefined();
+    expect(Object.isFrozen(conversation.tools)).toBe(false);
+  });
+
+  it('the declarations of a list sent again are the ones made the first time, frozen, sharing nothing with the request', () => {
+    const first = again(TOOLS) as ToolParam[];
+    knownTools.entry(again(TOOLS));
+    const known = knownTools.entry(again(TOOLS))!;
+    const declared = declaredTools(first, known);
+    expect(declaredTools(again(TOOLS) as ToolParam[], known)).toBe(declared);
+    expect(Object.isFrozen(declared.tools)).toBe(true);
+    const shell = declared.tools[0] as { parameters: object };
+    expect(shell.parameters).not.toBe((first[0] as { parameters: object }).parameters);
+    expect(Object.isFrozen(shell.parameters)).toBe(true);
+    expect([...declared.toolNames.custom]).toEqual(['apply_patch']);
+    expect([...declared.toolNames.namespaces]).toEqual(['agents']);
+  });
+
+  it.each(['gemini-2.5-flash', 'gemini-3-flash-preview', 'gemini-2.0-flash'])('%s: the Gemini tools of a kept list are converted once, equal to a first conversion', (model) => {
+    toGeminiBody(request(model)); // seen once
+    const first = toGeminiBody(request(model));
+    const second = toGeminiBody(request(model));
+    expect(second.body.tools).toBe(first.body.tools);
+    expect(second.body.toolConfig).toEqual(first.body.toolConfig);
+    // The same as the conversion of an ordinary (not frozen) list, made per request.
+    const { conversation } = toConversation(request(model));
+    const perRequest = toGenerateContent({ ...conversation, tools: [...conversation.tools], keptTools: undefined }).body.tools;
+    expect(perRequest).not.toBe(first.body.tools);
+    expect(Object.isFrozen(perRequest)).toBe(false);
+    expect(first.body.tools).toEqual(perRequest);
+  });
+
+  it('the kept Gemini form depends on the model: JSON Schema or the subset, built-in tools with Gemini 3 only', () => {
+    toGeminiBody(request('gemini-2.0-flash')); // seen once
+    const old = toGeminiBody(request('gemini-2.0-flash')).body.tools!;
+    const three = toGeminiBody(request('gemini-3-flash-preview')).body.tools!;
+    expect(three).not.toBe(old);
+    expect(three.some((t) => 'googleSearch' in t)).toBe(true);
+    expect(old.some((t) => 'googleSearch' in t)).toBe(false);
+  });
+
+  it('a list whose conversion depends on JSON Schema support: each model gets its own form, equal to a per-request conversion', () => {
+    // A map (additionalProperties a schema) is lossy in the subset: gemini-2.5-flash takes JSON Schema
+    // (parametersJsonSchema), gemini-2.0-flash the subset (parameters); neither is Gemini 3.
+    const lossy = [{ type: 'function', name: 'free_form', parameters: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'string' } } }];
+    toGeminiBody(request('gemini-2.5-flash', again(lossy))); // seen once
+    for (const model of ['gemini-2.5-flash', 'gemini-2.0-flash', 'gemini-2.5-flash']) {
+      const kept = toGeminiBody(request(model, again(lossy)));
+      expect(kept.knownTools).toBeDefined();
+      const { conversation } = toConversation(request(model, again(lossy)));
+      const perRequest = toGenerateContent({ ...conversation, tools: [...conversation.tools], keptTools: undefined }).body.tools;
+      expect(kept.body.tools).toEqual(perRequest);
+    }
+    const declaration = (model: string) => toGeminiBody(request(model, again(lossy))).body.tools![0]!.functionDeclarations![0]!;
+    expect(declaration('gemini-2.5-flash').parametersJsonSchema).toBeDefined();
+    expect(declaration('gemini-2.0-flash').parameters).toBeDefined();
+  });
+});
