@@ -85,10 +85,18 @@ export class JsonMemo<E extends object> {
    * budget the least recently used values are dropped, possibly this one (its caller's request
    * still has it; later ones will not). */
   charge(entry: E, bytes: number): void {
-    const slot = this.kept.find((s) => s.entry === entry);
-    if (!slot) return; // dropped meanwhile: held by its request only
+    const i = this.kept.findIndex((s) => s.entry === entry);
+    if (i < 0) return; // dropped meanwhile: held by its request only
+    const slot = this.kept[i]!;
     slot.bytes += bytes;
     this.bytes += bytes;
+    // One value holding a large share of the budget is dropped alone, not kept at the cost of
+    // every other (a client's one huge list must not push out everyone else's).
+    if (slot.bytes > this.limits.maxBytes / 4) {
+      this.kept.splice(i, 1);
+      this.bytes -= slot.bytes;
+      return;
+    }
     this.fit();
   }
 

@@ -13,6 +13,8 @@
 /** Marks on the tape, told apart from every JSON value by identity. */
 const OBJECT = Symbol('object');
 const ARRAY = Symbol('array');
+/** Containers nested deeper than this are not recorded (the check walks no deeper than the tape). */
+const MAX_DEPTH = 128;
 
 export class JsonTape {
   /** The value flattened: a primitive as itself; an object as OBJECT, its key count, then each
@@ -53,22 +55,25 @@ export class JsonTape {
     return this.match(value) && this.at === this.tape.length;
   }
 
-  /** Records `v`; false as soon as the weight passes the limit. */
-  private record(v: unknown): boolean {
+  /** Records `v`; false as soon as the weight passes the limit, or the nesting MAX_DEPTH (a
+   * value nested deeper is not recorded rather than exhausting the stack: a 500 for the client). */
+  private record(v: unknown, depth = 0): boolean {
     const tape = this.tape;
     if (typeof v !== 'object' || v === null) {
       tape.push(v);
       if (typeof v === 'string') this.chars += v.length;
+    } else if (depth >= MAX_DEPTH) {
+      return false;
     } else if (Array.isArray(v)) {
       tape.push(ARRAY, v.length);
-      for (const item of v) if (!this.record(item)) return false;
+      for (const item of v) if (!this.record(item, depth + 1)) return false;
     } else {
       const keys = Object.keys(v);
       tape.push(OBJECT, keys.length);
       for (const key of keys) {
         tape.push(key);
         this.chars += key.length;
-        if (!this.record((v as Record<string, unknown>)[key])) return false;
+        if (!this.record((v as Record<string, unknown>)[key], depth + 1)) return false;
       }
     }
     return tape.length + this.chars <= this.maxWeight;

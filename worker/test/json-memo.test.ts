@@ -53,18 +53,36 @@ describe('JsonMemo', () => {
 
   it('what users charge counts against the byte budget: past it the least recently used entry goes', () => {
     const m = memo(8, 1000, 10_000);
-    const a = kept(m, ['a']);
-    m.charge(a, 4000);
-    const b = kept(m, ['b']);
-    m.charge(b, 4000);
-    expect(m.heldBytes).toBeGreaterThan(8000);
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((k) => {
+      const e = kept(m, [k]);
+      m.charge(e, 2400); // under a quarter of the budget each
+      return e;
+    });
+    expect(m.heldBytes).toBeGreaterThan(9600);
     expect(m.heldBytes).toBeLessThanOrEqual(10_000);
-    const c = kept(m, ['c']);
-    m.charge(c, 4000); // over 10,000: a, the least recently used, goes
+    const e = kept(m, ['e']);
+    m.charge(e, 2400); // over 10,000: a, the least recently used, goes
     expect(m.heldBytes).toBeLessThanOrEqual(10_000);
+    expect(m.entry(parsed(['e']))).toBe(e);
+    expect(m.entry(parsed(['d']))).toBe(d);
     expect(m.entry(parsed(['c']))).toBe(c);
     expect(m.entry(parsed(['b']))).toBe(b);
     expect(m.entry(parsed(['a']))).toBeUndefined();
+    expect(a).toBeDefined();
+  });
+
+  it('one value charged more than a quarter of the budget is dropped alone: the others stay kept', () => {
+    const m = memo(8, 1000, 10_000);
+    const others = ['a', 'b', 'c'].map((k) => {
+      const e = kept(m, [k]);
+      m.charge(e, 2000);
+      return e;
+    });
+    const huge = kept(m, ['huge']);
+    m.charge(huge, 2600); // alone over 10,000 / 4, though all would fit in 10,000
+    expect(m.entry(parsed(['huge']))).toBeUndefined();
+    ['a', 'b', 'c'].forEach((k, i) => expect(m.entry(parsed([k]))).toBe(others[i]));
+    expect(m.heldBytes).toBeLessThan(6500);
   });
 
   it('an entry dropped from the budget frees what it was charged', () => {

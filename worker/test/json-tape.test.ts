@@ -46,3 +46,21 @@ describe('JsonTape', () => {
     expect(tape.matches(parsed('{"a":[1,{"b":2}]}'))).toBe(true);
   });
 });
+
+describe('JsonTape and deep nesting', () => {
+  const nested = (levels: number): unknown => JSON.parse('['.repeat(levels) + ']'.repeat(levels));
+
+  it('a value nested 5,000 deep is not recorded (no stack overflow) and matches nothing, itself included', () => {
+    const deep = nested(5000);
+    const tape = new JsonTape(deep);
+    expect(tape.complete).toBe(false);
+    expect(tape.matches(deep)).toBe(false);
+  });
+
+  it('a value nested 100 deep is recorded and matched as usual', () => {
+    const tape = new JsonTape(nested(100));
+    expect(tape.complete).toBe(true);
+    expect(tape.matches(nested(100))).toBe(true);
+    expect(tape.matches(nested(99))).toBe(false);
+  });
+});

@@ -57,6 +57,8 @@ describe('parseResponsesRequest refuses, naming the field', () => {
     ['parameters that are not an object', { tools: [{ type: 'function', name: 'f', parameters: 'x' }] }, 'tools[0].parameters', /JSON Schema/],
     ['parameters nested 5,000 deep (the echo would exhaust the stack: a 500)', { tools: [{ type: 'function', name: 'f', parameters: deep(5000) }] }, 'tools[0].parameters', /deeper than 64 levels/],
     ['parameters nested 65 deep, inside a namespace', { tools: [{ type: 'namespace', name: 'ns', description: 'd', tools: [{ type: 'function', name: 'f', parameters: deep(65) }] }] }, 'tools[0].tools[0].parameters', /deeper than 64/],
+    ['another field of a function tool nested 5,000 deep (the tool list is walked whole to be recognised: a 500)', { tools: [{ type: 'function', name: 'f', parameters: { type: 'object' }, x: deep(5000) }] }, 'tools[0]', /deeper than 67 levels/],
+    ['a hosted tool nested 5,000 deep (echoed whole: a 500)', { tools: [{ type: 'web_search', filters: deep(5000) }] }, 'tools[0]', /deeper than 67 levels/],
     ['a json_schema format nested 5,000 deep (echoed in the Response)', { text: { format: { type: 'json_schema', name: 'x', schema: deep(5000) } } }, 'text.format.schema', /deeper than 64/],
     ['a custom tool format of another kind', { tools: [{ type: 'custom', name: 'f', format: { type: 'regex' } }] }, 'tools[0].format', /grammar/],
     ['tool_choice naming an absent tool', { tools: [{ type: 'function', name: 'f' }], tool_choice: { type: 'function', name: 'g' } }, 'tool_choice.name', /not among the tools/],
@@ -73,8 +75,9 @@ describe('parseResponsesRequest refuses, naming the field', () => {
 });
 
 describe('parseResponsesRequest accepts and normalises', () => {
-  it('parameters nested exactly 64 levels (objects and arrays counted alike)', () => {
+  it('parameters nested exactly 64 levels (objects and arrays counted alike), at the top and inside a namespace', () => {
     expect(() => parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: [{ type: 'function', name: 'f', parameters: deep(64) }] })).not.toThrow();
+    expect(() => parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: [{ type: 'namespace', name: 'ns', description: 'd', tools: [{ type: 'function', name: 'f', parameters: deep(64) }] }] })).not.toThrow();
     expect(() => parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: [{ type: 'function', name: 'f', parameters: nested(20) }] })).not.toThrow();
   });
 

@@ -47,9 +47,9 @@ export function checkStop(stop: unknown, param = 'stop'): void {
  */
 export const MAX_SCHEMA_NESTING = 64;
 
-/** A 400 naming `param` when `schema` nests deeper than MAX_SCHEMA_NESTING (looks no deeper). */
-export function checkNesting(schema: unknown, param: string): void {
-  if (nestsDeeper(schema, MAX_SCHEMA_NESTING)) throw badRequest(`\`${param.slice(param.lastIndexOf('.') + 1)}\` nests objects and arrays deeper than ${MAX_SCHEMA_NESTING} levels.`, param);
+/** A 400 naming `param` when `value` nests deeper than `levels` (MAX_SCHEMA_NESTING for a schema; looks no deeper). */
+export function checkNesting(value: unknown, param: string, levels = MAX_SCHEMA_NESTING): void {
+  if (nestsDeeper(value, levels)) throw badRequest(`\`${param.slice(param.lastIndexOf('.') + 1)}\` nests objects and arrays deeper than ${levels} levels.`, param);
 }
 
 /** Whether `v` nests objects and arrays more than `levels` deep (a call per container only: the

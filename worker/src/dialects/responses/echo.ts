@@ -17,9 +17,12 @@ export interface EchoJson {
 }
 
 /** Instructions kept: a few clients (or agents of one client) with different ones. */
-const MAX_ENTRIES = 8;
-/** Longer instructions are not kept (the cache then holds at most MAX_ENTRIES times this). */
-const MAX_KEPT_CHARS = 256 * 1024;
+const MAX_ENTRIES = 4;
+/**
+ * Longer instructions (as JSON) are not kept: Codex's are about 20K characters. The cache then
+ * holds at most MAX_ENTRIES times (this JSON + the text), under 1 MiB even in two-byte strings.
+ */
+const MAX_KEPT_CHARS = 64 * 1024;
 
 /** OpenAI echoes function tools with every field its schema requires (strict defaults to true). */
 export function echoTool(tool: ToolParam): ToolParam {

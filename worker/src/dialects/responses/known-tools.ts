@@ -17,13 +17,16 @@ export interface KnownTools {
 
 /**
  * A few lists (clients, or agents of one client, with different tools), none weighing above 64K
- * (Codex 0.171's ten tools weigh about 16K), and at most 4 MiB held in all (each entry charged
- * its tape, echo, declarations and Gemini forms), the least recently used dropped first.
+ * (Codex 0.171's ten tools weigh about 16K), and at most 2 MiB held in all by the memo's estimate
+ * (each entry charged its tape, echo, declarations and Gemini forms), the least recently used
+ * dropped first. The estimate undercounts what V8 holds (boxed numbers, spare array capacity,
+ * object headers): a review measured up to 3x in Node, so the budget is half what the isolate
+ * should spend on this at most.
  */
 export const knownTools: JsonMemo<KnownTools> = new JsonMemo<KnownTools>(
   () => {
     const entry: KnownTools = { gemini: new KeptToolForms((bytes) => knownTools.charge(entry, bytes)) };
     return entry;
   },
-  { entries: 8, maxWeight: 64 * 1024, maxBytes: 4 * 1024 * 1024 },
+  { entries: 8, maxWeight: 64 * 1024, maxBytes: 2 * 1024 * 1024 },
 );

@@ -8,7 +8,7 @@
 // The body is checked in place, not copied, and normalised on the way (the parsed body is ours):
 // a string `input` becomes one user message, and a message item without `type` gets one.
 import { badRequest, unsupported } from '../../errors';
-import { FUNCTION_NAME, type Json, absent, checkBoolean, checkInteger, checkNumber, checkNesting, checkStop, isObject } from '../field-checks';
+import { FUNCTION_NAME, type Json, MAX_SCHEMA_NESTING, absent, checkBoolean, checkInteger, checkNumber, checkNesting, checkStop, isObject } from '../field-checks';
 import type { ResponsesRequest } from './types';
 
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
@@ -201,15 +201,16 @@ function checkTools(tools: unknown): Set<string> {
   tools.forEach((tool: unknown, i) => {
     const p = `tools[${i}]`;
     if (!isObject(tool) || typeof tool.type !== 'string') throw badRequest('Each tool must be an object with a `type`.', p);
-    if (WEB_SEARCH.has(tool.type) || tool.type === 'code_interpreter') return;
     if (tool.type === 'namespace') {
       // Codex groups some tools (its sub-agent tools) under a namespace; Gemini sees `namespace.name`.
       if (typeof tool.name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(tool.name)) throw badRequest('A namespace `name` holds only letters, digits, _ and - (at most 64).', `${p}.name`);
       if (!Array.isArray(tool.tools) || tool.tools.length === 0) throw badRequest('A namespace needs a non-empty `tools` array.', `${p}.tools`);
       tool.tools.forEach((inner: unknown, j) => checkTool(inner, `${p}.tools[${j}]`, names, `${tool.name}.`));
-      return;
-    }
-    checkTool(tool, p, names, '');
+    } else if (!WEB_SEARCH.has(tool.type) && tool.type !== 'code_interpreter') checkTool(tool, p, names, '');
+    // The whole tool, whatever else it holds, is walked again (the tool list's recognition,
+    // json-tape.ts; the echo of hosted tools): room for a namespace's inner tool and its
+    // parameters' own MAX_SCHEMA_NESTING levels, and no more.
+    checkNesting(tool, p, MAX_SCHEMA_NESTING + 3);
   });
   return names;
 }
