@@ -50,6 +50,3 @@ export function convertSchemas(schemas: readonly unknown[], model: string | { js
   return { mode: 'subset', schemas: results.map((r) => r.schema) };
 }
 
-export function chooseSchemaMode(lossy: boolean, model: string): SchemaMode {
-  return lossy && supportsJsonSchema(model) ? 'json' : 'subset';
-}
