@@ -145,14 +145,15 @@ export async function startStage(nodeArgs: { bare?: string[]; pool?: string[] } 
   }
 }
 
+/** Sends one chat completion request through `t` (the answer's body not yet read). */
+export function postChat(t: Target, body: string, signal?: AbortSignal) {
+  const headers = { authorization: `Bearer ${ACCESS_KEY}`, 'content-type': 'application/json' };
+  return t.client.request({ method: 'POST', path: '/v1/chat/completions', headers, body, ...(signal ? { signal } : {}) });
+}
+
 /** One chat completion through `t`, read whole (a failure is a broken benchmark, not a figure). */
 export async function chat(t: Target, body = CHAT_BODY): Promise<string> {
-  const res = await t.client.request({
-    method: 'POST',
-    path: '/v1/chat/completions',
-    headers: { authorization: `Bearer ${ACCESS_KEY}`, 'content-type': 'application/json' },
-    body,
-  });
+  const res = await postChat(t, body);
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`${t.name}: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
   return text;

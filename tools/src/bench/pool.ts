@@ -10,7 +10,7 @@
 // proxy and upstream, so absolute figures are modest; the comparison is what counts.
 import { loadavg } from 'node:os';
 import { percentile, type Row } from './measure';
-import { ACCESS_KEY, chat, rssMiB, startStage, type Target, throughput } from './pool-setup';
+import { chat, postChat, rssMiB, startStage, type Target, throughput } from './pool-setup';
 
 /** Per-request latency at concurrency 1 (ms). */
 async function latencies(t: Target, n: number, warmUp = 200): Promise<number[]> {
@@ -55,7 +55,7 @@ async function chunkDelays(t: Target, streams: number, chunks: number, intervalM
   const delays: number[] = [];
   const body = JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], stream: true, user: `stream:${chunks}:${intervalMs}` });
   for (let s = 0; s < streams; s++) {
-    const res = await t.client.request({ method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${ACCESS_KEY}`, 'content-type': 'application/json' }, body });
+    const res = await postChat(t, body);
     let buf = '';
     for await (const piece of res.body) {
       const arrived = performance.timeOrigin + performance.now();
@@ -80,7 +80,7 @@ async function openStreams(t: Target, n: number): Promise<number> {
   const opened = Array.from({ length: n }, async () => {
     const ac = new AbortController();
     aborts.push(ac);
-    const res = await t.client.request({ method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${ACCESS_KEY}`, 'content-type': 'application/json' }, body, signal: ac.signal });
+    const res = await postChat(t, body, ac.signal);
     const it = res.body[Symbol.asyncIterator]();
     await it.next();
     firstChunks++;
