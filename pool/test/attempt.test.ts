@@ -95,7 +95,7 @@ describe('a whole answer', () => {
     const r = await run(fake(() => json({ text: 'x'.repeat(5_000) })), { limit: 4_096 });
     if (r.kind !== 'failure') throw new Error(`expected a failure, got ${r.kind}`);
     const res = new CapturedResponse();
-    replyFailure(res as unknown as ServerResponse, dialect, r.failure, 'client_too_large');
+    replyFailure(res as unknown as ServerResponse, dialect, r.failure, 'client_too_large', '1; answer_too_large');
     expect(res.status).toBe(502);
     expect(JSON.parse(res.body)).toMatchObject(shape);
   });

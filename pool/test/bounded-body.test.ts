@@ -9,7 +9,7 @@ function parse(parser: ReturnType<typeof boundedBody>, payload: PassThrough, hea
   return new Promise((resolve) => parser({ headers } as unknown as FastifyRequest, payload as unknown as IncomingMessage, (err, body) => resolve({ err, body })));
 }
 
-describe('the data routes\' body parser bounds a body in size and in time, with one clock for all bodies', () => {
+describe('the data routes\' body parser bounds a body in size and in time, each body timed from its own start', () => {
   it('a body that arrives is handed over whole, whatever its chunks', async () => {
     const parser = boundedBody(1024, 60_000);
     const p = new PassThrough();

@@ -25,13 +25,13 @@ export function fieldOf(instancePath: string): string {
 
 const join = (parent: string, child: string) => (parent ? `${parent}.${child}` : child);
 
-/** The 400 for a failed schema check, naming the field; `hint` is the route's expected body. */
 /** What Fastify adds to an error when a schema check failed. */
 export interface SchemaFailure {
   validation?: readonly SchemaProblem[] | undefined;
   validationContext?: string | undefined;
 }
 
+/** The 400 for a failed schema check, naming the field; `hint` is the route's expected body. */
 export function schemaRefusal(err: SchemaFailure, hint?: string): PoolError {
   const problem = err.validation?.[0] ?? { keyword: '', instancePath: '', params: {} };
   const where = fieldOf(problem.instancePath);

@@ -101,11 +101,11 @@ export class FileKeys {
    *   was dropped) would be read or deleted by any client key whenever the rotation picked it.
    */
   bind(mentioned: readonly string[], clientFp: string, keyExists: (fp: string) => boolean, pathFile?: string): FileBinding {
-    if (pathFile !== undefined && !this.isOperator(clientFp) && !this.get(pathFile)) {
+    const operator = this.isOperator(clientFp);
+    if (pathFile !== undefined && !operator && !this.get(pathFile)) {
       return { kind: 'refused', status: 403, message: `You do not have permission to access ${pathFile}: the pool did not upload it for this client key, and only a file's uploader may read or delete it.` };
     }
     const names = pathFile === undefined ? mentioned : [pathFile, ...mentioned];
-    const operator = this.isOperator(clientFp);
     let keyFp: string | undefined;
     const pinned: string[] = [];
     for (const name of names) {

@@ -27,13 +27,13 @@ const open = (res: ServerResponse) => !res.headersSent && !res.destroyed;
 // set with res.setHeader first would send every other header through Node's slow path.
 
 /** One of the pool's own errors, in the route's dialect. */
-export function replyError(res: ServerResponse, dialect: Dialect, e: PoolError, attempts?: string): Sent {
-  if (open(res)) res.writeHead(e.status, withAttempts(errorHeaders(e), attempts)).end(errorBody(dialect, e));
+export function replyError(res: ServerResponse, dialect: Dialect, e: PoolError, attempts: string): Sent {
+  if (open(res)) res.writeHead(e.status, Object.assign(errorHeaders(e), { [ATTEMPTS_HEADER]: attempts })).end(errorBody(dialect, e));
   return { status: e.status, code: e.code };
 }
 
 /** An upstream's error answer passed on as it came (scrubbed), or told in our envelope when it is not one. */
-export function replyFailure(res: ServerResponse, dialect: Dialect, f: Failure, code: FaultCode, attempts?: string): Sent {
+export function replyFailure(res: ServerResponse, dialect: Dialect, f: Failure, code: FaultCode, attempts: string): Sent {
   if (f.own) return replyError(res, dialect, f.own, attempts);
   const envelope = isJson(f.body);
   if (!envelope) {
@@ -43,14 +43,9 @@ export function replyFailure(res: ServerResponse, dialect: Dialect, f: Failure, 
   }
   const headers: Record<string, string> = { 'content-type': f.contentType ?? 'application/json' };
   if (f.fault.kind === 'quota' && f.fault.retryAfterMs !== undefined) headers['retry-after'] = retryAfterSeconds(f.fault.retryAfterMs);
-  if (open(res)) res.writeHead(f.status, withAttempts(headers, attempts)).end(scrubChunk(f.body));
+  headers[ATTEMPTS_HEADER] = attempts;
+  if (open(res)) res.writeHead(f.status, headers).end(scrubChunk(f.body));
   return { status: f.status, code };
-}
-
-/** `headers` (the caller's own object) with the attempts header, when there is one. */
-function withAttempts(headers: Record<string, string>, attempts: string | undefined): Record<string, string> {
-  if (attempts !== undefined) headers[ATTEMPTS_HEADER] = attempts;
-  return headers;
 }
 
 /** A whole successful answer; `headers` is the caller's own object, completed here. */

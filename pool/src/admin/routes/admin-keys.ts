@@ -3,7 +3,7 @@
 // deleting edit key.txt (atomically, comments kept) and reload it; disabling is kept in the
 // state file. Keys are named by fingerprint everywhere, except in the export, whose job is to
 // hand the keys back to the operator who owns them.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { apiError } from '@opengemini/shared';
 import { sendAdminError } from '../admin-guard';
 import { type KeyQuery, type KeyState, OPERATOR, type Sort, keyRow, queryRows } from '../admin-views';
@@ -34,6 +34,11 @@ type SelectionBody = { keys?: string[]; state?: (typeof KEY_STATES)[number] };
  * route's schema has already refused a body that is not an object, keys that are not a list of
  * strings and a state that is not one of KEY_STATES.
  */
+/** The refusal when every key a selection names is unknown. */
+function unknownKeys(reply: FastifyReply, fps: readonly string[]) {
+  return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${fps.join(', ')}.`));
+}
+
 function select(ctx: PoolContext, body: SelectionBody, required: boolean): Selection | string {
   const now = ctx.now();
   if (body.keys !== undefined) {
@@ -123,7 +128,7 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
   app.post<{ Body: SelectionBody }>('/admin/keys/delete', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, true);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${sel.unknown.join(', ')}.`));
+    if (!sel.entries.length && sel.unknown.length) return unknownKeys(reply, sel.unknown);
     try {
       const deleted = await deleteKeys(new Set(sel.entries.map((e) => e.fp)), '/admin/keys/delete', request.log);
       return { deleted, unknown: sel.unknown, total: ctx.keys.size };
@@ -150,7 +155,7 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
       const body = request.body;
       const sel = select(ctx, body, required);
       if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-      if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${sel.unknown.join(', ')}.`));
+      if (!sel.entries.length && sel.unknown.length) return unknownKeys(reply, sel.unknown);
       const changed = sel.entries.filter((e) => apply(e, body)).map((e) => e.fp);
       await ctx.state.flushNow();
       request.log.info({ route, changed: changed.length }, 'keys changed');
@@ -170,7 +175,7 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
   app.post<{ Body: SelectionBody }>('/admin/keys/check', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, false);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-    if (!sel.entries.length && sel.unknown.length) return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${sel.unknown.join(', ')}.`));
+    if (!sel.entries.length && sel.unknown.length) return unknownKeys(reply, sel.unknown);
     const job = checker.start(sel.entries);
     if (!job) return sendAdminError(reply, apiError('check_running', 'A key check is already running: follow it with GET /admin/keys/check.'));
     request.log.info({ route: '/admin/keys/check', keys: job.total }, 'key check started');
