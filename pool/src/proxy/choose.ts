@@ -32,7 +32,7 @@ export function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, client: Can
         // Gemini's faults (a bad answer, an overload), not their own (those cool down or are
         // disabled, and pick skips them). With no other key usable, they are tried again rather
         // than giving up with attempts left while they are healthy (the soak's commonest failure).
-        run.triedKeys = new Set();
+        run.forgetTriedKeys();
         continue;
       }
       if (p.kind !== 'ok') {
@@ -49,7 +49,7 @@ export function choose(ctx: PoolContext, pr: ProxyRequest, run: Run, client: Can
     if (run.failedUpstreams.size && ctx.upstreams.all().some((u) => run.failedUpstreams.has(u.id) && u.breaker.available(now))) {
       // Only Workers that failed this request are left, and their breakers still admit: one
       // path fault is not a dead Worker, so try it again after a short backoff.
-      run.failedUpstreams = new Set();
+      run.forgetFailedUpstreams();
       run.pinned = entry;
       return { kind: 'wait', ms: Math.min(sameWorkerBackoff(++run.sameWorkerRetries), run.left()) };
     }

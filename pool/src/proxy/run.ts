@@ -40,11 +40,30 @@ export class Run {
   counted = 0;
   /** Every attempt sent; bounded by MAX_ATTEMPTS plus one instant refusal per key. */
   sent = 0;
-  /** Keys refused or failed during this request (a key cooled down is skipped anyway). Made on
-   * first use, as is the next: most requests never fail an attempt. */
-  triedKeys: ReadonlySet<string> = NONE;
+  /** Made on first use, as is the next: most requests never fail an attempt. */
+  private tried: Set<string> | undefined;
+  private failedPaths: Set<string> | undefined;
+
+  /** Keys refused or failed during this request (a key cooled down is skipped anyway). */
+  get triedKeys(): ReadonlySet<string> {
+    return this.tried ?? NONE;
+  }
+
   /** Workers whose path failed during this request. */
-  failedUpstreams: ReadonlySet<string> = NONE;
+  get failedUpstreams(): ReadonlySet<string> {
+    return this.failedPaths ?? NONE;
+  }
+
+  /** Lets the keys tried be tried again (no other key is usable). */
+  forgetTriedKeys(): void {
+    this.tried = undefined;
+  }
+
+  /** Lets the Workers failed be tried again (only they are left). */
+  forgetFailedUpstreams(): void {
+    this.failedPaths = undefined;
+  }
+
   /** Times a path fault was retried on a Worker already failed (the only one left). */
   sameWorkerRetries = 0;
   /** A key whose Worker failed: the next attempt takes it again, elsewhere. */
@@ -91,10 +110,10 @@ export class Run {
     this.last = f;
     this.faults.push(d.code);
     if (d.retry === 'same_key_elsewhere') {
-      this.failedUpstreams = new Set(this.failedUpstreams).add(a.upstream.id);
+      (this.failedPaths ??= new Set()).add(a.upstream.id);
       this.pinned = a.entry;
     } else {
-      this.triedKeys = new Set(this.triedKeys).add(a.entry.fp);
+      (this.tried ??= new Set()).add(a.entry.fp);
     }
   }
 
