@@ -242,11 +242,27 @@ export class KeyScrubber {
     return this.hold[s / this.alphabet]!;
   }
 
-  /** The automaton over input[from, to) from state offset `s`: adds the keys ending there, returns the state. */
+  /**
+   * The automaton over input[from, to) from state offset `s`: adds the keys ending there, returns
+   * the state. One loop for text and one for bytes: this is every stream chunk's inner loop, and a
+   * shared accessor is not inlined into it.
+   */
   private run(input: Input, from: number, to: number, s: number, found: Span[]): number {
     const { symbol, scan, alphabet: A } = this;
+    if (typeof input === 'string') {
+      for (let i = from; i < to; i++) {
+        const c = input.charCodeAt(i);
+        const a = c < 128 ? symbol[c]! : -1;
+        s = a < 0 ? 0 : scan[s + a]!;
+        if (s < 0) {
+          s = -s;
+          this.found(found, s / A, i);
+        }
+      }
+      return s;
+    }
     for (let i = from; i < to; i++) {
-      const c = codeAt(input, i);
+      const c = input[i]!;
       const a = c < 128 ? symbol[c]! : -1;
       s = a < 0 ? 0 : scan[s + a]!;
       if (s < 0) {
