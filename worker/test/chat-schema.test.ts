@@ -1,6 +1,7 @@
 import type { Gemini } from '@opengemini/shared';
 import { describe, expect, it } from 'vitest';
 import { convertSchemas, convertToSubset, isEmptyObjectSchema, toGeminiJsonSchema, toGeminiSchema } from '../src/gemini/schema';
+import { supportsJsonSchema } from '../src/gemini/models';
 import { findGeminiViolations } from '../../tools/src/oracles/gemini-validator';
 import { oraclesMissingMessage, oraclesPresent } from '../../tools/src/oracles/paths';
 
@@ -221,8 +222,8 @@ describe('JSON Schema -> Gemini subset', () => {
 
   it.each(Object.entries(REAL_WORLD))('%s leaves the client\'s schema untouched', (_name, schema) => {
     const frozen = deepFreeze(structuredClone(schema));
-    expect(() => convertSchemas([frozen], 'gemini-2.5-flash')).not.toThrow();
-    expect(() => convertSchemas([frozen], 'gemini-2.0-flash')).not.toThrow();
+    expect(() => convertSchemas([frozen], { jsonSchema: supportsJsonSchema('gemini-2.5-flash') })).not.toThrow();
+    expect(() => convertSchemas([frozen], { jsonSchema: supportsJsonSchema('gemini-2.0-flash') })).not.toThrow();
     expect(frozen).toEqual(schema);
   });
 
@@ -382,7 +383,7 @@ describe('which door a group of schemas takes', () => {
     ['2.0 has only the subset, lossy or not', [zod4Recursive, mcpFetchWithHeaders], 'gemini-2.0-flash', 'subset'],
     ['Gemma has only the subset', [mcpFetchWithHeaders], 'gemma-3-27b-it', 'subset'],
   ])('%s', (_name, schemas, model, mode) => {
-    const out = convertSchemas(schemas, model);
+    const out = convertSchemas(schemas, { jsonSchema: supportsJsonSchema(model) });
     expect(out.mode).toBe(mode);
     expect(out.schemas).toHaveLength(schemas.length);
   });

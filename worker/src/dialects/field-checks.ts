@@ -43,7 +43,8 @@ export function checkStop(stop: unknown, param = 'stop'): void {
  * How deep a client's JSON Schema may nest objects and arrays (the schema object itself is level
  * 1). Real tool schemas stay far below it; far deeper ones only exhaust the stack of whatever
  * walks them later (the Responses echo, the tool list's recognition: json-tape.ts), a 500 instead
- * of the client's error. The chat dialect checks the same, so both refuse what one refuses.
+ * of the client's error. Every dialect checks its schemas (tools, structured output) the same way,
+ * so each refuses what another refuses.
  */
 export const MAX_SCHEMA_NESTING = 64;
 

@@ -228,7 +228,7 @@ function mapGenerationConfig(o: GenerationOptions, model: string, hasFunctions: 
   if (o.json && (!hasFunctions || isGemini3(model))) {
     gc.responseMimeType = 'application/json';
     if (!isEmptyObjectSchema(o.json.schema)) {
-      const converted = convertSchemas([o.json.schema], model, { propertyOrdering: true });
+      const converted = convertSchemas([o.json.schema], { jsonSchema: supportsJsonSchema(model) }, { propertyOrdering: true });
       if (converted.mode === 'json') gc.responseJsonSchema = converted.schemas[0];
       else gc.responseSchema = converted.schemas[0]!;
     }

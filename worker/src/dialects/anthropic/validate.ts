@@ -5,7 +5,7 @@
 // mcp_servers, context_management and whatever beta Claude Code adds next.
 import type { Anthropic } from '@opengemini/shared';
 import { badRequest, unsupported } from '../../errors';
-import { FUNCTION_NAME, type Json, absent, isNumber, isObject } from '../field-checks';
+import { FUNCTION_NAME, type Json, absent, checkNesting, isNumber, isObject } from '../field-checks';
 
 /** The block types each role may send (server tool blocks are history of Anthropic's own tools).
  * `system` messages in `messages` are Claude Code's mid-conversation instructions (the
@@ -176,6 +176,7 @@ function checkTools(tools: unknown): Set<string> {
       throw badRequest(`${p}.name: '${tool.name.slice(0, 140)}' is not a function name Gemini accepts (a letter or _, then letters, digits, _ . : -; at most 128).`, `${p}.name`);
     }
     if (!isObject(tool.input_schema)) throw badRequest(`${p}.input_schema: Field required (a JSON Schema object).`, `${p}.input_schema`);
+    checkNesting(tool.input_schema, `${p}.input_schema`);
     if (!absent(tool.description) && typeof tool.description !== 'string') throw badRequest(`${p}.description: Input should be a valid string.`, `${p}.description`);
     names.add(tool.name);
   });

@@ -190,6 +190,7 @@ function checkResponseFormat(rf: unknown): void {
   const js = rf.json_schema;
   if (!isObject(js)) throw badRequest('`response_format.json_schema` is required for type json_schema.', 'response_format.json_schema');
   if (!absent(js.schema) && !isObject(js.schema)) throw badRequest('`response_format.json_schema.schema` must be a JSON Schema object.', 'response_format.json_schema.schema');
+  checkNesting(js.schema, 'response_format.json_schema.schema');
 }
 
 /** Checks `tools`; returns the function names declared. */

@@ -37,9 +37,9 @@ import { parseArguments } from '../openai-chat/request';
 import { carriedSignature } from '../../gemini/signatures';
 import { deepFreeze } from '../../deep-freeze';
 import { type KnownTools, knownTools } from './known-tools';
+import { WEB_SEARCH_TOOLS } from './validate';
 import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest, ToolParam } from './types';
 
-export const WEB_SEARCH_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11']);
 
 /** What the response needs to know about the declared tools. */
 export interface ToolNames {

@@ -14,7 +14,8 @@ import type { ResponsesRequest } from './types';
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
 const EFFORTS = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
 const SUMMARIES = new Set(['auto', 'concise', 'detailed']);
-const WEB_SEARCH = new Set(['web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11']);
+/** OpenAI's web search tool types: Google Search grounding on Gemini. */
+export const WEB_SEARCH_TOOLS: ReadonlySet<string> = new Set(['web_search', 'web_search_2025_08_26', 'web_search_preview', 'web_search_preview_2025_03_11']);
 /** Content part types each role may carry; assistant history also takes input_text, which some
  * clients write for their own replayed turns. */
 const PART_TYPES: Record<string, ReadonlySet<string>> = {
@@ -206,7 +207,7 @@ function checkTools(tools: unknown): Set<string> {
       if (typeof tool.name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(tool.name)) throw badRequest('A namespace `name` holds only letters, digits, _ and - (at most 64).', `${p}.name`);
       if (!Array.isArray(tool.tools) || tool.tools.length === 0) throw badRequest('A namespace needs a non-empty `tools` array.', `${p}.tools`);
       tool.tools.forEach((inner: unknown, j) => checkTool(inner, `${p}.tools[${j}]`, names, `${tool.name}.`));
-    } else if (!WEB_SEARCH.has(tool.type) && tool.type !== 'code_interpreter') checkTool(tool, p, names, '');
+    } else if (!WEB_SEARCH_TOOLS.has(tool.type) && tool.type !== 'code_interpreter') checkTool(tool, p, names, '');
     // The whole tool, whatever else it holds, is walked again (the tool list's recognition,
     // json-tape.ts; the echo of hosted tools): room for a namespace's inner tool and its
     // parameters' own MAX_SCHEMA_NESTING levels, and no more.

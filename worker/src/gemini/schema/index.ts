@@ -20,7 +20,6 @@
 // of keywords, so whatever a client adds (`strict`, `examples`, `x-*`, `$comment`) never reaches
 // Gemini.
 import type { Gemini } from '@opengemini/shared';
-import { supportsJsonSchema } from '../models';
 import { type SubsetOptions, convertToSubset } from './subset';
 import type { Json } from './common';
 import { toGeminiJsonSchema } from './json';
@@ -28,8 +27,6 @@ import { toGeminiJsonSchema } from './json';
 export { isEmptyObjectSchema } from './common';
 export { type SubsetOptions, type SubsetResult, convertToSubset, toGeminiSchema } from './subset';
 export { toGeminiJsonSchema } from './json';
-
-export type SchemaMode = 'subset' | 'json';
 
 export type ConvertedSchemas =
   | { mode: 'subset'; schemas: Gemini.Schema[] }
@@ -40,11 +37,10 @@ export type ConvertedSchemas =
  * schema) through one door: JSON Schema when any of them needs it and the model takes it, the
  * subset otherwise. One door per group keeps a request uniform.
  */
-export function convertSchemas(schemas: readonly unknown[], model: string | { jsonSchema: boolean }, options: SubsetOptions = {}): ConvertedSchemas {
+export function convertSchemas(schemas: readonly unknown[], model: { jsonSchema: boolean }, options: SubsetOptions = {}): ConvertedSchemas {
   const results = schemas.map((s) => convertToSubset(s, options));
-  // The model, or just what of it matters here: whether it takes JSON Schema.
-  const jsonSchema = typeof model === 'string' ? supportsJsonSchema(model) : model.jsonSchema;
-  if (results.some((r) => r.lossy) && jsonSchema) {
+  // What of the model matters here: whether it takes JSON Schema.
+  if (results.some((r) => r.lossy) && model.jsonSchema) {
     return { mode: 'json', schemas: schemas.map((s) => toGeminiJsonSchema(s)) };
   }
   return { mode: 'subset', schemas: results.map((r) => r.schema) };
