@@ -190,6 +190,7 @@ describe('the JSON the Responses dialect writes itself, against JSON.stringify o
   it.each([1, 2, 3])('seed %i: 120 requests and answers, every byte the same, kept tool lists among them', (seed) => {
     const { request, answer } = cases(seed);
     let kept = 0;
+    let answered = 0;
     for (let i = 0; i < 120; i++) {
       const body = request();
       let req: ResponsesRequest;
@@ -219,8 +220,23 @@ describe('the JSON the Responses dialect writes itself, against JSON.stringify o
       // The stream: the same bytes whether the echo comes from the kept list or is made per request.
       const stream = streamed(context(parse(body), gemini.knownTools), copy(res));
       expect(stream).toBe(streamed(context(parse(body), undefined), copy(res)));
-      for (const line of stream.split('\n')) if (line.startsWith('data: ')) expect(() => JSON.parse(line.slice(6))).not.toThrow();
+      const events = stream
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => JSON.parse(line.slice(6)) as { type: string; response?: Record<string, unknown> });
+      // Both stream paths share the writer: what the stream echoes is checked against the object
+      // path too (the non-streamed answer, itself JSON.stringify of responseObject above).
+      // response.created carries the echo (every generated answer need not end well: some end in an error event).
+      const created = events.find((e) => e.type === 'response.created')?.response;
+      if (!created) throw new Error(`no response.created in: ${stream.slice(0, 300)}`);
+      const whole = JSON.parse(text) as Record<string, unknown>;
+      for (const field of ['model', 'instructions', 'tools', 'text', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'temperature', 'top_p', 'max_output_tokens', 'metadata', 'truncation', 'store']) {
+        expect(JSON.stringify(created[field])).toBe(JSON.stringify(whole[field]));
+      }
+      answered++;
     }
+    // Most generated requests are valid: the checks above ran, not only the refusals.
+    expect(answered).toBeGreaterThan(80);
     // The cases must exercise the kept path, not only the first sightings.
     expect(kept).toBeGreaterThan(30);
   });
