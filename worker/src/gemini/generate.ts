@@ -10,7 +10,7 @@ import { callGemini, type GeminiTarget, modelPath } from './client';
 import type { GeminiRequest } from './request';
 
 /** What the dialect makes of Gemini's answer. */
-export type AnswerShape =
+type AnswerShape =
   /** A stream: Gemini's events through the dialect's converter, with keep-alives per `timing`. */
   | { stream: StreamConverter; timing?: StreamTiming | undefined }
   /** One answer: generateContent's body mapped to the dialect's JSON (a JsonText when the dialect
