@@ -6,7 +6,8 @@ import { declaredTools, toConversation, toGeminiBody } from '../src/dialects/res
 import { toGenerateContent } from '../src/gemini/request';
 import type { ToolParam } from '../src/dialects/responses/types';
 import { parseResponsesRequest } from '../src/dialects/responses/validate';
-import { knownTools } from '../src/dialects/responses/known-tools';
+import { TOOL_LIST_ENTRY, knownTools } from '../src/dialects/responses/known-tools';
+import { ApiError } from '../src/errors';
 
 const TOOLS = [
   { type: 'function', name: 'shell', description: 'Runs a command.', strict: false, parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'], additionalProperties: false } },
@@ -78,5 +79,53 @@ describe('known tool lists', () => {
     const declaration = (model: string) => toGeminiBody(request(model, again(lossy))).body.tools![0]!.functionDeclarations![0]!;
     expect(declaration('gemini-2.5-flash').parametersJsonSchema).toBeDefined();
     expect(declaration('gemini-2.0-flash').parameters).toBeDefined();
+  });
+
+  describe('validation of a kept list', () => {
+    const listNamed = (tag: string) => [{ type: 'function', name: `lookup_${tag}`, parameters: { type: 'object', properties: { q: { type: 'string' } } } }, { type: 'custom', name: `patch_${tag}` }];
+    const refusal = (body: Record<string, unknown>) => {
+      try {
+        parseResponsesRequest(body);
+      } catch (err) {
+        if (err instanceof ApiError) return { status: err.status, param: err.param };
+        throw err;
+      }
+      return undefined;
+    };
+
+    it('a list kept after passing keeps its names: later requests are not checked again, and still carry the entry', () => {
+      const first = parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('a') });
+      expect(first[TOOL_LIST_ENTRY]).toBeUndefined();
+      const second = parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('a') });
+      const known = second[TOOL_LIST_ENTRY]!;
+      expect([...known.names!]).toEqual(['lookup_a', 'patch_a']);
+      const third = parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('a'), tool_choice: { type: 'function', name: 'lookup_a' } });
+      expect(third[TOOL_LIST_ENTRY]).toBe(known);
+      // Not a field of the request: nothing serialises or echoes it.
+      expect(JSON.stringify(third)).not.toContain('entry');
+      expect(Object.keys(third)).not.toContain(String(TOOL_LIST_ENTRY));
+    });
+
+    it('tool_choice is still checked against a kept list', () => {
+      for (let i = 0; i < 3; i++) parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('b') });
+      expect(refusal({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('b'), tool_choice: { type: 'function', name: 'missing' } })).toEqual({ status: 400, param: 'tool_choice.name' });
+    });
+
+    it('a list that fails its checks is refused every time it is sent, however often (nothing of it is taken as checked)', () => {
+      const bad = () => [...listNamed('c'), { type: 'function', name: 'lookup_c' }];
+      for (let i = 0; i < 5; i++) expect(refusal({ model: 'gemini-2.5-flash', input: 'hi', tools: bad() })).toEqual({ status: 400, param: 'tools[2].name' });
+      const deep: Record<string, unknown> = {};
+      let at = deep;
+      for (let i = 0; i < 70; i++) at = (at.x = {}) as Record<string, unknown>;
+      const nested = () => [{ type: 'function', name: 'deep', parameters: { type: 'object', properties: deep } }];
+      for (let i = 0; i < 5; i++) expect(refusal({ model: 'gemini-2.5-flash', input: 'hi', tools: nested() })?.status).toBe(400);
+    });
+
+    it('a list one leaf away from a kept one is checked on its own', () => {
+      for (let i = 0; i < 3; i++) parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('d') });
+      const changed = listNamed('d');
+      changed[1]!.name = 'not a name!';
+      expect(refusal({ model: 'gemini-2.5-flash', input: 'hi', tools: changed })).toEqual({ status: 400, param: 'tools[1].name' });
+    });
   });
 });

@@ -40,8 +40,10 @@ export interface CpuCase<T = unknown> {
  * Median CPU microseconds per call of each case, the cases run one after the other in every
  * round (the order rotating from round to round), so that load from other processes, GC and CPU
  * frequency drift fall on every case alike. Run a case twice (A/A) to see what the noise is.
+ * The warm-up (a fifth of the rounds unless given) decides which of V8's tiers is measured: a
+ * function that runs once a request is optimised only after several hundred requests.
  */
-export async function cpuMicrosInterleaved(rounds: number, cases: readonly CpuCase<any>[]): Promise<number[]> {
+export async function cpuMicrosInterleaved(rounds: number, cases: readonly CpuCase<any>[], warmupRounds = Math.max(3, rounds / 5)): Promise<number[]> {
   const samples: number[][] = cases.map(() => []);
   const once = async (c: CpuCase<any>) => {
     const input = c.prepare ? c.prepare() : undefined;
@@ -50,7 +52,7 @@ export async function cpuMicrosInterleaved(rounds: number, cases: readonly CpuCa
     const d = process.cpuUsage(start);
     return d.user + d.system;
   };
-  for (let i = 0; i < Math.max(3, rounds / 5); i++) for (const c of cases) await once(c);
+  for (let i = 0; i < warmupRounds; i++) for (const c of cases) await once(c);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
       const at = (round + k) % cases.length;

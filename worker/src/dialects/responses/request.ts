@@ -36,7 +36,7 @@ import { decodeToolCallId } from '../../gemini/signatures';
 import { parseArguments } from '../openai-chat/request';
 import { carriedSignature } from '../../gemini/signatures';
 import { deepFreeze } from '../../deep-freeze';
-import { type KnownTools, knownTools } from './known-tools';
+import { type KnownTools, TOOL_LIST_ENTRY, knownTools } from './known-tools';
 import { WEB_SEARCH_TOOLS } from './validate';
 import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest, ToolParam } from './types';
 
@@ -61,8 +61,8 @@ export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiReq
 export function toConversation(req: ResponsesRequest, media?: MediaMap): { conversation: Conversation; toolNames: ToolNames; knownTools: KnownTools | undefined } {
   const system: string[] = req.instructions ? [req.instructions] : [];
   const turns = mapItems(req.input, system, media);
-  // The one lookup of this request's tool list: undefined the first time a list is seen.
-  const known = req.tools && req.tools.length > 0 ? knownTools.entry(req.tools) : undefined;
+  // Looked up once, as the request was validated: undefined the first time a list is seen.
+  const known = req[TOOL_LIST_ENTRY];
   const { tools, toolNames } = declaredTools(req.tools, known);
   const format = req.text?.format;
   const effort = req.reasoning?.effort;

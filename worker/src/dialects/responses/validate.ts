@@ -9,6 +9,7 @@
 // a string `input` becomes one user message, and a message item without `type` gets one.
 import { badRequest, unsupported } from '../../errors';
 import { FUNCTION_NAME, type Json, MAX_SCHEMA_NESTING, absent, checkBoolean, checkInteger, checkNumber, checkNesting, checkStop, isObject } from '../field-checks';
+import { type KnownTools, TOOL_LIST_ENTRY, keepValidatedNames, lookUpTools } from './known-tools';
 import type { ResponsesRequest } from './types';
 
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
@@ -59,9 +60,18 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   for (const key of ['user', 'prompt_cache_key', 'service_tier', 'safety_identifier', 'truncation']) {
     if (!absent(body[key]) && typeof body[key] !== 'string') throw badRequest(`\`${key}\` must be a string.`, key);
   }
-  const names = checkTools(body.tools);
+  // A tool list this isolate keeps (Codex's, sent every turn) passed these checks when it was
+  // first kept, and checking depends on the list alone: its names are reused, not checked again.
+  const known: KnownTools | undefined = lookUpTools(body.tools);
+  let names = known?.names;
+  if (names === undefined) {
+    names = checkTools(body.tools);
+    if (known) keepValidatedNames(known, names);
+  }
   checkToolChoice(body.tool_choice, names);
-  return body as unknown as ResponsesRequest;
+  const req = body as unknown as ResponsesRequest;
+  if (known) req[TOOL_LIST_ENTRY] = known;
+  return req;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +250,7 @@ function checkTool(tool: unknown, p: string, names: Set<string>, prefix: string)
   }
 }
 
-function checkToolChoice(choice: unknown, names: Set<string>): void {
+function checkToolChoice(choice: unknown, names: ReadonlySet<string>): void {
   if (absent(choice) || choice === 'none' || choice === 'auto' || choice === 'required') return;
   if (!isObject(choice) || typeof choice.type !== 'string') {
     throw badRequest('`tool_choice` must be none, auto, required or an object such as {type: "function", name}.', 'tool_choice');
