@@ -1,8 +1,9 @@
-// worker/wrangler.toml's placement, checked by the wrangler the project pins: `wrangler deploy
+// worker/wrangler.toml's placement and upload, checked by the wrangler the project pins: `wrangler deploy
 // --dry-run` (offline: it validates the configuration and builds the upload, then stops) must
 // accept the file as committed, and wrangler's own reading of it must carry the region hint, so a
 // misspelt key that wrangler silently drops cannot pass. Two bad placements are refused by the
-// same command, so this test can fail. The dry run is made in a copy of the folder with a stub
+// same command, so this test can fail. The upload is the bundle as built, without the __name()
+// wrappers wrangler adds by default. The dry run is made in a copy of the folder with a stub
 // bundle and a no-op build, so it neither rebuilds nor touches worker/dist.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,9 @@ const wranglerBin = join(dirname(createRequire(import.meta.url).resolve('wrangle
 const committed = readFileSync(resolve(repoRoot, 'worker/wrangler.toml'), 'utf8');
 const dirs: string[] = [];
 
+/** A stub bundle with a function made at run time, which wrangler's keep_names would wrap. */
+const STUB = 'export default { fetch() { const answer = () => "ok"; return new Response(answer()); } };\n';
+
 /** A copy of worker/ holding `toml` as wrangler.toml, a stub bundle at its `main` and a no-op build.mjs. */
 function workerCopy(toml: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'wrangler-dry-run-'));
@@ -24,14 +28,14 @@ function workerCopy(toml: string): string {
   const main = /^main = "([^"]+)"$/m.exec(toml)?.[1];
   expect(main, 'wrangler.toml names its main module').toBeDefined();
   mkdirSync(dirname(join(dir, main!)), { recursive: true });
-  writeFileSync(join(dir, main!), 'export default { fetch() { return new Response("ok"); } };\n');
+  writeFileSync(join(dir, main!), STUB);
   writeFileSync(join(dir, 'build.mjs'), '');
   writeFileSync(join(dir, 'wrangler.toml'), toml);
   return dir;
 }
 
-function dryRun(dir: string): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [wranglerBin, 'deploy', '--dry-run'], {
+function dryRun(dir: string, ...args: string[]): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, [wranglerBin, 'deploy', '--dry-run', ...args], {
     cwd: dir,
     encoding: 'utf8',
     timeout: 60_000,
@@ -71,5 +75,27 @@ describe('worker/wrangler.toml placement', () => {
     const { status, output } = dryRun(workerCopy(toml));
     expect(output).toMatch(message);
     expect(status).not.toBe(0);
+  });
+});
+
+describe('worker/wrangler.toml upload', () => {
+  /** The script wrangler would upload for `toml`. */
+  const upload = (toml: string) => {
+    const dir = workerCopy(toml);
+    const { status, output } = dryRun(dir, '--outdir', 'upload');
+    expect(status, output).toBe(0);
+    return readFileSync(join(dir, 'upload', 'worker.js'), 'utf8');
+  };
+
+  it('is the bundle as built: no __name() wrapper around the functions it makes (keep_names = false)', () => {
+    const script = upload(committed);
+    expect(script).toContain('const answer = () => "ok"');
+    expect(script).not.toContain('__name(');
+  });
+
+  it("would wrap them without the setting (wrangler's default), so the check above can fail", () => {
+    const toml = committed.replace(/^keep_names = false\n/m, '');
+    expect(toml).not.toBe(committed);
+    expect(upload(toml)).toContain('__name(');
   });
 });
