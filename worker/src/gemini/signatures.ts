@@ -12,7 +12,7 @@
 // The id stays within [A-Za-z0-9_-], which every client we know accepts. History the model did
 // not produce (another model, a client-written example) gets Google's documented placeholder.
 
-import { fromBase64Url, toBase64Url } from '../base64';
+import { fromBase64Url, textToBase64Url } from '../base64';
 
 export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
 
@@ -39,7 +39,7 @@ export function encodeToolCallId(carried: CarriedCall, makeNonce: () => string =
   const base = `${prefix}${makeNonce()}`;
   if (!carried.geminiId && !carried.signature) return base;
   const payload = `${carried.geminiId ?? ''}\n${carried.signature ?? ''}`;
-  return `${base}_${toBase64Url(new TextEncoder().encode(payload))}`;
+  return `${base}_${textToBase64Url(payload)}`;
 }
 
 /** Reads back what encodeToolCallId carried; ids from elsewhere carry nothing. Never throws. */
