@@ -51,8 +51,8 @@ export function base64Head(data: string): Uint8Array {
  * URL-safe base64 without padding (RFC 4648 §5) of a text's UTF-8 bytes. An ASCII text (a call
  * id's payload nearly always is: Gemini's ids and base64 signatures) goes through the runtime's
  * btoa, whose input chars are then the very bytes: no encoding step and no table loop, which in
- * a Worker serving a few requests runs unoptimised (a 240-character signature cost about 20 us
- * there, against 2 us).
+ * a Worker serving a few requests runs unoptimised (a 240-character signature, calls 60 to 360 of
+ * a fresh Node process: 2.4-10.9 us that way, 1.3-2.3 us this way).
  */
 export function textToBase64Url(text: string): string {
   const standard = ASCII_ONLY.test(text) ? btoa(text) : bytesToBase64(new TextEncoder().encode(text));
