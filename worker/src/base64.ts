@@ -47,6 +47,9 @@ export function base64Head(data: string): Uint8Array {
   }
 }
 
+/** Text whose UTF-8 bytes are its char codes, which btoa then takes as they are. */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 /**
  * URL-safe base64 without padding (RFC 4648 §5) of a text's UTF-8 bytes. An ASCII text (a call
  * id's payload nearly always is: Gemini's ids and base64 signatures) goes through the runtime's
@@ -59,7 +62,6 @@ export function textToBase64Url(text: string): string {
   return standard.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** Decodes standard or URL-safe base64, padded or not; throws on invalid input (atob does). */
 export function fromBase64Url(text: string): Uint8Array {

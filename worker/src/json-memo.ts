@@ -1,8 +1,9 @@
 // What is derived from a piece of JSON that clients send again and again (Codex sends the same
 // tool list every turn), kept per isolate: an entry per value seen twice, where each user keeps
 // its own derivations (`entry.echo ??= ...`) and says what they hold (`charge`). A value is
-// recognised by a JsonTape, one walk that allocates nothing, so recognising costs far less than
-// the derivations it saves.
+// recognised by JsonTapes, one walk of it against all of them at once (findRecorded: each of its
+// objects' keys enumerated once, however many tapes), so recognising costs far less than the
+// derivations it saves, and a hostile value costs what reading it costs, not that many times.
 //
 // Kept only the SECOND time it is seen: the first time only its tape is recorded and `entry`
 // answers undefined, so the caller derives for that request alone, as it would without a memo. A
@@ -10,14 +11,15 @@
 // derivations and JSON kept for nothing. A value weighing more than `maxWeight` is never kept
 // (its tape stops there: looking at it costs at most that much).
 //
-// Callers look a value up once per request and pass the entry along (nothing here remembers the
-// last request: an isolate must not hold a request's objects after it).
+// Callers look a value up once per request (`entry`; or `kept`, then `note` once the value has
+// passed the caller's checks, so a refused value is never recorded) and pass the entry along
+// (nothing here remembers the last request: an isolate must not hold a request's objects after it).
 //
 // Bounded: at most `entries` kept values and as many seen once, and at most `maxBytes` of what
 // they hold (tapes, plus what users charge), the least recently used dropped first (seen-once
 // tapes before kept entries). Entries are never shared with a request's objects: users must
 // derive fresh, immutable values (frozen where they are objects) and never keep the request's own.
-import { JsonTape } from './json-tape';
+import { JsonTape, findRecorded } from './json-tape';
 
 export interface JsonMemoLimits {
   entries: number;
@@ -33,7 +35,7 @@ interface Slot<E> {
 
 export class JsonMemo<E extends object> {
   /** Values seen at least twice, with their entries: the most recently used first. */
-  private readonly kept: Array<Slot<E>> = [];
+  private readonly keptSlots: Array<Slot<E>> = [];
   /** Values seen once: their tapes only, the most recent first. */
   private readonly seen: Array<Slot<E>> = [];
   private bytes = 0;
@@ -54,22 +56,38 @@ export class JsonMemo<E extends object> {
    * derives what it needs for this request only and keeps nothing.
    */
   entry(value: object): E | undefined {
-    const kept = this.kept;
+    return this.kept(value) ?? this.note(value);
+  }
+
+  /**
+   * The entry of `value` when it is kept (touched: now the most recently used); nothing is
+   * recorded either way. For a caller that must first check `value` before the memo may record
+   * it (a client's value that is refused must not take the place of one that was kept).
+   */
+  kept(value: object): E | undefined {
+    const kept = this.keptSlots;
     const k = find(kept, value);
-    if (k >= 0) {
-      const slot = kept[k]!;
-      if (k > 0) {
-        kept.splice(k, 1);
-        kept.unshift(slot);
-      }
-      return slot.entry;
+    if (k < 0) return undefined;
+    const slot = kept[k]!;
+    if (k > 0) {
+      kept.splice(k, 1);
+      kept.unshift(slot);
     }
+    return slot.entry;
+  }
+
+  /**
+   * Notes a sighting of `value`, which is not kept (kept() said so): the second sighting makes it
+   * kept, with a fresh entry, returned; the first records its tape and answers undefined, as does
+   * a value too large to keep.
+   */
+  note(value: object): E | undefined {
     const s = find(this.seen, value);
     if (s >= 0) {
       const slot = this.seen.splice(s, 1)[0]!;
       slot.entry = this.fresh();
-      kept.unshift(slot);
-      if (kept.length > this.limits.entries) this.drop(kept);
+      this.keptSlots.unshift(slot);
+      if (this.keptSlots.length > this.limits.entries) this.drop(this.keptSlots);
       return slot.entry;
     }
     const tape = new JsonTape(value, this.limits.maxWeight);
@@ -85,15 +103,15 @@ export class JsonMemo<E extends object> {
    * budget the least recently used values are dropped, possibly this one (its caller's request
    * still has it; later ones will not). */
   charge(entry: E, bytes: number): void {
-    const i = this.kept.findIndex((s) => s.entry === entry);
+    const i = this.keptSlots.findIndex((s) => s.entry === entry);
     if (i < 0) return; // dropped meanwhile: held by its request only
-    const slot = this.kept[i]!;
+    const slot = this.keptSlots[i]!;
     slot.bytes += bytes;
     this.bytes += bytes;
     // One value holding a large share of the budget is dropped alone, not kept at the cost of
     // every other (a client's one huge list must not push out everyone else's).
     if (slot.bytes > this.limits.maxBytes / 4) {
-      this.kept.splice(i, 1);
+      this.keptSlots.splice(i, 1);
       this.bytes -= slot.bytes;
       return;
     }
@@ -106,11 +124,11 @@ export class JsonMemo<E extends object> {
 
   private fit(): void {
     while (this.bytes > this.limits.maxBytes && this.seen.length > 0) this.drop(this.seen);
-    while (this.bytes > this.limits.maxBytes && this.kept.length > 0) this.drop(this.kept);
+    while (this.bytes > this.limits.maxBytes && this.keptSlots.length > 0) this.drop(this.keptSlots);
   }
 }
 
+/** The slot recording `value`, or -1: one walk of the value for all the slots (findRecorded). */
 function find<E>(slots: ReadonlyArray<Slot<E>>, value: object): number {
-  for (let i = 0; i < slots.length; i++) if (slots[i]!.tape.matches(value)) return i;
-  return -1;
+  return slots.length === 0 ? -1 : findRecorded(slots.map((s) => s.tape), value);
 }

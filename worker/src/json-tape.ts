@@ -1,8 +1,9 @@
 // A parsed JSON value recorded once, and checked against another parsed JSON value without
 // serialising either: for caches keyed by what a client sends again and again (Codex sends the
 // same tool list every turn), where serialising the value to make the key would cost about as
-// much as the work the cache saves. Checking is one walk that allocates nothing; in Node it costs
-// about a quarter of JSON.stringify of the same value.
+// much as the work the cache saves. Checking is one walk that allocates nothing but its cursors;
+// in Node it costs about a quarter of JSON.stringify of the same value, and one walk checks a
+// value against several tapes at once (findRecorded).
 //
 // Two values match exactly when JSON.stringify would write them the same: the same keys in the
 // same order, the same array lengths, the same strings, numbers, booleans and nulls. Key order is
@@ -13,14 +14,16 @@
 /** Marks on the tape, told apart from every JSON value by identity. */
 const OBJECT = Symbol('object');
 const ARRAY = Symbol('array');
+/** After an object's last key and value: a tape with more keys than the value has, or fewer, meets
+ * it where the other has a key. */
+const END = Symbol('end');
 /** Containers nested deeper than this are not recorded (the check walks no deeper than the tape). */
 const MAX_DEPTH = 128;
 
 export class JsonTape {
-  /** The value flattened: a primitive as itself; an object as OBJECT, its key count, then each
-   * key and its value; an array as ARRAY, its length, then each element. */
-  private readonly tape: unknown[] = [];
-  private at = 0;
+  /** The value flattened: a primitive as itself; an object as OBJECT, each key and its value, then
+   * END; an array as ARRAY, its length, then each element. */
+  readonly cells: readonly unknown[];
   private chars = 0;
   /** Whether the whole value was recorded (it weighs at most the limit given). */
   readonly complete: boolean;
@@ -31,69 +34,122 @@ export class JsonTape {
    * most that much to look at, whatever its size, and leaves nothing recorded (complete false).
    */
   constructor(value: unknown, private readonly maxWeight = Infinity) {
-    this.complete = this.record(value);
+    const cells: unknown[] = [];
+    this.complete = this.record(value, cells, 0);
     if (!this.complete) {
-      this.tape.length = 0;
+      cells.length = 0;
       this.chars = 0;
     }
+    this.cells = cells;
   }
 
   /** What keeping the tape costs, roughly: its cells plus the lengths of its strings. */
   get weight(): number {
-    return this.tape.length + this.chars;
+    return this.cells.length + this.chars;
   }
 
   /** The tape's memory, estimated: 8 bytes a cell, 2 a character (two-byte strings). */
   get bytes(): number {
-    return this.tape.length * 8 + this.chars * 2;
+    return this.cells.length * 8 + this.chars * 2;
   }
 
   /** Whether `value` (JSON data) is the recorded value (never, for a value not recorded whole). */
   matches(value: unknown): boolean {
-    if (!this.complete) return false;
-    this.at = 0;
-    return this.match(value) && this.at === this.tape.length;
+    return findRecorded([this], value) === 0;
   }
 
   /** Records `v`; false as soon as the weight passes the limit, or the nesting MAX_DEPTH (a
    * value nested deeper is not recorded rather than exhausting the stack: a 500 for the client). */
-  private record(v: unknown, depth = 0): boolean {
-    const tape = this.tape;
+  private record(v: unknown, cells: unknown[], depth: number): boolean {
     if (typeof v !== 'object' || v === null) {
-      tape.push(v);
+      cells.push(v);
       if (typeof v === 'string') this.chars += v.length;
     } else if (depth >= MAX_DEPTH) {
       return false;
     } else if (Array.isArray(v)) {
-      tape.push(ARRAY, v.length);
-      for (const item of v) if (!this.record(item, depth + 1)) return false;
+      cells.push(ARRAY, v.length);
+      for (const item of v) if (!this.record(item, cells, depth + 1)) return false;
     } else {
-      const keys = Object.keys(v);
-      tape.push(OBJECT, keys.length);
-      for (const key of keys) {
-        tape.push(key);
+      cells.push(OBJECT);
+      for (const key of Object.keys(v)) {
+        cells.push(key);
         this.chars += key.length;
-        if (!this.record((v as Record<string, unknown>)[key], depth + 1)) return false;
+        if (!this.record((v as Record<string, unknown>)[key], cells, depth + 1)) return false;
       }
+      cells.push(END);
     }
-    return tape.length + this.chars <= this.maxWeight;
+    return cells.length + this.chars <= this.maxWeight;
   }
+}
 
-  private match(v: unknown): boolean {
-    const tape = this.tape;
-    const mark = tape[this.at++];
-    if (typeof v !== 'object' || v === null) return v === mark;
-    if (Array.isArray(v)) {
-      if (mark !== ARRAY || tape[this.at++] !== v.length) return false;
-      for (let i = 0; i < v.length; i++) if (!this.match(v[i])) return false;
-      return true;
+/**
+ * The index of the first of `tapes` that records `value` (JSON data) exactly, or -1. One walk of
+ * `value` whatever the number of tapes, every tape still in the running checked at each step:
+ * each object's keys are enumerated once. That is what bounds a hostile value: enumerating an
+ * object of 400K keys costs about 140 ms in Node (V8 collects and sorts them all before the first),
+ * once, not once per tape. The walk stops when no tape is left, and goes no deeper than the
+ * deepest tape (at most MAX_DEPTH). Allocates the cursors, nothing per step.
+ */
+export function findRecorded(tapes: readonly JsonTape[], value: unknown): number {
+  const walk: Walk = { cells: tapes.map((t) => (t.complete ? t.cells : [])), at: new Array<number>(tapes.length).fill(0), live: [] };
+  for (let i = 0; i < tapes.length; i++) if (tapes[i]!.complete) walk.live.push(i);
+  if (walk.live.length > 0) step(walk, value);
+  let found = -1;
+  for (const i of walk.live) if (walk.at[i] === walk.cells[i]!.length && (found < 0 || i < found)) found = i;
+  return found;
+}
+
+interface Walk {
+  readonly cells: ReadonlyArray<readonly unknown[]>;
+  /** Each tape's cursor. */
+  readonly at: number[];
+  /** The tapes that still match what has been walked. */
+  readonly live: number[];
+}
+
+/** Drops live[k] (order does not matter: the result is the lowest index left). */
+function drop(live: number[], k: number): void {
+  live[k] = live[live.length - 1]!;
+  live.pop();
+}
+
+/** Walks `v` against every live tape at its cursor, dropping the tapes it does not match. */
+function step(w: Walk, v: unknown): void {
+  const { cells, at, live } = w;
+  if (typeof v !== 'object' || v === null) {
+    for (let k = live.length - 1; k >= 0; k--) {
+      const i = live[k]!;
+      if (cells[i]![at[i]!++] !== v) drop(live, k);
     }
-    if (mark !== OBJECT) return false;
-    const count = tape[this.at++] as number;
-    let seen = 0;
-    for (const key in v) {
-      if (++seen > count || tape[this.at++] !== key || !this.match((v as Record<string, unknown>)[key])) return false;
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (let k = live.length - 1; k >= 0; k--) {
+      const i = live[k]!;
+      const tape = cells[i]!;
+      if (tape[at[i]!] !== ARRAY || tape[at[i]! + 1] !== v.length) drop(live, k);
+      else at[i]! += 2;
     }
-    return seen === count;
+    for (let j = 0; j < v.length && live.length > 0; j++) step(w, v[j]);
+    return;
+  }
+  for (let k = live.length - 1; k >= 0; k--) {
+    const i = live[k]!;
+    if (cells[i]![at[i]!++] !== OBJECT) drop(live, k);
+  }
+  if (live.length === 0) return; // before for-in, which enumerates every key of the object first
+  // for-in: a value from JSON.parse has no inherited keys, and for-in sees keys in the order
+  // Object.keys gives (the recording's, JSON.stringify's).
+  for (const key in v) {
+    if (live.length === 0) return;
+    for (let k = live.length - 1; k >= 0; k--) {
+      const i = live[k]!;
+      if (cells[i]![at[i]!++] !== key) drop(live, k);
+    }
+    if (live.length > 0) step(w, (v as Record<string, unknown>)[key]);
+  }
+  for (let k = live.length - 1; k >= 0; k--) {
+    const i = live[k]!;
+    if (cells[i]![at[i]!++] !== END) drop(live, k);
   }
 }

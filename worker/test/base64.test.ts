@@ -31,3 +31,9 @@ describe('bytesToBase64', () => {
     expect(bytesToBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
   });
 });
+
+it('a lone surrogate is encoded as U+FFFD, as TextEncoder writes it (so it does not come back as it was)', () => {
+  const text = 'a\ud800b';
+  expect(textToBase64Url(text)).toBe(reference(text));
+  expect(new TextDecoder().decode(fromBase64Url(textToBase64Url(text)))).toBe('a\ufffdb');
+});

@@ -26,6 +26,20 @@ describe('JsonMemo', () => {
     expect(m.entry(parsed(list))).toBe(a);
   });
 
+  it('kept() finds a kept value and records nothing; note() then records a sighting, as entry() would', () => {
+    const m = memo();
+    const list = [{ name: 'checked_first' }];
+    for (let i = 0; i < 3; i++) expect(m.kept(parsed(list))).toBeUndefined();
+    expect(m.heldBytes).toBe(0); // nothing recorded by looking
+    expect(m.note(parsed(list))).toBeUndefined(); // first sighting
+    expect(m.heldBytes).toBeGreaterThan(0);
+    expect(m.kept(parsed(list))).toBeUndefined(); // seen once is not kept
+    const entry = m.note(parsed(list))!; // second sighting
+    expect(entry).toBeDefined();
+    expect(m.kept(parsed(list))).toBe(entry);
+    expect(m.entry(parsed(list))).toBe(entry);
+  });
+
   it('an equal value parsed again finds the same entry; a different one (key order too) does not', () => {
     const m = memo();
     const a = kept(m, [{ name: 'f', parameters: { type: 'object' } }]);

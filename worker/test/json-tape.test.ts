@@ -1,7 +1,7 @@
 // JsonTape: a parsed JSON value matches the recorded one exactly when JSON.stringify writes both
 // the same (key order included), which is what the echo cache (responses/echo.ts) relies on.
 import { describe, expect, it } from 'vitest';
-import { JsonTape } from '../src/json-tape';
+import { JsonTape, findRecorded } from '../src/json-tape';
 
 const parsed = (text: string): unknown => JSON.parse(text);
 
@@ -62,5 +62,53 @@ describe('JsonTape and deep nesting', () => {
     expect(tape.complete).toBe(true);
     expect(tape.matches(nested(100))).toBe(true);
     expect(tape.matches(nested(99))).toBe(false);
+  });
+});
+
+describe('findRecorded: one walk against several tapes', () => {
+  const tapes = (...texts: string[]) => texts.map((t) => new JsonTape(parsed(t)));
+
+  it.each<[string, string[], string, number]>([
+    ['the one that matches', ['{"a":1}', '{"a":2}', '{"a":3}'], '{"a":2}', 1],
+    ['the first of two equal tapes', ['[1]', '{"b":[true]}', '{"b":[true]}'], '{"b":[true]}', 1],
+    ['none: every tape differs somewhere', ['{"a":1,"b":2}', '{"a":1}', '{"a":1,"b":2,"c":3}', '{"b":2,"a":1}'], '{"a":1,"b":3}', -1],
+    ['the longer of two sharing a prefix', ['{"a":1}', '{"a":1,"b":2}'], '{"a":1,"b":2}', 1],
+    ['the shorter of two sharing a prefix', ['{"a":1,"b":2}', '{"a":1}'], '{"a":1}', 1],
+    ['tapes that part only at the last leaf', ['[{"p":{"q":[1,2,3]}}]', '[{"p":{"q":[1,2,4]}}]'], '[{"p":{"q":[1,2,4]}}]', 1],
+    ['none of no tapes', [], '{}', -1],
+  ])('finds %s', (_name, recorded, value, index) => {
+    expect(findRecorded(tapes(...recorded), parsed(value))).toBe(index);
+    // The same answer as checking the tapes one by one.
+    expect(tapes(...recorded).findIndex((t) => t.matches(parsed(value)))).toBe(index);
+  });
+
+  it('never finds a tape recorded incomplete', () => {
+    const value = parsed('[[1,2,3]]');
+    expect(findRecorded([new JsonTape(value, 2), new JsonTape(value)], parsed('[[1,2,3]]'))).toBe(1);
+  });
+
+  it("enumerates each of the value's objects once, however many tapes (a client's object of many keys is paid for once)", () => {
+    const recorded = Array.from({ length: 16 }, (_, i) => new JsonTape(parsed(`[{"type":"function","name":"f","x":${i}}]`)));
+    let enumerations = 0;
+    const object = new Proxy(parsed('{"type":"function","name":"f","x":15}') as object, {
+      ownKeys(target) {
+        enumerations++;
+        return Reflect.ownKeys(target);
+      },
+    });
+    expect(findRecorded(recorded, [object])).toBe(15);
+    expect(enumerations).toBe(1);
+  });
+
+  it('does not enumerate an object no tape expects there', () => {
+    let enumerations = 0;
+    const object = new Proxy({ a: 1 }, {
+      ownKeys(target) {
+        enumerations++;
+        return Reflect.ownKeys(target);
+      },
+    });
+    expect(findRecorded(tapes('[1]', '["x"]'), [object])).toBe(-1);
+    expect(enumerations).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import { declaredTools, toConversation, toGeminiBody } from '../src/dialects/res
 import { toGenerateContent } from '../src/gemini/request';
 import type { ToolParam } from '../src/dialects/responses/types';
 import { parseResponsesRequest } from '../src/dialects/responses/validate';
-import { TOOL_LIST_ENTRY, knownTools } from '../src/dialects/responses/known-tools';
+import { knownTools, toolListEntry } from '../src/dialects/responses/known-tools';
 import { ApiError } from '../src/errors';
 
 const TOOLS = [
@@ -93,17 +93,30 @@ describe('known tool lists', () => {
       return undefined;
     };
 
-    it('a list kept after passing keeps its names: later requests are not checked again, and still carry the entry', () => {
+    it('a list kept after passing keeps its names: later requests are not checked again, and still find the entry', () => {
       const first = parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('a') });
-      expect(first[TOOL_LIST_ENTRY]).toBeUndefined();
+      expect(toolListEntry(first)).toBeUndefined();
       const second = parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('a') });
-      const known = second[TOOL_LIST_ENTRY]!;
+      const known = toolListEntry(second)!;
       expect([...known.names!]).toEqual(['lookup_a', 'patch_a']);
       const third = parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('a'), tool_choice: { type: 'function', name: 'lookup_a' } });
-      expect(third[TOOL_LIST_ENTRY]).toBe(known);
-      // Not a field of the request: nothing serialises or echoes it.
-      expect(JSON.stringify(third)).not.toContain('entry');
-      expect(Object.keys(third)).not.toContain(String(TOOL_LIST_ENTRY));
+      expect(toolListEntry(third)).toBe(known);
+      // Nothing is added to the client's body: no key, no symbol.
+      expect(Object.getOwnPropertySymbols(third)).toEqual([]);
+      expect(Object.keys(third).sort()).toEqual(['input', 'model', 'tool_choice', 'tools']);
+    });
+
+    it("refused lists are never recorded: however many are sent, however often, a kept list keeps its place", () => {
+      for (let i = 0; i < 2; i++) parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('codex') });
+      const codex = toolListEntry(parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('codex') }))!;
+      expect(codex).toBeDefined();
+      const held = knownTools.heldBytes;
+      // More refused lists than the memo has places, each sent twice (a sighting that would keep a valid one).
+      for (let k = 0; k < 20; k++) {
+        for (let i = 0; i < 2; i++) expect(refusal({ model: 'gemini-2.5-flash', input: 'hi', tools: [...listNamed(`bad${k}`), { type: 'function', name: `lookup_bad${k}` }] })).toEqual({ status: 400, param: 'tools[2].name' });
+      }
+      expect(knownTools.heldBytes).toBe(held);
+      expect(toolListEntry(parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: listNamed('codex') }))).toBe(codex);
     });
 
     it('tool_choice is still checked against a kept list', () => {

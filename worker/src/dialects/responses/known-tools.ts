@@ -3,7 +3,7 @@
 // Codex sends the same list every turn, tens of kilobytes of schemas: it is recognised by one
 // walk (json-memo.ts) and everything derived from it is made once, its validation included. A
 // request looks its list up once, as it is validated (validate.ts), and carries the entry along
-// (TOOL_LIST_ENTRY on the request, then ResponseContext.knownTools).
+// (toolListEntry, then ResponseContext.knownTools).
 import { JsonMemo } from '../../json-memo';
 import { KeptToolForms } from '../../gemini/kept-tools';
 import type { DeclaredTools } from './request';
@@ -35,25 +35,37 @@ export const knownTools: JsonMemo<KnownTools> = new JsonMemo<KnownTools>(
   { entries: 8, maxWeight: 64 * 1024, maxBytes: 2 * 1024 * 1024 },
 );
 
-/**
- * Where a validated request carries its list's entry (validate.ts looks it up; request.ts reads
- * it). A symbol: never serialised, echoed or taken for a field the client sent.
- */
-export const TOOL_LIST_ENTRY: unique symbol = Symbol('tool list entry');
+/** The entry each validated request's list has (validate.ts sets it; request.ts reads it):
+ * weak, so nothing is held past the request, and no field is added to the client's body. */
+const entryOfRequest = new WeakMap<object, KnownTools>();
 
-/**
- * The one lookup of a request's `tools`, before they are checked: undefined for no list, a list
- * seen for the first time, or one too large to keep. Bounded whatever the client sent: the tape
- * stops at its weight and depth limits (json-tape.ts), and a match walks no further than a tape.
- */
-export function lookUpTools(tools: unknown): KnownTools | undefined {
-  return Array.isArray(tools) && tools.length > 0 ? knownTools.entry(tools) : undefined;
+/** The kept entry of the request's tool list, as validation found or made it (undefined: none). */
+export function toolListEntry(req: object): KnownTools | undefined {
+  return entryOfRequest.get(req);
 }
 
-/** Keeps the names of a kept list that has just passed validation, charged to its entry. */
-export function keepValidatedNames(known: KnownTools, names: ReadonlySet<string>): void {
-  let bytes = 64;
-  for (const name of names) bytes += 32 + name.length * 2;
-  known.names = names;
-  knownTools.charge(known, bytes);
+/**
+ * Looks up a request's `tools` before they are checked: the kept entry of an identical list, or
+ * undefined. Records nothing (a refused list must not take the place of a kept one); bounded
+ * whatever the client sent (json-memo.ts: one walk, as deep as the deepest tape at most).
+ */
+export function keptToolsOf(tools: unknown): KnownTools | undefined {
+  return Array.isArray(tools) && tools.length > 0 ? knownTools.kept(tools) : undefined;
+}
+
+/**
+ * After the request's `tools` passed their checks (with `names`): notes the sighting (the second
+ * one keeps the list: json-memo.ts), keeps the names with a kept list, charged to it, and ties
+ * the entry to the request. `known` is what keptToolsOf found, if anything.
+ */
+export function noteCheckedTools(req: object, tools: unknown, names: ReadonlySet<string>, known: KnownTools | undefined): void {
+  const entry = known ?? (Array.isArray(tools) && tools.length > 0 ? knownTools.note(tools) : undefined);
+  if (!entry) return;
+  if (entry.names === undefined) {
+    let bytes = 64;
+    for (const name of names) bytes += 32 + name.length * 2;
+    entry.names = names;
+    knownTools.charge(entry, bytes);
+  }
+  entryOfRequest.set(req, entry);
 }

@@ -36,7 +36,7 @@ import { decodeToolCallId } from '../../gemini/signatures';
 import { parseArguments } from '../openai-chat/request';
 import { carriedSignature } from '../../gemini/signatures';
 import { deepFreeze } from '../../deep-freeze';
-import { type KnownTools, TOOL_LIST_ENTRY, knownTools } from './known-tools';
+import { type KnownTools, knownTools, toolListEntry } from './known-tools';
 import { WEB_SEARCH_TOOLS } from './validate';
 import type { CustomToolParam, FunctionToolParam, InputContent, InputItem, NamespaceToolParam, ResponsesRequest, ToolParam } from './types';
 
@@ -62,7 +62,7 @@ export function toConversation(req: ResponsesRequest, media?: MediaMap): { conve
   const system: string[] = req.instructions ? [req.instructions] : [];
   const turns = mapItems(req.input, system, media);
   // Looked up once, as the request was validated: undefined the first time a list is seen.
-  const known = req[TOOL_LIST_ENTRY];
+  const known = toolListEntry(req);
   const { tools, toolNames } = declaredTools(req.tools, known);
   const format = req.text?.format;
   const effort = req.reasoning?.effort;

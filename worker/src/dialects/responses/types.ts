@@ -1,7 +1,6 @@
 // OpenAI Responses API wire types: only what this dialect reads or writes. Field names are
 // OpenAI's (snake_case); every body built from them is checked against
 // ../shared/oracles/openai-openapi.json (Response, ResponseStreamEvent) by the tests.
-import type { KnownTools, TOOL_LIST_ENTRY } from './known-tools';
 
 export type InputContent =
   | { type: 'input_text'; text: string }
@@ -111,9 +110,6 @@ export interface ResponsesRequest {
   prompt_cache_key?: string | null;
   service_tier?: string | null;
   truncation?: string | null;
-  /** Not on the wire: the request's tool list as this isolate keeps it, set by validation
-   * (known-tools.ts lookUpTools); absent for no list, or one not kept. */
-  [TOOL_LIST_ENTRY]?: KnownTools;
 }
 
 // ---------------------------------------------------------------------------------------------

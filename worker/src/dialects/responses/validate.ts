@@ -9,7 +9,7 @@
 // a string `input` becomes one user message, and a message item without `type` gets one.
 import { badRequest, unsupported } from '../../errors';
 import { FUNCTION_NAME, type Json, MAX_SCHEMA_NESTING, absent, checkBoolean, checkInteger, checkNumber, checkNesting, checkStop, isObject } from '../field-checks';
-import { type KnownTools, TOOL_LIST_ENTRY, keepValidatedNames, lookUpTools } from './known-tools';
+import { keptToolsOf, noteCheckedTools } from './known-tools';
 import type { ResponsesRequest } from './types';
 
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
@@ -60,18 +60,14 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   for (const key of ['user', 'prompt_cache_key', 'service_tier', 'safety_identifier', 'truncation']) {
     if (!absent(body[key]) && typeof body[key] !== 'string') throw badRequest(`\`${key}\` must be a string.`, key);
   }
-  // A tool list this isolate keeps (Codex's, sent every turn) passed these checks when it was
-  // first kept, and checking depends on the list alone: its names are reused, not checked again.
-  const known: KnownTools | undefined = lookUpTools(body.tools);
+  // The names of a list this isolate keeps (Codex's, sent every turn) are kept once an identical
+  // list has passed these checks, and checking depends on the list alone: it is not checked again.
+  const known = keptToolsOf(body.tools);
   let names = known?.names;
-  if (names === undefined) {
-    names = checkTools(body.tools);
-    if (known) keepValidatedNames(known, names);
-  }
+  if (names === undefined) names = checkTools(body.tools);
   checkToolChoice(body.tool_choice, names);
-  const req = body as unknown as ResponsesRequest;
-  if (known) req[TOOL_LIST_ENTRY] = known;
-  return req;
+  noteCheckedTools(body, body.tools, names, known);
+  return body as unknown as ResponsesRequest;
 }
 
 // ---------------------------------------------------------------------------------------------
