@@ -116,6 +116,14 @@ function drop(live: number[], k: number): void {
 /** Walks `v` against every live tape at its cursor, dropping the tapes it does not match. */
 function step(w: Walk, v: unknown): void {
   const { cells, at, live } = w;
+  if (live.length === 1) {
+    // The usual case (one kept list, or one left in the running): a walk with nothing to share.
+    const i = live[0]!;
+    const next = matchOne(cells[i]!, at[i]!, v);
+    if (next < 0) live.pop();
+    else at[i] = next;
+    return;
+  }
   if (typeof v !== 'object' || v === null) {
     for (let k = live.length - 1; k >= 0; k--) {
       const i = live[k]!;
@@ -152,4 +160,22 @@ function step(w: Walk, v: unknown): void {
     const i = live[k]!;
     if (cells[i]![at[i]!++] !== END) drop(live, k);
   }
+}
+
+/** The cursor past `v` on `tape`, starting at `at`, or -1 where they differ: step() for one tape. */
+function matchOne(tape: readonly unknown[], at: number, v: unknown): number {
+  const mark = tape[at++];
+  if (typeof v !== 'object' || v === null) return v === mark ? at : -1;
+  if (Array.isArray(v)) {
+    if (mark !== ARRAY || tape[at++] !== v.length) return -1;
+    for (let j = 0; j < v.length && at >= 0; j++) at = matchOne(tape, at, v[j]);
+    return at;
+  }
+  if (mark !== OBJECT) return -1;
+  for (const key in v) {
+    if (tape[at++] !== key) return -1;
+    at = matchOne(tape, at, (v as Record<string, unknown>)[key]);
+    if (at < 0) return -1;
+  }
+  return tape[at] === END ? at + 1 : -1;
 }
