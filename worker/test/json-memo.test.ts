@@ -110,6 +110,18 @@ describe('JsonMemo', () => {
 });
 
 describe('JsonTape with a weight limit', () => {
+  it.each<[string, unknown]>([
+    ['a primitive', 'text'],
+    ['an empty object and array', { a: {}, b: [] }],
+    ['a tool list', [{ type: 'function', name: 'f', parameters: { type: 'object', properties: { q: { type: 'string', enum: ['x', 'y'] } }, required: ['q'] } }]],
+    ['numbers, booleans and nulls', [1, 2.5, true, false, null, { n: -3 }]],
+  ])('%s: kept exactly when its recorded weight is within the limit (the weighing before recording never refuses what recording would keep)', (_name, value) => {
+    const weight = new JsonTape(parsed(value)).weight;
+    expect(weight).toBeGreaterThan(0);
+    expect(new JsonTape(parsed(value), weight).complete).toBe(true);
+    expect(new JsonTape(parsed(value), weight - 1).complete).toBe(false);
+  });
+
   it('stops recording past the limit: incomplete, weighing nothing, matching nothing', () => {
     const value = parsed(Array.from({ length: 1000 }, (_, i) => ({ i })));
     const tape = new JsonTape(value, 100);
