@@ -36,14 +36,33 @@ export interface CpuCase<T = unknown> {
   prepare?: () => T;
 }
 
+/** How a side-by-side measurement runs its cases (cpuMicrosInBlocks). */
+export interface BlockPlan {
+  /** Calls counted per case. */
+  samples: number;
+  /** Calls of a case in a row. */
+  block: number;
+  /** The first calls of each block, not counted (the switch from the case before). */
+  discard: number;
+  /** Calls of each case before any is counted: which of V8's tiers is measured (a function that
+   * runs once a request is optimised only after several hundred requests). */
+  warmupCalls: number;
+}
+
 /**
- * Median CPU microseconds per call of each case, the cases run one after the other in every
- * round (the order rotating from round to round), so that load from other processes, GC and CPU
- * frequency drift fall on every case alike. Run a case twice (A/A) to see what the noise is.
- * The warm-up (a fifth of the rounds unless given) decides which of V8's tiers is measured: a
- * function that runs once a request is optimised only after several hundred requests.
+ * Median CPU microseconds per call of each case, the cases run in blocks: every round runs
+ * `block` calls of each case in turn (the order rotating from round to round, so that load from
+ * other processes, GC and CPU frequency drift fall on every case alike), the first `discard`
+ * calls of each block not counted. Run a case twice (A/A) to see what the noise is.
+ *
+ * Why blocks, and every case given as many calls: measured call by call, a call's cost depends on
+ * which case ran just before it (caches, V8's inline caches), and a case run fewer times than
+ * another has its code optimised later. Measured on the Responses bench (6 runs each, same code):
+ * chat, Responses, chat in turn call by call put Responses at +64 us against chat; Responses,
+ * chat, Responses at -112 us: a 176 us swing from the order alone. In blocks of 8 (2 dropped),
+ * chat, Responses, Responses, chat: +2 us, A/A within 1-3%.
  */
-export async function cpuMicrosInterleaved(rounds: number, cases: readonly CpuCase<any>[], warmupRounds = Math.max(3, rounds / 5)): Promise<number[]> {
+export async function cpuMicrosInBlocks(cases: readonly CpuCase<any>[], plan: BlockPlan): Promise<number[]> {
   const samples: number[][] = cases.map(() => []);
   const once = async (c: CpuCase<any>) => {
     const input = c.prepare ? c.prepare() : undefined;
@@ -52,11 +71,16 @@ export async function cpuMicrosInterleaved(rounds: number, cases: readonly CpuCa
     const d = process.cpuUsage(start);
     return d.user + d.system;
   };
-  for (let i = 0; i < warmupRounds; i++) for (const c of cases) await once(c);
+  const counted = plan.block - plan.discard;
+  const warmupRounds = Math.ceil(plan.warmupCalls / plan.block);
+  const rounds = warmupRounds + Math.ceil(plan.samples / counted);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
       const at = (round + k) % cases.length;
-      samples[at]!.push(await once(cases[at]!));
+      for (let call = 0; call < plan.block; call++) {
+        const us = await once(cases[at]!);
+        if (round >= warmupRounds && call >= plan.discard) samples[at]!.push(us);
+      }
     }
   }
   return samples.map((s) => percentile(s, 50));

@@ -7,7 +7,7 @@
 // rows also give the output size and the CPU per output megabyte.
 import type { createWorkerHandler } from '@opengemini/worker/handler';
 import { chatRequestBody, geminiAgentTurnEvents, geminiResponseBody, geminiStreamEvents } from './fixtures';
-import { cpuMicrosInterleaved, type Row } from './measure';
+import { type BlockPlan, type CpuCase, cpuMicrosInBlocks, type Row } from './measure';
 import { KEY, drain, handlerAnswering, reads } from './worker';
 
 type Json = Record<string, unknown>;
@@ -46,19 +46,40 @@ const readAll = (handler: ReturnType<typeof createWorkerHandler>) => async (req:
 
 const ms = (us: number) => `${(us / 1000).toFixed(3)} ms CPU`;
 
+/** Chat and Responses on the same input, each measured twice. */
+interface SideBySide {
+  chat: number;
+  resp: number;
+  /** chat's second copy / its first: the noise in this run. */
+  chatAA: number;
+  /** The same for Responses. */
+  respAA: number;
+}
+
 /**
- * A row of Responses against chat measured chat / Responses / chat again in one interleaved run:
- * passes when Responses costs at most `bound` times chat, plus the noise chat-again / chat shows.
+ * Chat and Responses side by side in one run, each case twice and so each dialect given the same
+ * number of calls, in blocks (chat, Responses, Responses, chat; cpuMicrosInBlocks says why: run
+ * call by call with chat twice, the design alone moved Responses by up to 176 us).
  */
-function versusChat(name: string, [chat, resp, again]: readonly [number, number, number], bound: number, notes: { ours?: string; chat?: string } = {}): Row {
-  const noise = Math.abs(again / chat - 1);
+async function sideBySide(chat: CpuCase<any>, resp: CpuCase<any>, plan: BlockPlan): Promise<SideBySide> {
+  const [c1, r1, r2, c2] = (await cpuMicrosInBlocks([chat, resp, resp, chat], plan)) as [number, number, number, number];
+  return { chat: (c1 + c2) / 2, resp: (r1 + r2) / 2, chatAA: c2 / c1, respAA: r2 / r1 };
+}
+
+/** The calls a plan counts per dialect, for a row's name. */
+const counted = (plan: BlockPlan) => `${2 * plan.samples} calls each, in blocks of ${plan.block}`;
+
+/** A row of Responses against chat: passes when Responses costs at most `bound` times chat, plus
+ * the noise chat's two copies show. */
+function versusChat(name: string, m: SideBySide, bound: number, notes: { ours?: string; chat?: string } = {}): Row {
+  const noise = Math.abs(m.chatAA - 1);
   return {
     name,
-    ours: `${ms(resp)}${notes.ours ?? ''}`,
-    baseline: `${ms(chat)} chat${notes.chat ?? ''}; chat again ${ms(again)}: A/A ${(again / chat).toFixed(3)}`,
-    ratio: `${(resp / chat).toFixed(3)}x`,
+    ours: `${ms(m.resp)}${notes.ours ?? ''}`,
+    baseline: `${ms(m.chat)} chat${notes.chat ?? ''}; A/A chat ${m.chatAA.toFixed(3)}, Responses ${m.respAA.toFixed(3)}`,
+    ratio: `${(m.resp / m.chat).toFixed(3)}x`,
     target: bound === 1 ? '<= chat (+ the A/A noise)' : `<= ${bound}x chat (+ the A/A noise): the echo only`,
-    pass: resp / chat <= bound + noise,
+    pass: m.resp / m.chat <= bound + noise,
   };
 }
 
@@ -67,19 +88,15 @@ export async function benchResponses(iterations = 300): Promise<Row[]> {
   const answer = handlerAnswering(reads(JSON.stringify(geminiResponseBody())), 'application/json');
   const chatText = JSON.stringify(chatRequestBody());
   const respText = JSON.stringify(responsesRequestBody());
-  // Chat, Responses and chat again in turn every round (chat again / chat: the noise in this run).
-  const sameConversation = [
-    { run: readAll(answer), prepare: post('/chat/completions', chatText) },
-    { run: readAll(answer), prepare: post('/responses', respText) },
-    { run: readAll(answer), prepare: post('/chat/completions', chatText) },
-  ];
-  const same = (await cpuMicrosInterleaved(iterations, sameConversation)) as [number, number, number];
-  rows.push(versusChat(`responses request+response vs chat (same 20 msgs, 5 tools, image, ${iterations} rounds)`, same, 1));
-  // The same after 1,500 rounds more: the row above measures an isolate's first few hundred
-  // requests, where V8 still runs most of the per-request code unoptimised (a Worker that serves
-  // a few people); this one a busy isolate, where it has all been optimised. Both must hold.
-  const warm = (await cpuMicrosInterleaved(iterations, sameConversation, 1500)) as [number, number, number];
-  rows.push(versusChat(`responses request+response vs chat, a busy isolate (the same after 1,500 more rounds, ${iterations} rounds)`, warm, 1));
+  // An isolate's first few hundred requests of each dialect (V8 still runs most of the
+  // per-request code unoptimised: a Worker that serves a few people), then a busy isolate (the
+  // same after 1,500 more calls of each case, where it has all been optimised). Both must hold.
+  const cold: BlockPlan = { samples: iterations / 2, block: 8, discard: 2, warmupCalls: 30 };
+  const chat = { run: readAll(answer), prepare: post('/chat/completions', chatText) };
+  const resp = { run: readAll(answer), prepare: post('/responses', respText) };
+  rows.push(versusChat(`responses request+response vs chat (same 20 msgs, 5 tools, image; ${counted(cold)})`, await sideBySide(chat, resp, cold), 1));
+  const busy: BlockPlan = { ...cold, warmupCalls: 1500 };
+  rows.push(versusChat(`responses request+response vs chat, a busy isolate (the same after 1,500 more calls of each case; ${counted(busy)})`, await sideBySide(chat, resp, busy), 1));
 
   // Tool lists the dialect never keeps (json-memo.ts keeps a list the second time it is seen, and
   // none weighing over 64K): a new list every round (a client whose tools change every turn), and
@@ -102,23 +119,19 @@ export async function benchResponses(iterations = 300): Promise<Row[]> {
       const respBody = { ...responsesRequestBody(), tools: tools.map((t) => ({ type: 'function', strict: false, ...t })) };
       return { chat: JSON.stringify(chatBody), resp: JSON.stringify(respBody) };
     };
-    const us = (await cpuMicrosInterleaved(iterations, [
-      { run: readAll(answer), prepare: () => post('/chat/completions', bodies().chat)() },
-      { run: readAll(answer), prepare: () => post('/responses', bodies().resp)() },
-      { run: readAll(answer), prepare: () => post('/chat/completions', bodies().chat)() },
-    ])) as [number, number, number];
-    rows.push(versusChat(`responses request+response vs chat, tools never kept (${unkept.name}, ${iterations} rounds)`, us, 1.25));
+    const m = await sideBySide({ run: readAll(answer), prepare: () => post('/chat/completions', bodies().chat)() }, { run: readAll(answer), prepare: () => post('/responses', bodies().resp)() }, cold);
+    rows.push(versusChat(`responses request+response vs chat, tools never kept (${unkept.name}; ${counted(cold)})`, m, 1.25));
   }
 
   // Streams: the same conversation asked with stream: true in each dialect, Gemini's answer fed
   // one network chunk per event, the whole handler's CPU (request, conversion, the client's bytes
-  // drained). Chat, Responses and chat again run in turn every round: chat-again / chat (A/A) is
+  // drained). Each dialect runs twice (sideBySide): chat's second copy against its first (A/A) is
   // what the noise is in this run, and the target allows exactly that much.
   const chatStream = post('/chat/completions', JSON.stringify({ ...chatRequestBody(), stream: true, stream_options: { include_usage: true } }));
   const respStream = post('/responses', JSON.stringify({ ...responsesRequestBody(), stream: true }));
   const streams = [
-    { name: '2,000-event answer', events: geminiStreamEvents(2000), rounds: Math.max(60, Math.floor(iterations / 2)) },
-    { name: 'agent turn: 60 thought + 600 text events, a tool call', events: geminiAgentTurnEvents(), rounds: Math.max(120, iterations) },
+    { name: '2,000-event answer', events: geminiStreamEvents(2000), plan: { samples: Math.max(30, Math.floor(iterations / 4)), block: 4, discard: 1, warmupCalls: 15 } },
+    { name: 'agent turn: 60 thought + 600 text events, a tool call', events: geminiAgentTurnEvents(), plan: { samples: Math.max(60, iterations / 2), block: 4, discard: 1, warmupCalls: 30 } },
   ];
   for (const stream of streams) {
     const chunks = stream.events.map((e) => new TextEncoder().encode(`data: ${e}\r\n\r\n`));
@@ -130,15 +143,11 @@ export async function benchResponses(iterations = 300): Promise<Row[]> {
       if (res.status !== 200) throw new Error(`answered ${res.status}: ${await res.text()}`);
       out[key] = await drain(res);
     };
-    const us = (await cpuMicrosInterleaved(stream.rounds, [
-      { run: drained('chat'), prepare: chatStream },
-      { run: drained('resp'), prepare: respStream },
-      { run: drained('chat'), prepare: chatStream },
-    ])) as [number, number, number];
+    const m = await sideBySide({ run: drained('chat'), prepare: chatStream }, { run: drained('resp'), prepare: respStream }, stream.plan);
     const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB out`;
     rows.push(
-      versusChat(`responses stream vs chat (${stream.name}, ${(bytes / 1e6).toFixed(2)} MB in, 1 chunk/event, ${stream.rounds} rounds)`, us, 1, {
-        ours: ` (${mb(out.resp)}, ${(us[1] / 1000 / (out.resp / 1e6)).toFixed(1)} ms/MB)`,
+      versusChat(`responses stream vs chat (${stream.name}, ${(bytes / 1e6).toFixed(2)} MB in, 1 chunk/event; ${counted(stream.plan)})`, m, 1, {
+        ours: ` (${mb(out.resp)}, ${(m.resp / 1000 / (out.resp / 1e6)).toFixed(1)} ms/MB)`,
         chat: ` (${mb(out.chat)})`,
       }),
     );
