@@ -48,15 +48,24 @@ export function checkStop(stop: unknown, param = 'stop'): void {
  */
 export const MAX_SCHEMA_NESTING = 64;
 
+/**
+ * How deep a JSON value from the client's history may nest (a tool call's arguments, a tool_use
+ * block's input): far beyond any real call, far below what JSON.stringify can write when the
+ * Gemini body is serialised (a few thousand levels exhaust its stack: a Worker fault, once
+ * reported as Gemini being unreachable).
+ */
+export const MAX_VALUE_NESTING = 512;
+
 /** A 400 naming `param` when `value` nests deeper than `levels` (MAX_SCHEMA_NESTING for a schema; looks no deeper). */
 export function checkNesting(value: unknown, param: string, levels = MAX_SCHEMA_NESTING): void {
-  if (nestsDeeper(value, levels)) throw badRequest(`\`${param.slice(param.lastIndexOf('.') + 1)}\` nests objects and arrays deeper than ${levels} levels.`, param);
+  // The whole path in the message too: Anthropic's envelope has no `param`.
+  if (nestsDeeper(value, levels)) throw badRequest(`\`${param}\` nests objects and arrays deeper than ${levels} levels.`, param);
 }
 
 /** Whether `v` nests objects and arrays more than `levels` deep (a call per container only: the
  * check runs on every request's tools, in both dialects). Arrays by index: for-in over an array
  * makes a string of every index (a 2-million-entry enum: 60 MB of garbage). */
-function nestsDeeper(v: unknown, levels: number): boolean {
+export function nestsDeeper(v: unknown, levels: number): boolean {
   if (typeof v !== 'object' || v === null) return false;
   if (levels === 0) return true;
   if (Array.isArray(v)) {

@@ -5,6 +5,10 @@
 import type { ResultPart } from './conversation';
 import { decodeToolCallId } from './signatures';
 
+/** The name of a call whose function is not known: a result answering no call of the history, or
+ * a call Gemini sent without a name (a name a client can send back, which '' is not). */
+export const UNKNOWN_FUNCTION = 'unknown_function';
+
 interface CallInfo {
   name: string;
   geminiId: string | undefined;
@@ -44,7 +48,7 @@ export class CallLedger {
   results(items: readonly ToolResult[]): ResultPart[] {
     const ordered = items.map((item, k) => {
       const call = item.id ? this.calls.get(item.id) : undefined;
-      const part: ResultPart = { kind: 'result', name: call?.name ?? item.name ?? 'unknown_function', response: item.response };
+      const part: ResultPart = { kind: 'result', name: call?.name ?? item.name ?? UNKNOWN_FUNCTION, response: item.response };
       const geminiId = call ? call.geminiId : decodeToolCallId(item.id).geminiId;
       if (geminiId) part.geminiId = geminiId;
       return { part, turn: call?.turn ?? Infinity, index: call?.index ?? k };

@@ -37,12 +37,14 @@ export function modelPath(model: string, param = 'model'): string {
  */
 export async function callGemini(target: GeminiTarget, path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
   const url = `${target.baseUrl}/v1beta/${path}`;
+  // Written before the call: a body that cannot be written is this Worker's fault, not the network's.
+  const body = init.body === undefined ? undefined : jsonOf(init.body);
   let res: Response;
   try {
     res = await target.fetch(url, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { 'x-goog-api-key': target.key, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(init.body === undefined ? {} : { body: jsonOf(init.body) }),
+      method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers: { 'x-goog-api-key': target.key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body }),
       ...(target.signal ? { signal: target.signal } : {}),
     });
   } catch (err) {

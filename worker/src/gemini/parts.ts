@@ -18,6 +18,7 @@
 // | thought:true with anything but text  | dropped (thought images of image models)            |
 // | functionResponse, toolCall, ...      | dropped: input-side or server-side tool traffic     |
 import type { Gemini } from '@opengemini/shared';
+import { UNKNOWN_FUNCTION } from './calls';
 
 /** A function call as Gemini made it, with what a client must carry back (signatures.ts). */
 export interface OutputCall {
@@ -108,9 +109,11 @@ export function readParts(parts: unknown, offsets?: number[]): Segment[] {
 }
 
 function readCall(fc: Gemini.FunctionCall, signature: string | undefined): OutputCall {
+  // Every dialect's clients need a name and an object of arguments, and send the call back in
+  // the next request, where it must pass the same validation as theirs: never '' or an array.
   const call: OutputCall = {
-    name: typeof fc.name === 'string' ? fc.name : '',
-    args: fc.args && typeof fc.args === 'object' ? fc.args : {},
+    name: typeof fc.name === 'string' && fc.name !== '' ? fc.name : UNKNOWN_FUNCTION,
+    args: fc.args && typeof fc.args === 'object' && !Array.isArray(fc.args) ? fc.args : {},
   };
   if (typeof fc.id === 'string' && fc.id) call.geminiId = fc.id;
   if (signature) call.signature = signature;

@@ -83,7 +83,7 @@ export function toConversation(req: Anthropic.MessagesRequest, media?: MediaMap)
 // ---------------------------------------------------------------------------------------------
 
 function systemTexts(system: string | Anthropic.ContentBlockParam[] | undefined): string[] {
-  if (system === undefined) return [];
+  if (system === undefined || system === null) return [];
   if (typeof system === 'string') return [system];
   return system.map((b) => (b as Anthropic.TextBlock).text);
 }

@@ -18,8 +18,14 @@ import { parseMessagesRequest } from './validate';
 export async function handleMessages(request: Request, target: GeminiTarget, timing: StreamTiming = {}): Promise<Response> {
   const req = parseMessagesRequest(await readJsonBody(request));
   const gemini = await prepare(req, target);
-  const ctx = { id: `msg_${nonce(24)}`, model: req.model, oneCallPerTurn: req.tool_choice !== undefined && 'disable_parallel_tool_use' in req.tool_choice && req.tool_choice.disable_parallel_tool_use === true };
+  const ctx = { id: `msg_${nonce(24)}`, model: req.model, oneCallPerTurn: oneCallPerTurn(req.tool_choice) };
   return generate(target, gemini, req.stream ? { stream: new MessagesStreamConverter(ctx), timing } : { answer: (res) => toMessage(res, ctx) });
+}
+
+/** disable_parallel_tool_use: true on any tool_choice but none (null, which validation lets
+ * through as absent, included). */
+function oneCallPerTurn(choice: Parameters<typeof toGeminiRequest>[0]['tool_choice'] | null): boolean {
+  return choice != null && 'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use === true;
 }
 
 /** Gemini's countTokens over the whole request (system, tools and all), as Anthropic counts. */

@@ -5,7 +5,7 @@
 // mcp_servers, context_management and whatever beta Claude Code adds next.
 import type { Anthropic } from '@opengemini/shared';
 import { badRequest, unsupported } from '../../errors';
-import { FUNCTION_NAME, type Json, absent, checkNesting, isNumber, isObject } from '../field-checks';
+import { FUNCTION_NAME, type Json, MAX_VALUE_NESTING, absent, checkNesting, isNumber, isObject } from '../field-checks';
 
 /** The block types each role may send (server tool blocks are history of Anthropic's own tools).
  * `system` messages in `messages` are Claude Code's mid-conversation instructions (the
@@ -107,6 +107,7 @@ function checkBlock(block: unknown, role: keyof typeof BLOCK_TYPES, p: string): 
       if (typeof block.id !== 'string' || block.id === '') throw badRequest(`${p}.id: Input should be a non-empty string.`, `${p}.id`);
       if (typeof block.name !== 'string' || block.name === '') throw badRequest(`${p}.name: Input should be a non-empty string.`, `${p}.name`);
       if (!isObject(block.input)) throw badRequest(`${p}.input: Input should be an object.`, `${p}.input`);
+      checkNesting(block.input, `${p}.input`, MAX_VALUE_NESTING);
       return;
     case 'tool_result':
       if (typeof block.tool_use_id !== 'string') throw badRequest(`${p}.tool_use_id: Input should be a valid string.`, `${p}.tool_use_id`);

@@ -22,6 +22,7 @@ import { isGemini3, normalizeModel } from '../../gemini/models';
 import { type GeminiRequest, toGenerateContent } from '../../gemini/request';
 import { SKIP_SIGNATURE, decodeToolCallId } from '../../gemini/signatures';
 import { googleExtras } from './validate';
+import { MAX_VALUE_NESTING, nestsDeeper } from '../field-checks';
 
 export { DEFAULT_SAFETY_SETTINGS } from '../../gemini/request';
 
@@ -142,6 +143,8 @@ export function parseArguments(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   try {
     const value: unknown = JSON.parse(text);
+    // Nested past any real call: passed on as the text it came as (its object could not be written).
+    if (nestsDeeper(value, MAX_VALUE_NESTING)) return { arguments: text };
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
     return { arguments: value };
   } catch {
