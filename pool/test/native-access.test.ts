@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { geminiDiscoveryPath, oraclesMissingMessage, oraclesPresent } from '../../tools/src/oracles/paths';
+import { NATIVE_METHODS } from '@opengemini/shared';
 import { DISCOVERY_METHODS, nativeAccess } from '../src/http/native-access';
 
 interface DiscoveryMethod {
@@ -28,6 +29,9 @@ function discoveryMethods(): string[] {
 describe('the native method list is the discovery document\'s', () => {
   it.skipIf(!oraclesPresent)('every method of ../shared/oracles/gemini-v1beta-discovery.json, and no other', () => {
     expect(DISCOVERY_METHODS.map(([id, m, path]) => `${id} ${m} ${path}`).sort()).toEqual(discoveryMethods());
+  });
+  it('the HTTP methods both tiers pass on (NATIVE_METHODS) are exactly those the list uses', () => {
+    expect([...NATIVE_METHODS].sort()).toEqual([...new Set(DISCOVERY_METHODS.map(([, m]) => m))].sort());
   });
   if (!oraclesPresent) it.skip(oraclesMissingMessage, () => {});
 });

@@ -150,3 +150,40 @@ describe('callGemini', () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe('native passthrough: what a client may not make Google judge the key by', () => {
+  const native = () => {
+    const seen: Array<{ url: string; headers: Headers; method: string }> = [];
+    const handle = createWorkerHandler(
+      { GEMINI_BASE_URL: 'http://gemini.invalid' },
+      {
+        fetch: async (url: string | URL | Request, init?: RequestInit) => {
+          seen.push({ url: String(url), headers: new Headers(init?.headers), method: init?.method ?? 'GET' });
+          return Response.json({ candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] });
+        },
+      },
+    );
+    const send = (method: string, path: string, headers: Record<string, string> = {}) =>
+      handle(new Request(`http://worker${path}`, { method, headers: { 'x-goog-api-key': KEY, 'content-type': 'application/json', ...headers }, ...(method === 'GET' ? {} : { body: '{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}' }) }));
+    return { send, seen };
+  };
+  const GENERATE = '/v1beta/models/gemini-2.5-flash:generateContent';
+
+  it('credentials and answer-shaping parameters of the client are not passed on, nor x-goog-user-project', async () => {
+    const { send, seen } = native();
+    const res = await send('POST', `${GENERATE}?access_token=ya29.x&oauth_token=o&callback=cb&%24.xgafv=1&alt=json`, { 'x-goog-user-project': 'elsewhere' });
+    expect(res.status).toBe(200);
+    expect(new URL(seen[0]!.url).search).toBe('?alt=json');
+    expect(seen[0]!.headers.get('x-goog-user-project')).toBeNull();
+  });
+
+  it('a method Google does not use (PUT) and alt=proto on generateContent are 400s in Google’s format, Gemini not called', async () => {
+    const { send, seen } = native();
+    for (const [method, path] of [['PUT', GENERATE], ['POST', `${GENERATE}?alt=proto`]] as const) {
+      const res = await send(method, path);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { status: string } }).error.status).toBe('INVALID_ARGUMENT');
+    }
+    expect(seen).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@
 // SSE stream go through untouched; the key is injected as x-goog-api-key. Error bodies stay in
 // Google's format (native clients parse it) but are scrubbed of keys and labelled with the
 // contract header so the pool can act on them.
-import { NATIVE_REQUEST_HEADERS, NATIVE_RESPONSE_HEADERS, checkNativePath, scrubKeys, uploadUrlAt } from '@opengemini/shared';
+import { NATIVE_METHODS, NATIVE_REQUEST_HEADERS, NATIVE_RESPONSE_HEADERS, checkNativePath, nativeQuery, scrubKeys, unreadableAlt, uploadUrlAt } from '@opengemini/shared';
 import { readBodyBytes } from '../body';
 import { ApiError } from '../errors';
 import { confirmStream, readAnswerText } from '../gemini/answer';
@@ -15,11 +15,15 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   const { version, rest } = route;
   // The path goes to Google as sent: nothing in it may step out of its resource (`%2F`, `..`).
   const checked = checkNativePath(rest);
-  if (!checked.ok) throw new ApiError({ kind: 'client', reason: 'bad_request' }, checked.message, { param: 'path' });
+  // Refusals in Google's envelope, which native clients parse.
+  const refuse = (message: string, param: string) => googleErrorResponse(new ApiError({ kind: 'client', reason: 'bad_request' }, message, { param }));
+  if (!checked.ok) return refuse(checked.message, 'path');
+  if (!NATIVE_METHODS.has(request.method)) return refuse(`${request.method} is not a method of Google's API here: GET, POST, PATCH or DELETE.`, 'method');
+  const method = /:([A-Za-z]+)$/.exec(rest)?.[1];
+  const altProblem = method ? unreadableAlt(url.search, method) : undefined;
+  if (altProblem) return refuse(altProblem, 'alt');
   const query = new URLSearchParams(url.search);
-  query.delete('key');
-  const qs = query.toString();
-  const upstreamUrl = `${target.baseUrl}${route.upload ? '/upload' : ''}/${version}${rest}${qs ? `?${qs}` : ''}`;
+  const upstreamUrl = `${target.baseUrl}${route.upload ? '/upload' : ''}/${version}${rest}${nativeQuery(url.search)}`;
 
   const headers = new Headers({ 'x-goog-api-key': target.key });
   for (const name of NATIVE_REQUEST_HEADERS) {

@@ -99,6 +99,7 @@ export function isPublicIPv6(g: readonly number[]): boolean {
   const embedded = (((g[6] ?? 0) << 16) | (g[7] ?? 0)) >>> 0;
   if (g.slice(0, 6).every((x) => x === 0)) return false; // ::, ::1, IPv4-compatible ::a.b.c.d
   if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return false; // IPv4-mapped ::ffff:a.b.c.d
+  if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return false; // IPv4-translated ::ffff:0:a.b.c.d (RFC 2765)
   if (a === 0x64 && b === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isPublicIPv4(embedded); // NAT64 64:ff9b::/96
   if (a === 0x64 && b === 0xff9b && g[2] === 1) return false; // local-use NAT64 64:ff9b:1::/48
   if (a === 0x100 && b === 0 && g[2] === 0 && g[3] === 0) return false; // discard-only 100::/64

@@ -3,7 +3,7 @@
 // models, and file uploads at /upload/v1beta/*). The client's pool key arrives where Google's key
 // would (x-goog-api-key or ?key=); it is removed and a Gemini key from the ring goes out the same
 // way. Errors are Google's shape.
-import { NATIVE_REQUEST_HEADERS, type NativePathCheck, UPLOAD_RESPONSE_HEADERS, apiError, checkNativePath, uploadUrlAt } from '@opengemini/shared';
+import { NATIVE_METHODS, NATIVE_REQUEST_HEADERS, type NativePathCheck, UPLOAD_RESPONSE_HEADERS, apiError, checkNativePath, nativeQuery, unreadableAlt, uploadUrlAt } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OPERATOR_TAG } from '../access-key';
 import { type PoolError, forbidden, sendError } from '../errors';
@@ -54,14 +54,11 @@ function accessProblem(opts: RouteOptions, request: FastifyRequest, pathname: st
   return undefined;
 }
 
-/** The query string without the client's `key` (the pool's key must not travel upstream). */
-export function queryWithoutKey(url: string): string {
+/** The query string as it may go upstream (shared nativeQuery: no client credentials, no
+ * parameter that changes what an answer looks like). */
+export function upstreamQuery(url: string): string {
   const q = url.indexOf('?');
-  if (q < 0) return '';
-  const params = new URLSearchParams(url.slice(q + 1));
-  params.delete('key');
-  const s = params.toString();
-  return s ? `?${s}` : '';
+  return q < 0 ? '' : nativeQuery(url.slice(q + 1));
 }
 
 export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
@@ -69,8 +66,11 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
   dataRouteSetup(app, clientKeys, 'gemini', ctx.config.BODY_TIMEOUT_MS);
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!NATIVE_METHODS.has(request.method)) {
+      return void sendError(reply, 'gemini', apiError('client_bad_request', `${request.method} is not a method of Google's API here: GET, POST, PATCH or DELETE.`));
+    }
     const pathname = request.url.split('?')[0] ?? '';
-    const path = pathname + queryWithoutKey(request.url);
+    const path = pathname + upstreamQuery(request.url);
     const headers: Record<string, string> = {};
     for (const name of NATIVE_REQUEST_HEADERS) {
       const v = request.headers[name];
@@ -79,6 +79,8 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
     const target = nativeTarget(pathname);
     if (!target.ok) return void sendError(reply, 'gemini', apiError('client_bad_request', target.message));
     const { model, method } = target;
+    const altProblem = method ? unreadableAlt(path.slice(pathname.length), method) : undefined;
+    if (altProblem) return void sendError(reply, 'gemini', apiError('client_bad_request', altProblem));
     const refused = accessProblem(opts, request, pathname);
     if (refused) return void sendError(reply, 'gemini', refused);
     const body = Buffer.isBuffer(request.body) && request.body.length ? request.body : undefined;
