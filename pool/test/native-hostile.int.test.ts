@@ -78,3 +78,13 @@ describe('what a client may not make Google judge the keys by', () => {
     await generated();
   });
 });
+
+describe('a known path asked with the wrong method', () => {
+  it('the 404 names the method asked and the one the path takes, not just the path (which it also lists)', async () => {
+    const r = await fetch(`${p.base}/v1/chat/completions`, { headers: { authorization: `Bearer ${p.pool.accessKey}` } });
+    expect(r.status).toBe(404);
+    const message = ((await r.json()) as { error: { message: string } }).error.message;
+    expect(message).toContain('No route for GET /v1/chat/completions');
+    expect(message).toContain('POST /v1/chat/completions');
+  });
+});

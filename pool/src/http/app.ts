@@ -87,7 +87,7 @@ export function buildApp(opts: AppOptions): { app: FastifyInstance; models: Mode
   void app.register(nativeRoutes, { ctx, clientKeys, models });
   // Unknown paths are answered before their body is read (Fastify would parse a JSON body for the
   // not-found handler, up to the body limit, for anyone), and the connection closed if one was sent.
-  const unknownPath = (request: FastifyRequest, reply: FastifyReply) => void sendRefusal(request, reply, request.url.startsWith('/v1beta') ? 'gemini' : request.url.startsWith('/v1/messages') ? 'anthropic' : 'openai', notFound(request.url.split('?')[0] ?? ''));
+  const unknownPath = (request: FastifyRequest, reply: FastifyReply) => void sendRefusal(request, reply, request.url.startsWith('/v1beta') ? 'gemini' : request.url.startsWith('/v1/messages') ? 'anthropic' : 'openai', notFound(request.method, request.url.split('?')[0] ?? ''));
   app.addHook('onRequest', (request, reply, done) => {
     if (request.is404) unknownPath(request, reply);
     else done();

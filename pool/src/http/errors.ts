@@ -66,5 +66,7 @@ export const badRequest = (message: string, param: string | null = null): PoolEr
 /** A client key asking for what it has no right to (an operator-only native method, another client's file). */
 export const forbidden = (message: string): PoolError => apiError('client_forbidden', message);
 
-export const notFound = (path: string): PoolError =>
-  apiError('client_not_found', `Unknown path ${path}. The pool serves /v1/chat/completions, /v1/messages, /v1/responses, /v1/embeddings, /v1/models and /v1beta/*.`);
+/** No route for this method and path. Both are named, and the routes listed with their methods:
+ * `GET /v1/chat/completions` is a known path asked with the wrong method. */
+export const notFound = (method: string, path: string): PoolError =>
+  apiError('client_not_found', `No route for ${method} ${path}. The pool serves POST /v1/chat/completions, POST /v1/messages, POST /v1/responses, POST /v1/embeddings, GET /v1/models and /v1beta/*.`);

@@ -17,5 +17,5 @@ export const MESSAGES_ROUTES: Readonly<Record<string, PostRoute>> = {
 export async function anthropicRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   dataRouteSetup(app, opts.clientKeys, 'anthropic', opts.ctx.config.BODY_TIMEOUT_MS);
   postRoutes(app, opts.ctx, 'anthropic', MESSAGES_ROUTES);
-  app.all('/v1/messages/*', (request, reply) => sendError(reply, 'anthropic', notFound(request.url.split('?')[0] ?? '')));
+  app.all('/v1/messages/*', (request, reply) => sendError(reply, 'anthropic', notFound(request.method, request.url.split('?')[0] ?? '')));
 }

@@ -32,5 +32,5 @@ export async function openaiRoutes(app: FastifyInstance, opts: RouteOptions): Pr
     if (!checked.ok) return sendError(reply, 'openai', badRequest(checked.message, 'model'));
     return list(request, reply, `/v1/models/${encodeURIComponent(checked.model)}`, '/v1/models/:id');
   });
-  app.all('/v1/*', (request, reply) => sendError(reply, 'openai', notFound(request.url.split('?')[0] ?? '')));
+  app.all('/v1/*', (request, reply) => sendError(reply, 'openai', notFound(request.method, request.url.split('?')[0] ?? '')));
 }
