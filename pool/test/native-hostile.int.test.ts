@@ -69,11 +69,19 @@ describe('what a client may not make Google judge the keys by', () => {
     expect(seen[0]!.headers['x-goog-user-project']).toBeUndefined();
   });
 
-  it.each(['proto', 'media'])('alt=%s on generateContent is refused before a key is spent (its 200 would not be JSON)', async (alt) => {
+  it.each([
+    ['alt=proto on generateContent (its 200 would not be JSON)', `${GENERATE}?alt=proto`, 'alt=proto'],
+    ['alt=media on generateContent', `${GENERATE}?alt=media`, 'alt=media'],
+    ['alt=sse on generateContent, which is not streamed', `${GENERATE}?alt=sse`, 'alt=sse'],
+    // Each reader once took a different one: the pool expected SSE, the Worker and Google read JSON.
+    ['two alts on streamGenerateContent', '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=json&alt=sse', 'given 2 times'],
+  ])('%s is refused before a key is spent; no upstream is blamed', async (_name, path, said) => {
     const before = backend.mock.requests.length;
-    const r = await send('POST', `${GENERATE}?alt=${alt}`, {}, BODY);
-    expect(r.status).toBe(400);
-    expect(JSON.parse(r.text).error.message).toContain(`alt=${alt}`);
+    for (let i = 0; i < 3; i++) {
+      const r = await send('POST', path, {}, BODY);
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.text).error.message).toContain(said);
+    }
     expect(backend.mock.requests.length).toBe(before);
     await generated();
   });

@@ -32,26 +32,41 @@ export const NATIVE_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PATC
  * two that change what an answer looks like (callback: JSONP; $.xgafv: the older error format,
  * whose reasons the error catalogue does not read). `alt` is checked where answers are read.
  */
-const DROPPED_PARAMS = ['key', 'access_token', 'oauth_token', 'bearer_token', 'callback', '$.xgafv'] as const;
+const DROPPED_PARAMS: ReadonlySet<string> = new Set(['key', 'access_token', 'oauth_token', 'bearer_token', 'callback', '$.xgafv']);
+
+/** A parameter's name as it is compared: whatever its case and surrounding spaces, in case Google
+ * is lenient about either (`Access_Token`, `ALT`). */
+const nameOf = (name: string): string => name.trim().toLowerCase();
+
+const paramsOf = (search: string) => new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
 
 /** A native request's query string as it may go to Google (`?...`, or '' when nothing is left). */
 export function nativeQuery(search: string): string {
-  const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
-  for (const name of DROPPED_PARAMS) params.delete(name);
-  const s = params.toString();
+  const kept = new URLSearchParams();
+  paramsOf(search).forEach((value, name) => {
+    if (!DROPPED_PARAMS.has(nameOf(name))) kept.append(name, value);
+  });
+  const s = kept.toString();
   return s ? `?${s}` : '';
 }
 
 /**
- * Why `alt` in `search` does not suit a method whose answer both tiers read (generateContent,
- * streamGenerateContent...), or undefined: such answers are JSON (alt=json) or SSE (alt=sse);
- * another (alt=proto, alt=media) would come back as a 200 that is not an answer, taken for the
- * upstream's fault.
+ * How the answer of a method both tiers read (generateContent, streamGenerateContent,
+ * countTokens...) comes, by its query's `alt`: JSON, or SSE for streamGenerateContent?alt=sse;
+ * else why it is refused. Another form (alt=proto, alt=media, alt=sse on a method that is not
+ * streamed), or two `alt`s read differently along the way (each tier and Google once took the
+ * first, the pool the last), would be a 200 that is not the answer expected: the upstream's fault.
  */
-export function unreadableAlt(search: string, method: string): string | undefined {
-  const alt = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search).getAll('alt');
-  if (alt.every((a) => a === 'json' || a === 'sse')) return undefined;
-  return `alt=${alt.join(',')}: ${method} answers as JSON (alt=json) or, streamed, as SSE (alt=sse).`;
+export function nativeAnswerForm(search: string, method: string): 'json' | 'sse' | { refused: string } {
+  const alt: string[] = [];
+  paramsOf(search).forEach((value, name) => {
+    if (nameOf(name) === 'alt') alt.push(value);
+  });
+  if (alt.length > 1) return { refused: `alt is given ${alt.length} times: give it once.` };
+  const form = alt[0] ?? 'json';
+  if (form === 'json') return 'json';
+  if (form === 'sse' && method === 'streamGenerateContent') return 'sse';
+  return { refused: `alt=${form}: ${method} answers as JSON (alt=json)${method === 'streamGenerateContent' ? ' or SSE (alt=sse)' : ''}.` };
 }
 
 /** Google's upload protocol headers of an answer, passed back to the client. */

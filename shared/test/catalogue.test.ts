@@ -85,7 +85,8 @@ describe('Gemini usage -> tokens', () => {
 
 describe('native passthrough', () => {
   it('passes no credentials, cookies or accept-encoding (answers must be plain bytes to scrub)', () => {
-    for (const h of ['authorization', 'cookie', 'x-goog-api-key', 'accept-encoding']) expect(NATIVE_REQUEST_HEADERS as readonly string[]).not.toContain(h);
+    // Not x-goog-user-project either: a client could have Google bill (and refuse) another project.
+    for (const h of ['authorization', 'cookie', 'x-goog-api-key', 'accept-encoding', 'x-goog-user-project']) expect(NATIVE_REQUEST_HEADERS as readonly string[]).not.toContain(h);
   });
 
   it.each([

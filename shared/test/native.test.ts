@@ -1,7 +1,7 @@
 // The native passthrough rules both tiers apply (native.ts): what of a client's query goes on to
-// Google, which `alt` an answer that is read may ask for, and which headers travel.
+// Google, and how the answer of a method both tiers read must come.
 import { describe, expect, it } from 'vitest';
-import { NATIVE_REQUEST_HEADERS, nativeQuery, unreadableAlt } from '../src';
+import { nativeAnswerForm, nativeQuery } from '../src';
 
 describe('nativeQuery', () => {
   it.each([
@@ -11,28 +11,28 @@ describe('nativeQuery', () => {
     ['JSONP and the older error format', '?callback=cb&%24.xgafv=1', ''],
     ['what Google’s methods take, kept in order', '?alt=sse&key=k&pageSize=5&pageToken=t&uploadType=resumable&fields=name', '?alt=sse&pageSize=5&pageToken=t&uploadType=resumable&fields=name'],
     ['a credential given twice', '?access_token=a&alt=json&access_token=b', '?alt=json'],
+    ['a credential in another case, spaced or percent-encoded', '?Access_Token=a&%20oauth_token=b&%61ccess_token=c&KEY=d&alt=json', '?alt=json'],
   ])('%s', (_name, search, expected) => {
     expect(nativeQuery(search)).toBe(expected);
   });
 });
 
-describe('unreadableAlt', () => {
-  it.each([
-    ['', undefined],
-    ['?alt=json', undefined],
-    ['?alt=sse', undefined],
-    ['?alt=proto', 'alt=proto'],
-    ['?alt=media', 'alt=media'],
-    ['?alt=sse&alt=proto', 'alt=sse,proto'],
-  ])('%s', (search, problem) => {
-    const why = unreadableAlt(search, 'generateContent');
-    if (problem === undefined) expect(why).toBeUndefined();
-    else expect(why).toContain(problem);
-  });
-});
-
-describe('what travels', () => {
-  it('no header that lets a client choose whose project a key bills', () => {
-    expect(NATIVE_REQUEST_HEADERS as readonly string[]).not.toContain('x-goog-user-project');
+describe('nativeAnswerForm', () => {
+  it.each<[string, string, 'json' | 'sse' | string]>([
+    ['', 'generateContent', 'json'],
+    ['?alt=json', 'generateContent', 'json'],
+    ['?alt=sse', 'streamGenerateContent', 'sse'],
+    ['', 'streamGenerateContent', 'json'],
+    ['?ALT=sse', 'streamGenerateContent', 'sse'],
+    ['?alt=sse', 'generateContent', 'alt=sse'],
+    ['?alt=sse', 'countTokens', 'alt=sse'],
+    ['?alt=proto', 'generateContent', 'alt=proto'],
+    ['?alt=media', 'streamGenerateContent', 'alt=media'],
+    ['?alt=json&alt=sse', 'streamGenerateContent', 'given 2 times'],
+    ['?alt=sse&Alt=json', 'streamGenerateContent', 'given 2 times'],
+  ])('%s on %s', (search, method, expected) => {
+    const form = nativeAnswerForm(search, method);
+    if (expected === 'json' || expected === 'sse') expect(form).toBe(expected);
+    else expect(typeof form === 'object' ? form.refused : form).toContain(expected);
   });
 });

@@ -2,7 +2,7 @@
 // SSE stream go through untouched; the key is injected as x-goog-api-key. Error bodies stay in
 // Google's format (native clients parse it) but are scrubbed of keys and labelled with the
 // contract header so the pool can act on them.
-import { NATIVE_METHODS, NATIVE_REQUEST_HEADERS, NATIVE_RESPONSE_HEADERS, checkNativePath, nativeQuery, scrubKeys, unreadableAlt, uploadUrlAt } from '@opengemini/shared';
+import { NATIVE_METHODS, NATIVE_REQUEST_HEADERS, NATIVE_RESPONSE_HEADERS, checkNativePath, nativeAnswerForm, nativeQuery, scrubKeys, uploadUrlAt } from '@opengemini/shared';
 import { readBodyBytes } from '../body';
 import { ApiError } from '../errors';
 import { confirmStream, readAnswerText } from '../gemini/answer';
@@ -20,9 +20,8 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   if (!checked.ok) return refuse(checked.message, 'path');
   if (!NATIVE_METHODS.has(request.method)) return refuse(`${request.method} is not a method of Google's API here: GET, POST, PATCH or DELETE.`, 'method');
   const method = /:([A-Za-z]+)$/.exec(rest)?.[1];
-  const altProblem = method ? unreadableAlt(url.search, method) : undefined;
-  if (altProblem) return refuse(altProblem, 'alt');
-  const query = new URLSearchParams(url.search);
+  const form = method ? nativeAnswerForm(url.search, method) : undefined;
+  if (typeof form === 'object') return refuse(form.refused, 'alt');
   const upstreamUrl = `${target.baseUrl}${route.upload ? '/upload' : ''}/${version}${rest}${nativeQuery(url.search)}`;
 
   const headers = new Headers({ 'x-goog-api-key': target.key });
@@ -31,7 +30,7 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
     if (value) headers.set(name, value);
   }
   let body: Uint8Array | undefined;
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
+  if (request.method !== 'GET') {
     try {
       body = await readBodyBytes(request);
     } catch (err) {
@@ -70,7 +69,7 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
   }
   if (res.ok) {
     try {
-      return new Response(await confirmedAnswer(res, rest, query), { status: res.status, headers: out });
+      return new Response(await confirmedAnswer(res, rest, form), { status: res.status, headers: out });
     } catch (err) {
       if (err instanceof ApiError) return googleErrorResponse(err);
       throw err;
@@ -95,9 +94,9 @@ export async function handleNative(request: Request, url: URL, target: GeminiTar
  * not an answer (gemini/answer.ts) is refused as gemini_bad_answer, so the pool blames Gemini
  * rather than the Worker (a stream is checked up to its first telling event, then relayed).
  */
-async function confirmedAnswer(res: Response, rest: string, query: URLSearchParams): Promise<string | ReadableStream<Uint8Array> | null> {
+async function confirmedAnswer(res: Response, rest: string, form: 'json' | 'sse' | undefined): Promise<string | ReadableStream<Uint8Array> | null> {
   if (rest.endsWith(':generateContent')) return (await readAnswerText(res)).text;
-  if (rest.endsWith(':streamGenerateContent') && query.get('alt') === 'sse') return confirmStream(res.body ?? new ReadableStream());
+  if (rest.endsWith(':streamGenerateContent') && form === 'sse') return confirmStream(res.body ?? new ReadableStream());
   return res.body;
 }
 

@@ -3,7 +3,7 @@
 // models, and file uploads at /upload/v1beta/*). The client's pool key arrives where Google's key
 // would (x-goog-api-key or ?key=); it is removed and a Gemini key from the ring goes out the same
 // way. Errors are Google's shape.
-import { NATIVE_METHODS, NATIVE_REQUEST_HEADERS, type NativePathCheck, UPLOAD_RESPONSE_HEADERS, apiError, checkNativePath, nativeQuery, unreadableAlt, uploadUrlAt } from '@opengemini/shared';
+import { NATIVE_METHODS, NATIVE_REQUEST_HEADERS, type NativePathCheck, UPLOAD_RESPONSE_HEADERS, apiError, checkNativePath, nativeAnswerForm, nativeQuery, uploadUrlAt } from '@opengemini/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OPERATOR_TAG } from '../access-key';
 import { type PoolError, forbidden, sendError } from '../errors';
@@ -54,12 +54,6 @@ function accessProblem(opts: RouteOptions, request: FastifyRequest, pathname: st
   return undefined;
 }
 
-/** The query string as it may go upstream (shared nativeQuery: no client credentials, no
- * parameter that changes what an answer looks like). */
-export function upstreamQuery(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? '' : nativeQuery(url.slice(q + 1));
-}
 
 export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { ctx, clientKeys, models } = opts;
@@ -70,7 +64,9 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       return void sendError(reply, 'gemini', apiError('client_bad_request', `${request.method} is not a method of Google's API here: GET, POST, PATCH or DELETE.`));
     }
     const pathname = request.url.split('?')[0] ?? '';
-    const path = pathname + upstreamQuery(request.url);
+    // The query as it may go upstream: no client credentials, nothing that changes an answer's form.
+    const q = request.url.indexOf('?');
+    const path = pathname + (q < 0 ? '' : nativeQuery(request.url.slice(q)));
     const headers: Record<string, string> = {};
     for (const name of NATIVE_REQUEST_HEADERS) {
       const v = request.headers[name];
@@ -79,8 +75,8 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
     const target = nativeTarget(pathname);
     if (!target.ok) return void sendError(reply, 'gemini', apiError('client_bad_request', target.message));
     const { model, method } = target;
-    const altProblem = method ? unreadableAlt(path.slice(pathname.length), method) : undefined;
-    if (altProblem) return void sendError(reply, 'gemini', apiError('client_bad_request', altProblem));
+    const form = method ? nativeAnswerForm(path.slice(pathname.length), method) : undefined;
+    if (typeof form === 'object') return void sendError(reply, 'gemini', apiError('client_bad_request', form.refused));
     const refused = accessProblem(opts, request, pathname);
     if (refused) return void sendError(reply, 'gemini', refused);
     const body = Buffer.isBuffer(request.body) && request.body.length ? request.body : undefined;
@@ -100,7 +96,7 @@ export async function nativeRoutes(app: FastifyInstance, opts: RouteOptions): Pr
       model,
       stream: method === 'streamGenerateContent',
       // Google streams SSE with ?alt=sse, a JSON array without; files and uploads are its own.
-      expect: !method ? (pathname.startsWith('/v1beta/models') ? 'json' : 'any') : method === 'streamGenerateContent' && /[?&]alt=sse(&|$)/.test(path) ? 'sse' : 'json',
+      expect: form ?? (pathname.startsWith('/v1beta/models') ? 'json' : 'any'),
       clientFp: request.clientFp,
     };
     let session: string | undefined;
