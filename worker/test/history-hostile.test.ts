@@ -48,9 +48,14 @@ describe('Anthropic: null where a field may be absent', () => {
 });
 
 describe('tool call history nested past any real call', () => {
-  it('chat: arguments nested 8,000 deep go to Gemini as the text they came as (was a 502 "Could not reach Gemini")', async () => {
+  // deepText(n) nests n + 1 levels: 512 is the last that goes as its object (MAX_VALUE_NESTING).
+  it.each([
+    ['8,000 deep go to Gemini as the text they came as (was a 502 "Could not reach Gemini")', 7999, 'text'],
+    ['513 deep, one past the limit, go as text', 512, 'text'],
+    ['512 deep, the limit, still go as their object', 511, 'object'],
+  ] as const)('chat: arguments nested %s', async (_name, levels, sentAs) => {
     const { post, sent } = stage();
-    const args = deepText(8000);
+    const args = deepText(levels);
     const res = await post('/v1/chat/completions', {
       model: 'gemini-2.5-flash',
       messages: [
@@ -60,21 +65,7 @@ describe('tool call history nested past any real call', () => {
       ],
     });
     expect(res.status).toBe(200);
-    expect(sent[0]!.contents[1].parts[0].functionCall.args).toEqual({ arguments: args });
-  });
-
-  it('chat: arguments nested 512 deep are still sent as their object', async () => {
-    const { post, sent } = stage();
-    const res = await post('/v1/chat/completions', {
-      model: 'gemini-2.5-flash',
-      messages: [
-        { role: 'user', content: 'go' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: deepText(510) } }] },
-        { role: 'tool', tool_call_id: 'call_1', content: 'done' },
-      ],
-    });
-    expect(res.status).toBe(200);
-    expect(sent[0]!.contents[1].parts[0].functionCall.args).toEqual(JSON.parse(deepText(510)));
+    expect(sent[0]!.contents[1].parts[0].functionCall.args).toEqual(sentAs === 'text' ? { arguments: args } : JSON.parse(args));
   });
 
   it('Responses: arguments nested 8,000 deep go to Gemini as text (was a 502)', async () => {
