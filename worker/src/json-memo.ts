@@ -11,8 +11,8 @@
 // derivations and JSON kept for nothing. A value weighing more than `maxWeight` is never kept
 // (its tape stops there: looking at it costs at most that much).
 //
-// Callers look a value up once per request (`entry`; or `kept`, then `note` once the value has
-// passed the caller's checks, so a refused value is never recorded) and pass the entry along
+// Callers look a value up once per request (`entry`; or `look`, then `note` once the value has
+// passed the caller's checks, so a refused value is never recorded: one walk either way) and pass the entry along
 // (nothing here remembers the last request: an isolate must not hold a request's objects after it).
 //
 // Bounded: at most `entries` kept values and as many seen once, and at most `maxBytes` of what
@@ -25,6 +25,13 @@ export interface JsonMemoLimits {
   entries: number;
   maxWeight: number;
   maxBytes: number;
+}
+
+/** What look() found of a value: its kept entry, or the seen-once slot recording it, or neither. */
+export interface Sighting<E> {
+  readonly value: object;
+  readonly entry: E | undefined;
+  readonly seen: Slot<E> | undefined;
 }
 
 interface Slot<E> {
@@ -56,33 +63,36 @@ export class JsonMemo<E extends object> {
    * derives what it needs for this request only and keeps nothing.
    */
   entry(value: object): E | undefined {
-    return this.kept(value) ?? this.note(value);
+    return this.note(this.look(value));
   }
 
   /**
-   * The entry of `value` when it is kept (touched: now the most recently used); nothing is
-   * recorded either way. For a caller that must first check `value` before the memo may record
-   * it (a client's value that is refused must not take the place of one that was kept).
+   * Where `value` stands, from one walk of it against every tape, kept and seen once: a kept
+   * entry is touched (now the most recently used), nothing is recorded. For a caller that must
+   * check `value` before the memo may note it (note()): a client's value that is refused must not
+   * take the place of one that was kept.
    */
-  kept(value: object): E | undefined {
+  look(value: object): Sighting<E> {
     const kept = this.keptSlots;
-    const k = find(kept, value);
-    if (k < 0) return undefined;
-    const slot = kept[k]!;
-    if (k > 0) {
-      kept.splice(k, 1);
+    const at = find([...kept, ...this.seen], value);
+    if (at < 0) return { value, entry: undefined, seen: undefined };
+    if (at >= kept.length) return { value, entry: undefined, seen: this.seen[at - kept.length] };
+    const slot = kept[at]!;
+    if (at > 0) {
+      kept.splice(at, 1);
       kept.unshift(slot);
     }
-    return slot.entry;
+    return { value, entry: slot.entry, seen: undefined };
   }
 
   /**
-   * Notes a sighting of `value`, which is not kept (kept() said so): the second sighting makes it
-   * kept, with a fresh entry, returned; the first records its tape and answers undefined, as does
-   * a value too large to keep.
+   * Notes a sighting look() made: a kept value's entry as it is; the second sighting makes the
+   * value kept, with a fresh entry, returned; the first records its tape and answers undefined,
+   * as does a value too large to keep.
    */
-  note(value: object): E | undefined {
-    const s = find(this.seen, value);
+  note(sighting: Sighting<E>): E | undefined {
+    if (sighting.entry !== undefined) return sighting.entry;
+    const s = sighting.seen ? this.seen.indexOf(sighting.seen) : -1;
     if (s >= 0) {
       const slot = this.seen.splice(s, 1)[0]!;
       slot.entry = this.fresh();
@@ -90,7 +100,7 @@ export class JsonMemo<E extends object> {
       if (this.keptSlots.length > this.limits.entries) this.drop(this.keptSlots);
       return slot.entry;
     }
-    const tape = new JsonTape(value, this.limits.maxWeight);
+    const tape = new JsonTape(sighting.value, this.limits.maxWeight);
     if (!tape.complete) return undefined;
     this.seen.unshift({ tape, entry: undefined, bytes: tape.bytes });
     this.bytes += tape.bytes;

@@ -26,18 +26,37 @@ describe('JsonMemo', () => {
     expect(m.entry(parsed(list))).toBe(a);
   });
 
-  it('kept() finds a kept value and records nothing; note() then records a sighting, as entry() would', () => {
+  it('look() records nothing, whatever it finds; note() then acts on what it found, as entry() would', () => {
     const m = memo();
     const list = [{ name: 'checked_first' }];
-    for (let i = 0; i < 3; i++) expect(m.kept(parsed(list))).toBeUndefined();
+    for (let i = 0; i < 3; i++) expect(m.look(parsed(list))).toEqual({ value: list, entry: undefined, seen: undefined });
     expect(m.heldBytes).toBe(0); // nothing recorded by looking
-    expect(m.note(parsed(list))).toBeUndefined(); // first sighting
-    expect(m.heldBytes).toBeGreaterThan(0);
-    expect(m.kept(parsed(list))).toBeUndefined(); // seen once is not kept
-    const entry = m.note(parsed(list))!; // second sighting
+    expect(m.note(m.look(parsed(list)))).toBeUndefined(); // first sighting: recorded
+    const held = m.heldBytes;
+    expect(held).toBeGreaterThan(0);
+    const second = m.look(parsed(list));
+    expect(second.entry).toBeUndefined(); // seen once is not kept
+    expect(second.seen).toBeDefined();
+    expect(m.heldBytes).toBe(held);
+    const entry = m.note(second)!; // second sighting: kept
     expect(entry).toBeDefined();
-    expect(m.kept(parsed(list))).toBe(entry);
+    expect(m.look(parsed(list)).entry).toBe(entry);
     expect(m.entry(parsed(list))).toBe(entry);
+  });
+
+  it('look() walks the value once against every tape, kept and seen once alike', () => {
+    const m = memo(8);
+    for (let i = 0; i < 4; i++) kept(m, [{ name: `kept_${i}`, x: i }]);
+    for (let i = 0; i < 4; i++) m.entry(parsed([{ name: `seen_${i}`, x: i }]));
+    let enumerations = 0;
+    const tool = new Proxy(parsed({ name: 'seen_3', x: 3 }), {
+      ownKeys(target) {
+        enumerations++;
+        return Reflect.ownKeys(target);
+      },
+    });
+    expect(m.look([tool]).seen).toBeDefined();
+    expect(enumerations).toBe(1);
   });
 
   it('an equal value parsed again finds the same entry; a different one (key order too) does not', () => {

@@ -2,9 +2,9 @@
 // Response (echo.ts), its declarations (request.ts) and their Gemini forms (gemini/kept-tools.ts).
 // Codex sends the same list every turn, tens of kilobytes of schemas: it is recognised by one
 // walk (json-memo.ts) and everything derived from it is made once, its validation included. A
-// request looks its list up once, as it is validated (validate.ts), and carries the entry along
-// (toolListEntry, then ResponseContext.knownTools).
-import { JsonMemo } from '../../json-memo';
+// request's list is looked at once, as it is validated (validate.ts), noted once it has passed,
+// and its entry carried along (toolListEntry, then ResponseContext.knownTools).
+import { JsonMemo, type Sighting } from '../../json-memo';
 import { KeptToolForms } from '../../gemini/kept-tools';
 import type { DeclaredTools } from './request';
 
@@ -45,21 +45,22 @@ export function toolListEntry(req: object): KnownTools | undefined {
 }
 
 /**
- * Looks up a request's `tools` before they are checked: the kept entry of an identical list, or
- * undefined. Records nothing (a refused list must not take the place of a kept one); bounded
- * whatever the client sent (json-memo.ts: one walk, as deep as the deepest tape at most).
+ * Looks at a request's `tools` before they are checked (json-memo.ts look: one walk against every
+ * list kept or seen once, recording nothing, so a refused list never takes the place of a kept
+ * one); undefined for no list. Bounded whatever the client sent: a walk goes no deeper than the
+ * deepest tape.
  */
-export function keptToolsOf(tools: unknown): KnownTools | undefined {
-  return Array.isArray(tools) && tools.length > 0 ? knownTools.kept(tools) : undefined;
+export function lookAtTools(tools: unknown): Sighting<KnownTools> | undefined {
+  return Array.isArray(tools) && tools.length > 0 ? knownTools.look(tools) : undefined;
 }
 
 /**
  * After the request's `tools` passed their checks (with `names`): notes the sighting (the second
  * one keeps the list: json-memo.ts), keeps the names with a kept list, charged to it, and ties
- * the entry to the request. `known` is what keptToolsOf found, if anything.
+ * the entry to the request.
  */
-export function noteCheckedTools(req: object, tools: unknown, names: ReadonlySet<string>, known: KnownTools | undefined): void {
-  const entry = known ?? (Array.isArray(tools) && tools.length > 0 ? knownTools.note(tools) : undefined);
+export function noteCheckedTools(req: object, sighting: Sighting<KnownTools> | undefined, names: ReadonlySet<string>): void {
+  const entry = sighting && knownTools.note(sighting);
   if (!entry) return;
   if (entry.names === undefined) {
     let bytes = 64;

@@ -9,7 +9,7 @@
 // a string `input` becomes one user message, and a message item without `type` gets one.
 import { badRequest, unsupported } from '../../errors';
 import { FUNCTION_NAME, type Json, MAX_SCHEMA_NESTING, absent, checkBoolean, checkInteger, checkNumber, checkNesting, checkStop, isObject } from '../field-checks';
-import { keptToolsOf, noteCheckedTools } from './known-tools';
+import { lookAtTools, noteCheckedTools } from './known-tools';
 import type { ResponsesRequest } from './types';
 
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
@@ -62,11 +62,10 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   }
   // The names of a list this isolate keeps (Codex's, sent every turn) are kept once an identical
   // list has passed these checks, and checking depends on the list alone: it is not checked again.
-  const known = keptToolsOf(body.tools);
-  let names = known?.names;
-  if (names === undefined) names = checkTools(body.tools);
+  const sighting = lookAtTools(body.tools);
+  const names = sighting?.entry?.names ?? checkTools(body.tools);
   checkToolChoice(body.tool_choice, names);
-  noteCheckedTools(body, body.tools, names, known);
+  noteCheckedTools(body, sighting, names);
   return body as unknown as ResponsesRequest;
 }
 
