@@ -27,9 +27,20 @@ export function keptJsonOfTools(tools: readonly Gemini.Tool[] | undefined): stri
   return tools === undefined ? undefined : keptToolsJson.get(tools);
 }
 
-/** The forms of one kept list: at most four (two traits), each charged to its keeper. */
+/** A bit of a form's slot per trait: a trait added to ToolTraits does not compile until it has one,
+ * so every trait is in the slot, as it is in convert's input. */
+const TRAIT_BITS: Readonly<Record<keyof ToolTraits, number>> = { jsonSchema: 1, gemini3: 2 };
+
+/** Where the form for `traits` is kept: one slot per combination (no key built per request). */
+function slotOf(traits: ToolTraits): number {
+  let slot = 0;
+  for (const trait in TRAIT_BITS) if (traits[trait as keyof ToolTraits]) slot += TRAIT_BITS[trait as keyof ToolTraits];
+  return slot;
+}
+
+/** The forms of one kept list: one per combination of traits, each charged to its keeper. */
 export class KeptToolForms {
-  private readonly forms = new Map<string, GeminiTools>();
+  private readonly forms: Array<GeminiTools | undefined> = [];
 
   /** `charge` is told the bytes each new form holds (its objects and its JSON, about 2 bytes a
    * character each: the owner's byte budget, json-memo.ts). */
@@ -37,15 +48,14 @@ export class KeptToolForms {
 
   /** The form for `traits`, converted by `convert` (given exactly these traits) the first time. */
   form(traits: ToolTraits, convert: (traits: ToolTraits) => GeminiTools): GeminiTools {
-    // Every trait in the key (a trait added later is in it too): the key is exactly convert's input.
-    const key = JSON.stringify(traits);
-    let form = this.forms.get(key);
+    const slot = slotOf(traits);
+    let form = this.forms[slot];
     if (!form) {
       // Frozen: shared by every later request's body, which must never change it.
       form = deepFreeze(convert(traits));
       const json = JSON.stringify(form.tools);
       keptToolsJson.set(form.tools, json);
-      this.forms.set(key, form);
+      this.forms[slot] = form;
       this.charge(json.length * 4);
     }
     return form;

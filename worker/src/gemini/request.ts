@@ -51,7 +51,7 @@ export function toGenerateContent(conv: Conversation): GeminiRequest {
     else body.systemInstruction = { parts: system };
   }
 
-  const { tools, toolConfig } = mapTools(conv.tools, conv.keptTools, conv.toolChoice, model);
+  const { tools, hasFunctions, toolConfig } = mapTools(conv.tools, conv.keptTools, conv.toolChoice, model);
   if (conv.cachedContent) {
     // Gemini rejects system_instruction, tools and tool_config beside cachedContent: they must
     // live in the cache itself.
@@ -62,7 +62,7 @@ export function toGenerateContent(conv: Conversation): GeminiRequest {
     if (toolConfig) body.toolConfig = toolConfig;
   }
 
-  const generationConfig = mapGenerationConfig(conv.options, model, tools.some((t) => t.functionDeclarations));
+  const generationConfig = mapGenerationConfig(conv.options, model, hasFunctions);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
   body.safetySettings = conv.safetySettings
     ? conv.safetySettings.map((s) => ({ ...s }))
@@ -138,12 +138,13 @@ function prependToFirstUserTurn(contents: Gemini.Content[], parts: Gemini.Part[]
 // Tools
 // ---------------------------------------------------------------------------------------------
 
-function mapTools(requested: readonly Tool[], kept: KeptToolForms | undefined, choice: ToolChoice | undefined, model: string): { tools: Gemini.Tool[]; toolConfig?: Gemini.ToolConfig } {
+function mapTools(requested: readonly Tool[], kept: KeptToolForms | undefined, choice: ToolChoice | undefined, model: string): { tools: Gemini.Tool[]; hasFunctions: boolean; toolConfig?: Gemini.ToolConfig } {
   const traits: ToolTraits = { jsonSchema: supportsJsonSchema(model), gemini3: isGemini3(model) };
   const form = kept ? kept.form(traits, (t) => convertTools(requested, t)) : convertTools(requested, traits);
   // Shared when kept (frozen all the way down); the body only serialises it.
   const tools = form.tools as Gemini.Tool[];
-  if (!form.hasFunctions || !choice) return { tools };
+  const hasFunctions = form.hasFunctions;
+  if (!hasFunctions || !choice) return { tools, hasFunctions };
 
   // Gemini has no REQUIRED mode: ANY is "must call a function", restricted to `only` if given.
   const config: Gemini.FunctionCallingConfig = { mode: choice.mode === 'any' ? 'ANY' : choice.mode === 'none' ? 'NONE' : 'AUTO' };
@@ -153,7 +154,7 @@ function mapTools(requested: readonly Tool[], kept: KeptToolForms | undefined, c
     config.allowedFunctionNames = [...choice.allowed];
     if (choice.mode === 'auto') config.mode = 'VALIDATED';
   }
-  return { tools, toolConfig: { functionCallingConfig: config } };
+  return { tools, hasFunctions, toolConfig: { functionCallingConfig: config } };
 }
 
 /** Everything a list's conversion depends on is in `traits` (kept-tools.ts keys its forms by them). */

@@ -46,13 +46,12 @@ export interface ResponseContext {
   /** The request's tool list as this isolate keeps it (looked up once, by toGeminiBody), or
    * undefined: a list seen for the first time, or none (the echo is then made for this request). */
   knownTools?: KnownTools | undefined;
-  /** The JSON of the echo of the request's tools: made on first use (echoedToolsJson). */
-  toolEchoJson?: string;
 }
 
-/** The JSON of the request's tools as every Response of it echoes them, made once per response (echo.ts). */
+/** The JSON of the request's tools as every Response of it echoes them (echo.ts: made once per
+ * isolate for a kept list). Each writer asks once: the answer once, a stream once (its echoing()). */
 export function echoedToolsJson(ctx: ResponseContext): string {
-  return (ctx.toolEchoJson ??= toolEchoJson(ctx.req.tools, ctx.knownTools));
+  return toolEchoJson(ctx.req.tools, ctx.knownTools);
 }
 
 /**
