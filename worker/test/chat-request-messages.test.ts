@@ -4,6 +4,7 @@ import { ApiError } from '../src/errors';
 import { toGeminiRequest } from '../src/dialects/openai-chat/request';
 import { SKIP_SIGNATURE, encodeToolCallId } from '../src/gemini/signatures';
 import { parseChatRequest } from '../src/dialects/openai-chat/validate';
+import { deepFreeze } from '../src/deep-freeze';
 
 type Msg = Record<string, unknown>;
 
@@ -246,11 +247,4 @@ describe('the mapping is pure', () => {
   });
 });
 
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null) {
-    Object.values(v).forEach(deepFreeze);
-    Object.freeze(v);
-  }
-  return v;
-}
 

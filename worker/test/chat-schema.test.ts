@@ -4,6 +4,7 @@ import { convertSchemas, convertToSubset, isEmptyObjectSchema, toGeminiJsonSchem
 import { supportsJsonSchema } from '../src/gemini/models';
 import { findGeminiViolations } from '../../tools/src/oracles/gemini-validator';
 import { oraclesMissingMessage, oraclesPresent } from '../../tools/src/oracles/paths';
+import { deepFreeze } from '../src/deep-freeze';
 
 // ----- Real-world schemas ------------------------------------------------------------------------
 
@@ -143,13 +144,6 @@ function semanticViolations(s: Gemini.Schema, at = 'schema', out: string[] = [])
   return out;
 }
 
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null) {
-    Object.values(v).forEach(deepFreeze);
-    Object.freeze(v);
-  }
-  return v;
-}
 
 // ----- The subset --------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 // a schema nested deeper than 64 levels naming the field, and walks a large array (an enum of
 // millions of values) by index, never making a string of every index as for-in would.
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../src/errors';
+import { apiError } from './support/api-error';
 import { MAX_SCHEMA_NESTING, checkNesting } from '../src/dialects/field-checks';
 import { parseMessagesRequest } from '../src/dialects/anthropic/validate';
 import { parseChatRequest } from '../src/dialects/openai-chat/validate';
@@ -14,15 +14,9 @@ describe('checkNesting', () => {
   it('accepts 64 levels, refuses 65 with a 400 naming the field', () => {
     expect(MAX_SCHEMA_NESTING).toBe(64);
     expect(() => checkNesting(nested(64), 'tools[0].parameters')).not.toThrow();
-    let err: unknown;
-    try {
-      checkNesting({ type: 'object', properties: { p: nested(64) } }, 'tools[3].parameters');
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).status).toBe(400);
-    expect((err as ApiError).param).toBe('tools[3].parameters');
+    const err = apiError(() => checkNesting({ type: 'object', properties: { p: nested(64) } }, 'tools[3].parameters'));
+    expect(err.status).toBe(400);
+    expect(err.param).toBe('tools[3].parameters');
   });
 
   it('walks an array by index: its keys are never listed', () => {
@@ -40,15 +34,6 @@ describe('checkNesting', () => {
 
 describe('every dialect refuses a schema nested 5,000 deep, naming it (no dialect passes what another refuses)', () => {
   const deep = nested(5000);
-  const refusal = (parse: () => unknown): ApiError => {
-    try {
-      parse();
-    } catch (e) {
-      if (e instanceof ApiError) return e;
-      throw e;
-    }
-    throw new Error('accepted');
-  };
   it.each<[string, () => unknown, string]>([
     ['chat tool parameters', () => parseChatRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { p: deep } } } }] }), 'tools[0].function.parameters'],
     ['chat response_format schema', () => parseChatRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { p: deep } } } } }), 'response_format.json_schema.schema'],
@@ -56,7 +41,7 @@ describe('every dialect refuses a schema nested 5,000 deep, naming it (no dialec
     ['Responses tool parameters', () => parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', tools: [{ type: 'function', name: 'f', parameters: { type: 'object', properties: { p: deep } } }] }), 'tools[0].parameters'],
     ['Responses text.format schema', () => parseResponsesRequest({ model: 'gemini-2.5-flash', input: 'hi', text: { format: { type: 'json_schema', name: 'x', schema: { type: 'object', properties: { p: deep } } } } }), 'text.format.schema'],
   ])('%s', (_name, parse, param) => {
-    const err = refusal(parse);
+    const err = apiError(parse);
     expect(err.status).toBe(400);
     expect(err.param).toBe(param);
   });
