@@ -62,7 +62,6 @@ export function textToBase64Url(text: string): string {
   return standard.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-
 /** Decodes standard or URL-safe base64, padded or not; throws on invalid input (atob does). */
 export function fromBase64Url(text: string): Uint8Array {
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/');

@@ -28,7 +28,11 @@ const open = (res: ServerResponse) => !res.headersSent && !res.destroyed;
 
 /** One of the pool's own errors, in the route's dialect. */
 export function replyError(res: ServerResponse, dialect: Dialect, e: PoolError, attempts: string): Sent {
-  if (open(res)) res.writeHead(e.status, Object.assign(errorHeaders(e), { [ATTEMPTS_HEADER]: attempts })).end(errorBody(dialect, e));
+  if (open(res)) {
+    const headers = errorHeaders(e);
+    headers[ATTEMPTS_HEADER] = attempts;
+    res.writeHead(e.status, headers).end(errorBody(dialect, e));
+  }
   return { status: e.status, code: e.code };
 }
 

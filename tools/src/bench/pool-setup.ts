@@ -11,9 +11,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { repoRoot } from '../oracles/paths';
+import { stopChild } from '../harness/child-exit';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const ACCESS_KEY = `sk-${'b'.repeat(48)}`;
+const ACCESS_KEY = `sk-${'b'.repeat(48)}`;
 const CHAT_BODY = JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Say something short.' }] });
 /** The bundle the pool runs from: its `// path` comments say which module each line came from. */
 export const POOL_BUNDLE = resolve(repoRoot, 'pool/dist/main.js');
@@ -75,19 +76,6 @@ async function waitHealthy(url: string): Promise<void> {
   throw new Error(`${url} never became healthy`);
 }
 
-/** Sends SIGTERM and waits for the exit (SIGKILL after `ms`). */
-function exited(child: ChildProcess, ms: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((ok) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      ok();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /** CPU time (user + system) a process has used so far, in ms (from /proc, in clock ticks of 10 ms). */
 export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -109,7 +97,7 @@ export async function startStage(nodeArgs: { bare?: string[]; pool?: string[] } 
   const close = async () => {
     // Each is let exit (the pool saves its state into `dir`, a profiled one writes its profile)
     // before the folder goes; one that takes more than 10 s is killed.
-    await Promise.all(children.map((c) => exited(c, 10_000)));
+    await Promise.all(children.map((c) => stopChild(c, 10_000)));
     rmSync(dir, { recursive: true, force: true });
   };
   try {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { type RunningWorker, startWorkerd } from '../harness/workerd';
 import { type FaultInjector, type FaultOptions, type MockGemini, startMockGemini } from '../mock-gemini';
 import { repoRoot } from '../oracles/paths';
+import { stopChild } from '../harness/child-exit';
 
 export const poolMain = resolve(repoRoot, 'pool/dist/main.js');
 
@@ -39,12 +40,7 @@ export async function startSoakStack(options: StackOptions): Promise<SoakStack> 
   const workers: RunningWorker[] = [];
   let pool: ChildProcess | undefined;
   const close = async () => {
-    if (pool && pool.exitCode === null) {
-      const exited = new Promise((r) => pool!.once('exit', r));
-      pool.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (pool.exitCode === null) pool.kill('SIGKILL');
-    }
+    if (pool) await stopChild(pool, 10_000);
     await Promise.all(workers.map((w) => w.close()));
     await mock.close();
     await rm(dir, { recursive: true, force: true });

@@ -29,16 +29,17 @@ type Selection = { entries: KeyEntry[]; unknown: string[] };
 /** A selection body, as the route's schema lets it through (schemas.ts selection()). */
 type SelectionBody = { keys?: string[]; state?: (typeof KEY_STATES)[number] };
 
+/** The refusal when a selection names keys and none is known; undefined when it names any known key. */
+function refuseAllUnknown(reply: FastifyReply, sel: Selection) {
+  if (sel.entries.length || !sel.unknown.length) return undefined;
+  return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${sel.unknown.join(', ')}.`));
+}
+
 /**
  * `{"keys": [fingerprints]}` or `{"state": "disabled"}`: the keys an action applies to. The
  * route's schema has already refused a body that is not an object, keys that are not a list of
  * strings and a state that is not one of KEY_STATES.
  */
-/** The refusal when every key a selection names is unknown. */
-function unknownKeys(reply: FastifyReply, fps: readonly string[]) {
-  return sendAdminError(reply, apiError('unknown_key', `No key with fingerprint ${fps.join(', ')}.`));
-}
-
 function select(ctx: PoolContext, body: SelectionBody, required: boolean): Selection | string {
   const now = ctx.now();
   if (body.keys !== undefined) {
@@ -128,7 +129,8 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
   app.post<{ Body: SelectionBody }>('/admin/keys/delete', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, true);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-    if (!sel.entries.length && sel.unknown.length) return unknownKeys(reply, sel.unknown);
+    const refused = refuseAllUnknown(reply, sel);
+    if (refused) return refused;
     try {
       const deleted = await deleteKeys(new Set(sel.entries.map((e) => e.fp)), '/admin/keys/delete', request.log);
       return { deleted, unknown: sel.unknown, total: ctx.keys.size };
@@ -155,7 +157,8 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
       const body = request.body;
       const sel = select(ctx, body, required);
       if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-      if (!sel.entries.length && sel.unknown.length) return unknownKeys(reply, sel.unknown);
+      const refused = refuseAllUnknown(reply, sel);
+      if (refused) return refused;
       const changed = sel.entries.filter((e) => apply(e, body)).map((e) => e.fp);
       await ctx.state.flushNow();
       request.log.info({ route, changed: changed.length }, 'keys changed');
@@ -175,7 +178,8 @@ export async function keyRoutes(app: FastifyInstance, { ctx, services }: Deps): 
   app.post<{ Body: SelectionBody }>('/admin/keys/check', { schema: schemas.select, config: { schemaHint: hints.select } }, async (request, reply) => {
     const sel = select(ctx, request.body, false);
     if (typeof sel === 'string') return sendAdminError(reply, badRequest(sel, 'keys'));
-    if (!sel.entries.length && sel.unknown.length) return unknownKeys(reply, sel.unknown);
+    const refused = refuseAllUnknown(reply, sel);
+    if (refused) return refused;
     const job = checker.start(sel.entries);
     if (!job) return sendAdminError(reply, apiError('check_running', 'A key check is already running: follow it with GET /admin/keys/check.'));
     request.log.info({ route: '/admin/keys/check', keys: job.total }, 'key check started');

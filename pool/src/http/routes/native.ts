@@ -24,7 +24,7 @@ function poolOrigin(request: FastifyRequest): string {
  * `*` for paths about no one model; or why the path is refused (escapes, dot segments, a bad
  * model id), checked as the Worker checks it, so what is logged and budgeted is what Gemini gets.
  */
-export function nativeTarget(pathname: string): NativePathCheck {
+function nativeTarget(pathname: string): NativePathCheck {
   const at = /^(?:\/upload)?\/v1beta(?=\/|$)/.exec(pathname);
   return checkNativePath(at ? pathname.slice(at[0].length) : pathname);
 }

@@ -50,7 +50,7 @@ export interface ToolNames {
 }
 
 /** The generateContent body, the names the answer is read with, and the request's known tool
- * list (looked up once here, carried to the answer: ResponseContext.knownTools). */
+ * list (as validation found it, toolListEntry; carried to the answer: ResponseContext.knownTools). */
 export function toGeminiBody(req: ResponsesRequest, media?: MediaMap): GeminiRequest & { toolNames: ToolNames; knownTools: KnownTools | undefined } {
   const { conversation, toolNames, knownTools: known } = toConversation(req, media);
   const out = toGenerateContent(conversation);

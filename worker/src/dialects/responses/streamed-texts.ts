@@ -169,8 +169,8 @@ export class StreamedTexts implements StandIns {
   }
 
   /**
-   * A stand-in for a value the stream repeats (a call's arguments, the echoed instructions and
-   * tools): serialised once here, encoded once, copied into every frame that holds the stand-in.
+   * A stand-in for a value the stream repeats (a call's arguments): serialised once here, encoded
+   * once, copied into every frame that holds the stand-in (the echo, already JSON, goes through json()).
    */
   value(value: unknown): string {
     return this.json(JSON.stringify(value));
